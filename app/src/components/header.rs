@@ -1,0 +1,51 @@
+//! The bar at the top of every page: the product, where to go, who is signed in.
+
+use crate::auth::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let user = move || session.user.get().and_then(Result::ok).flatten();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"✦"</span>
+                "Northstar"
+            </a>
+            <nav aria-label="Main">
+                <Transition fallback=|| ()>
+                    {move || {
+                        user()
+                            .map(|user| {
+                                let admin = user.role.may_administer();
+                                view! {
+                                    <A href="/" exact=true>"Home"</A>
+                                    <Show when=move || admin>
+                                        <A href="/admin">"Administration"</A>
+                                    </Show>
+                                }
+                            })
+                    }}
+                </Transition>
+            </nav>
+            <Transition fallback=|| ()>
+                {move || {
+                    user()
+                        .map(|user| {
+                            view! {
+                                <div class="whoami">
+                                    <span class="whoami-name">{user.name}</span>
+                                    <span class="role-badge">{user.role.label()}</span>
+                                    <ActionForm action=session.sign_out>
+                                        <button type="submit" class="button button-quiet">"Sign out"</button>
+                                    </ActionForm>
+                                </div>
+                            }
+                        })
+                }}
+            </Transition>
+        </header>
+    }
+}

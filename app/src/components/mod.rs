@@ -1,0 +1,8 @@
+//! Small pieces every page uses: the header, error messages next to fields,
+//! and the panel shown when loading fails.
+
+mod forms;
+mod header;
+
+pub use forms::{ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors};
+pub use header::Header;

@@ -1,0 +1,6 @@
+//! Pure rules of the organisation and its OKR program: no I/O, no Leptos,
+//! so every rule is unit-tested here and shared by the server and the browser.
+
+pub mod roles;
+pub mod units;
+pub mod validation;

@@ -1,0 +1,129 @@
+//! Limits and checks on what people type: each returns the cleaned value or a
+//! message meant to be shown next to the field.
+
+/// Longest display name of a person.
+pub const MAX_NAME: usize = 100;
+/// Longest email address (RFC 5321 path limit).
+pub const MAX_EMAIL: usize = 254;
+/// Shortest password we accept for a new account.
+pub const MIN_PASSWORD: usize = 10;
+/// Longest password: argon2 would hash more, but a megabyte password is an attack.
+pub const MAX_PASSWORD: usize = 256;
+/// Longest name of a unit.
+pub const MAX_UNIT_NAME: usize = 80;
+
+/// A person's display name: trimmed, not empty, not too long.
+pub fn person_name(raw: &str) -> Result<String, String> {
+    required_text(raw, "a name", MAX_NAME)
+}
+
+/// A unit's name: trimmed, not empty, not too long.
+pub fn unit_name(raw: &str) -> Result<String, String> {
+    required_text(raw, "a unit name", MAX_UNIT_NAME)
+}
+
+/// An email address, lower-cased; the check is deliberately simple (one `@`,
+/// a dot in the domain, no spaces): the real test is whether mail arrives.
+pub fn email(raw: &str) -> Result<String, String> {
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() {
+        return Err("Enter an email address.".into());
+    }
+    if email.chars().count() > MAX_EMAIL {
+        return Err(format!(
+            "An email address has at most {MAX_EMAIL} characters."
+        ));
+    }
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(email)
+    } else {
+        Err("That does not look like an email address (name@example.org).".into())
+    }
+}
+
+/// A new password: long enough to resist guessing, short enough to hash.
+pub fn new_password(raw: &str) -> Result<String, String> {
+    let length = raw.chars().count();
+    if length < MIN_PASSWORD {
+        return Err(format!("Use at least {MIN_PASSWORD} characters."));
+    }
+    if length > MAX_PASSWORD {
+        return Err(format!("Use at most {MAX_PASSWORD} characters."));
+    }
+    Ok(raw.to_owned())
+}
+
+fn required_text(raw: &str, what: &str, max: usize) -> Result<String, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(format!("Enter {what}."));
+    }
+    if text.chars().count() > max {
+        return Err(format!("Use at most {max} characters."));
+    }
+    if text.chars().any(char::is_control) {
+        return Err("Remove the line breaks and control characters.".into());
+    }
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(person_name("  Ada Lovelace "), Ok("Ada Lovelace".into()));
+        assert!(person_name("   ").is_err());
+        assert!(person_name(&"x".repeat(MAX_NAME)).is_ok());
+        assert!(person_name(&"x".repeat(MAX_NAME + 1)).is_err());
+        assert!(unit_name("Platform\nteam").is_err());
+        // Characters, not bytes: a name in Greek is as long as it looks.
+        assert!(unit_name(&"λ".repeat(MAX_UNIT_NAME)).is_ok());
+    }
+
+    #[test]
+    fn emails() {
+        let cases = [
+            ("Ada@Example.org", Some("ada@example.org")),
+            (" bob@team.example.com ", Some("bob@team.example.com")),
+            ("", None),
+            ("ada", None),
+            ("ada@", None),
+            ("@example.org", None),
+            ("ada@example", None),
+            ("ada@.org", None),
+            ("ada@example.", None),
+            ("a da@example.org", None),
+            ("ada@@example.org", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(email(input).ok().as_deref(), expected, "input {input:?}");
+        }
+        let long = format!("{}@example.org", "a".repeat(MAX_EMAIL));
+        assert!(email(&long).is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(new_password("short").is_err());
+        assert!(new_password(&"p".repeat(MIN_PASSWORD)).is_ok());
+        assert!(new_password(&"p".repeat(MAX_PASSWORD + 1)).is_err());
+        // Spaces are kept: they are part of a passphrase.
+        assert_eq!(
+            new_password(" a long phrase "),
+            Ok(" a long phrase ".into())
+        );
+    }
+}

@@ -1,0 +1,165 @@
+//! The one error type every server function returns.
+//!
+//! Each variant is something the person can act on (fix a field, sign in,
+//! ask for a role, reload), plus one opaque [`AppError::Internal`]: the
+//! database's own words are logged on the server and never reach the browser.
+//! On the server, [`ssr::reply`] also sets the matching HTTP status.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+// Adjacently tagged: internally tagged enums cannot hold a bare string.
+#[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
+pub enum AppError {
+    /// One field of a form is wrong; `field` is the input's name.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    /// Nobody is signed in, or the session has ended.
+    #[error("Please sign in first.")]
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} was not found.")]
+    NotFound(String),
+    /// The change contradicts what is stored (a duplicate, a non-empty unit…).
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many attempts in a short time.
+    #[error("Too many attempts. Wait a minute and try again.")]
+    RateLimited,
+    /// The request never made sense to the server (a missing argument…).
+    #[error("The request was malformed: {0}")]
+    BadRequest(String),
+    /// The server could not be reached or answered garbage.
+    #[error("Could not reach Northstar: {0}")]
+    Network(String),
+    /// Something failed on the server; the details are in its log.
+    #[error("Something went wrong on the server. It has been logged; please try again.")]
+    Internal,
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
+    /// The message for the input named `field`, if this error is about it.
+    pub fn field_message(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Invalid { field, message } if field == name => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid { .. } => 422,
+            Self::Unauthenticated => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::RateLimited => 429,
+            Self::BadRequest(_) => 400,
+            Self::Network(_) => 502,
+            Self::Internal => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::UnsupportedRequestMethod(m) => Self::BadRequest(m),
+            ServerFnErrorErr::Request(m)
+            | ServerFnErrorErr::Response(m)
+            | ServerFnErrorErr::Deserialization(m) => Self::Network(m),
+            _ => Self::Internal,
+        }
+    }
+}
+
+/// The server-side half: logging internal causes and setting the status.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::AppError;
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    /// Sets the response status for `error` and hands it back, for
+    /// `.map_err(reply)` at the end of a server function.
+    pub fn reply(error: AppError) -> AppError {
+        if let (Some(response), Ok(status)) = (
+            use_context::<ResponseOptions>(),
+            axum::http::StatusCode::from_u16(error.status()),
+        ) {
+            response.set_status(status);
+        }
+        error
+    }
+
+    /// Logs an unexpected failure with its cause and returns the opaque error.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        let at = std::panic::Location::caller();
+        tracing::error!(%cause, %at, "internal error");
+        AppError::Internal
+    }
+
+    impl From<sqlx::Error> for AppError {
+        #[track_caller]
+        fn from(error: sqlx::Error) -> Self {
+            internal(error)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_messages_belong_to_their_field() {
+        let error = AppError::invalid("email", "Enter an email address.");
+        assert_eq!(
+            error.field_message("email"),
+            Some("Enter an email address.")
+        );
+        assert_eq!(error.field_message("password"), None);
+        assert_eq!(AppError::Internal.field_message("email"), None);
+    }
+
+    #[test]
+    fn round_trips_through_the_wire_format() {
+        let errors = [
+            AppError::invalid("name", "Enter a name."),
+            AppError::Unauthenticated,
+            AppError::forbidden("Only the ambassador can do that."),
+            AppError::Conflict("taken".into()),
+            AppError::Internal,
+        ];
+        for error in errors {
+            let bytes = error.ser();
+            assert_eq!(AppError::de(bytes), error);
+        }
+    }
+
+    #[test]
+    fn internal_says_nothing_about_the_cause() {
+        assert!(!AppError::Internal.to_string().contains("sql"));
+    }
+}

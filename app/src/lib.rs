@@ -1,0 +1,92 @@
+//! Northstar's app: the types both sides share, the OKR rules, the Leptos
+//! pages and the server functions behind them.
+//!
+//! # Layout
+//! - [`domain`] — pure rules (roles, the unit tree, input limits): no I/O, unit-tested.
+//! - [`error`] — [`error::AppError`], the one error every server function returns.
+//! - [`auth`] — sign-in, sign-out, the signed-in person and page guards.
+//! - [`people`], [`units`] — the organisation, as the ambassador administers it.
+//! - [`admin`] — the administration area that frames those two.
+//! - [`home`] — the signed-in person's start page.
+//! - [`components`] — header, field errors and panels every page uses.
+//! - `state` (server only) — [`state::AppState`], shared by every request.
+//!
+//! Each feature keeps its SQL in an `ssr.rs` beside it, compiled only with
+//! the `ssr` feature, so the browser bundle never contains a query.
+
+pub mod admin;
+pub mod auth;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod home;
+pub mod people;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod units;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    auth::provide_session();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/northstar.css"/>
+        <Title text="Northstar"/>
+        <Router>
+            <components::Header/>
+            // Async: a page is sent whole, so a redirect or a 403 can still set the status.
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view=auth::SignInPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view=admin::AdminArea ssr=SsrMode::Async>
+                    <Route path=path!("") view=people::PeopleAdmin ssr=SsrMode::Async/>
+                    <Route path=path!("units") view=units::UnitsAdmin ssr=SsrMode::Async/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found · Northstar"/>
+        <main class="page">
+            <section class="panel panel-narrow">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address. It may have moved, or the link was mistyped."</p>
+                <p><a href="/">"Back to your home page"</a></p>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,137 @@
+//! The `northstar` server: one binary serving the Leptos app, its server
+//! functions and (later) the live hub, on an embedded SQLite database.
+//!
+//! # Layout
+//! - `main.rs` — the command line: `serve`, `migrate`, `admin create-user`.
+//! - [`config`] — what `serve` needs to know, gathered from flags and the environment.
+//! - [`telemetry`] — logging through `tracing`, filtered by `RUST_LOG`.
+//! - [`storage`] — opening the database, migrations, demo data.
+//! - [`http`] — the router: pages, server functions, `/healthz`, and the
+//!   layers every request passes (sessions, cross-origin refusal, body limit).
+//!
+//! [`build`] and [`serve`] are apart from `main` so integration tests start
+//! the real app on `127.0.0.1:0` against a real database file.
+
+pub mod config;
+pub mod http;
+pub mod storage;
+pub mod telemetry;
+
+use app::auth::ssr::SignInLimiter;
+use app::state::AppState;
+use axum::Router;
+use config::ServeConfig;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("cannot migrate the database: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot create the demo data: {0}")]
+    Demo(app::error::AppError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A ready-to-serve app: the router and the state behind it.
+pub struct Built {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// Opens and migrates the database, seeds demo data when asked and the
+/// database is empty, and assembles the router.
+pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
+    let pool = storage::connect(&config.database_url).await?;
+    storage::migrate(&pool).await?;
+    if config.demo
+        && storage::demo::seed_if_empty(&pool)
+            .await
+            .map_err(StartError::Demo)?
+    {
+        tracing::info!("demo data created");
+    }
+    let sessions = SqliteStore::new(pool.clone());
+    // Expired sessions are removed hourly; the task ends with the process.
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(3600)),
+    );
+
+    let state = AppState {
+        leptos_options: config.leptos_options(),
+        pool,
+        sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
+    };
+    let limiter = state.sign_in_limiter.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limiter.forget_idle();
+        }
+    });
+    let router = http::router(state.clone(), sessions, config);
+    Ok(Built { router, state })
+}
+
+/// Serves until `shutdown` resolves, lets in-flight requests finish, then closes the pool.
+pub async fn serve(
+    listener: TcpListener,
+    built: Built,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let Built { router, state } = built;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
+    state.pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

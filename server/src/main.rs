@@ -1,0 +1,181 @@
+//! `northstar`: the command line. `serve` runs the app, `migrate` brings a
+//! database up to date, `admin create-user` makes an account from a shell.
+
+use app::auth::password;
+use app::domain::{roles::Role, validation};
+use app::people::ssr::insert_person;
+use clap::{Args, Parser, Subcommand};
+use server::config::{DEFAULT_DATABASE_URL, ServeConfig};
+use server::storage::demo::{DEMO_AMBASSADOR, DEMO_PASSWORD};
+use server::{StartError, storage, telemetry};
+use std::io::Read;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "northstar",
+    version,
+    about = "Northstar: objectives and key results, live on every screen."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database first).
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Administration from the shell.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Args)]
+struct DatabaseArgs {
+    /// The SQLite database, as an sqlx URL; the file is created when missing.
+    #[arg(long, env = "NORTHSTAR_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "NORTHSTAR_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Create a demo organisation (departments, teams, people) when the database is empty.
+    #[arg(long, env = "NORTHSTAR_DEMO")]
+    demo: bool,
+    /// The folder of the built site, holding pkg/ with the WebAssembly, JS and CSS.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+    /// Mark the session cookie Secure; set this when Northstar is served over HTTPS.
+    #[arg(long, env = "NORTHSTAR_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account. Without --password-stdin a random password is generated and printed.
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Args)]
+struct CreateUserArgs {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// ambassador, lead or member.
+    #[arg(long)]
+    role: Role,
+    /// Read the password from standard input (one line) instead of generating one.
+    #[arg(long)]
+    password_stdin: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let result = match Cli::parse().command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(args) => migrate(args).await,
+        Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("northstar: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let mut config = ServeConfig::new(args.addr, args.database.database_url);
+    config.demo = args.demo;
+    config.site_root = args.site_root;
+    config.secure_cookies = args.secure_cookies;
+    let built = server::build(&config).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| {
+            StartError::Listen {
+                addr: config.addr,
+                source,
+            }
+            .to_string()
+        })?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, database = %config.database_url, "Northstar is listening");
+    // The one line meant for a person at the terminal, so it is printed, not logged.
+    println!("\n  Northstar is running at http://{addr}/");
+    if config.demo {
+        println!(
+            "  Demo sign-in: {DEMO_AMBASSADOR} / {DEMO_PASSWORD} (every demo account uses this password)"
+        );
+    }
+    println!("  Press Ctrl-C to stop.\n");
+    server::serve(listener, built, server::shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn migrate(args: DatabaseArgs) -> Result<(), String> {
+    let pool = storage::connect(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    pool.close().await;
+    println!("{} is up to date.", args.database_url);
+    Ok(())
+}
+
+async fn create_user(args: CreateUserArgs) -> Result<(), String> {
+    let name = validation::person_name(&args.name).map_err(|m| format!("--name: {m}"))?;
+    let email = validation::email(&args.email).map_err(|m| format!("--email: {m}"))?;
+    let (password, generated) = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_to_string(&mut line)
+            .map_err(|e| e.to_string())?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (generate_password(), true)
+    };
+    let password = validation::new_password(&password).map_err(|m| format!("password: {m}"))?;
+    let pool = storage::connect(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    let hash = password::hash(password.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+    insert_person(&mut tx, &name, &email, args.role, &hash)
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    pool.close().await;
+    println!("Created {name} <{email}> as {}.", args.role.label());
+    if generated {
+        println!("Password: {password}");
+    }
+    Ok(())
+}
+
+/// Twenty characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+fn generate_password() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    (0..20)
+        .map(|_| ALPHABET[(OsRng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect()
+}

@@ -1,0 +1,201 @@
+//! `TestApp`: the real Northstar on `127.0.0.1:0` against a real SQLite file
+//! in a temporary folder, seeded with the demo organisation.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the helper"
+)]
+
+use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::Value;
+use server::config::ServeConfig;
+use server::storage::demo::{DEMO_AMBASSADOR, DEMO_PASSWORD};
+use sqlx::SqlitePool;
+use std::net::SocketAddr;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const AMBASSADOR: &str = DEMO_AMBASSADOR;
+pub const LEAD: &str = "jonas@northstar.demo";
+pub const MEMBER: &str = "priya@northstar.demo";
+pub const PASSWORD: &str = DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: SqlitePool,
+    pub database_path: std::path::PathBuf,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts with the demo data and whatever `adjust` changes in the configuration.
+    pub async fn start_with(adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        server::telemetry::init();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_path = dir.path().join("northstar.db");
+        let mut config = ServeConfig::new(
+            "127.0.0.1:0".parse().expect("address"),
+            format!("sqlite://{}", database_path.display()),
+        );
+        config.demo = true;
+        adjust(&mut config);
+        let built = server::build(&config).await.expect("app builds");
+        let pool = built.state.pool.clone();
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .expect("bind");
+        let addr: SocketAddr = listener.local_addr().expect("address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            server::serve(listener, built, async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("serves");
+        });
+        Self {
+            base: format!("http://{addr}"),
+            pool,
+            database_path,
+            stop: Some(stop),
+            task: Some(task),
+            _dir: dir,
+        }
+    }
+
+    /// Stops gracefully and waits until the server has closed its pool.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies, like a browser, but sends no browser headers.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// A client signed in as `email` with the demo password.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let client = self.client();
+        let response = self
+            .call(
+                &client,
+                "sign_in",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-in of {email}");
+        client
+    }
+
+    /// Calls a server function the way a form does: a url-encoded POST.
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The same, returning the status and the JSON body.
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let response = self.call(client, endpoint, form).await;
+        let status = response.status();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.pool)
+            .await
+            .expect("count query")
+    }
+
+    pub async fn unit_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM units WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .expect("unit exists")
+    }
+
+    pub async fn person_id(&self, email: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await
+            .expect("person exists")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// The `kind` of an `AppError` body.
+pub fn error_kind(body: &Value) -> &str {
+    body["kind"].as_str().unwrap_or("")
+}
+
+/// The value of the session cookie a response sets, if any.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("northstar_session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// A request with an explicit cookie and no cookie store, to test session ids.
+pub async fn call_with_cookie(
+    app: &TestApp,
+    cookie: Option<&str>,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> Response {
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let mut request = client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("accept", "application/json")
+        .form(form);
+    if let Some(cookie) = cookie {
+        request = request.header(COOKIE, cookie);
+    }
+    request.send().await.expect("request")
+}

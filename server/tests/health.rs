@@ -1,0 +1,62 @@
+//! `/healthz` answers for the database.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+#[tokio::test]
+async fn healthy_while_the_database_answers_and_503_when_it_does_not() {
+    let app = TestApp::start().await;
+    let client = app.client();
+    let response = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+
+    app.pool.close().await;
+    let response = client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn the_database_is_a_real_file_in_wal_mode_with_foreign_keys() {
+    let app = TestApp::start().await;
+    assert!(app.database_path.exists());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(foreign_keys, 1);
+}
+
+#[tokio::test]
+async fn demo_data_is_never_seeded_twice() {
+    let app = TestApp::start().await;
+    let people = app.count("SELECT COUNT(*) FROM people").await;
+    assert!(people >= 3, "the demo has people in every role");
+    // A second start on the same file, with --demo again, adds nothing.
+    let url = format!("sqlite://{}", app.database_path.display());
+    let mut config = server::config::ServeConfig::new("127.0.0.1:0".parse().unwrap(), url);
+    config.demo = true;
+    let again = server::build(&config).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM people")
+        .fetch_one(&again.state.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, people);
+}
+
+#[tokio::test]
+async fn graceful_shutdown_closes_the_pool() {
+    let app = TestApp::start().await;
+    let pool = app.pool.clone();
+    app.stop().await;
+    assert!(pool.is_closed());
+}

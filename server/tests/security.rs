@@ -1,0 +1,132 @@
+//! Rules every request obeys: no state change from another origin, bounded
+//! request bodies, pages that refuse the wrong people.
+
+mod common;
+
+use common::{AMBASSADOR, MEMBER, TestApp};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn a_cross_origin_post_is_refused_and_changes_nothing() {
+    let app = TestApp::start().await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let before = app.count("SELECT COUNT(*) FROM units").await;
+    let attempts = [
+        [
+            ("origin", "http://evil.example".to_owned()),
+            ("x-unused", String::new()),
+        ],
+        [
+            ("sec-fetch-site", "cross-site".to_owned()),
+            ("origin", "http://evil.example".to_owned()),
+        ],
+        [
+            ("sec-fetch-site", "same-site".to_owned()),
+            ("x-unused", String::new()),
+        ],
+    ];
+    for headers in attempts {
+        let mut request = ambassador
+            .post(app.url("/api/create_unit"))
+            .header("accept", "application/json")
+            .form(&[("name", "Forged"), ("parent_id", "")]);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM units").await, before);
+
+    // The same request from the page's own origin goes through.
+    let response = ambassador
+        .post(app.url("/api/create_unit"))
+        .header("accept", "application/json")
+        .header("origin", app.base.clone())
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("name", "Welcome"), ("parent_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_oversized_request_body_is_refused() {
+    let app = TestApp::start().await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let huge = "x".repeat(200 * 1024);
+    let response = app
+        .call(
+            &ambassador,
+            "create_unit",
+            &[("name", &huge), ("parent_id", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Under the body limit but over the field limit: a field error.
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "create_unit",
+            &[("name", &"x".repeat(81)), ("parent_id", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["detail"]["field"], "name");
+}
+
+#[tokio::test]
+async fn pages_send_visitors_to_sign_in() {
+    let app = TestApp::start().await;
+    for path in ["/", "/admin", "/admin/units"] {
+        // As a browser navigates: accepting HTML.
+        let response = app
+            .client()
+            .get(app.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_redirection(),
+            "{path}: {}",
+            response.status()
+        );
+        assert_eq!(response.headers()["location"], "/sign-in", "{path}");
+    }
+    let response = app.client().get(app.url("/sign-in")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Sign in to Northstar"));
+}
+
+#[tokio::test]
+async fn the_administration_page_is_not_allowed_for_a_member() {
+    let app = TestApp::start().await;
+    let member = app.signed_in(MEMBER).await;
+    let response = member.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Not allowed"));
+    assert!(!html.contains("Add a person"));
+
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let response = ambassador.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Add a person"));
+    assert!(html.contains("Priya Nair"));
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404() {
+    let app = TestApp::start().await;
+    let response = app
+        .client()
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}

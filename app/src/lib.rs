@@ -55,6 +55,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_session();
+    // Marks the page as interactive once the WebAssembly has taken over, so
+    // browser tests (and people's scripts) know when clicks are handled here.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/northstar.css"/>
         <Title text="Northstar"/>

@@ -104,7 +104,7 @@ fn unit_paths(tree: &UnitTree, ids: &[i64]) -> Vec<UnitPath> {
         .collect()
 }
 
-#[tracing::instrument(skip(password))]
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     let state = app_state()?;
     let email = email.trim().to_lowercase();

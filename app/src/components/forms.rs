@@ -106,3 +106,19 @@ where
         }
     });
 }
+
+/// Empties the form after the action succeeds, ready for the next entry; a
+/// refused submission keeps every field as typed.
+pub fn reset_after<S>(action: ServerAction<S>, form: NodeRef<leptos::html::Form>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action.value().with(|v| matches!(v, Some(Ok(_))))
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
+}

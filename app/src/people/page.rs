@@ -4,6 +4,7 @@
 use super::{
     AddMembership, ChangeRole, CreatePerson, Person, RemoveMembership, SetPersonActive, list_people,
 };
+use crate::components::reset_after;
 use crate::components::{
     ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors,
 };
@@ -113,14 +114,7 @@ fn CreatePersonForm(
             _ => None,
         })
     };
-    // A created account empties the form for the next one; a refused one keeps every field.
-    Effect::new(move |_| {
-        if created().is_some()
-            && let Some(form) = form.get()
-        {
-            form.reset();
-        }
-    });
+    reset_after(action, form);
     let has_units = !units.is_empty();
     view! {
         <section class="panel" aria-labelledby="create-person-heading">
@@ -264,7 +258,10 @@ fn PersonRow(
             <ActionForm action=actions.add>
                 <div class="inline-form">
                     <input type="hidden" name="person_id" value=person_id/>
-                    <select name="unit_id" aria-label=select_label>{join_options}</select>
+                    <select name="unit_id" aria-label=select_label>
+                        <option value="">"Add to unit…"</option>
+                        {join_options}
+                    </select>
                     <button type="submit" class="button button-small" aria-label=button_label>"Add"</button>
                 </div>
             </ActionForm>

@@ -2,6 +2,7 @@
 //! with create, rename, move and delete.
 
 use super::{CreateUnit, DeleteUnit, MoveUnit, RenameUnit, Unit, list_units, tree_of};
+use crate::components::reset_after;
 use crate::components::{
     ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors,
 };
@@ -63,6 +64,8 @@ pub fn UnitsAdmin() -> impl IntoView {
 #[component]
 fn CreateUnitForm(action: ServerAction<CreateUnit>, tree: Arc<UnitTree>) -> impl IntoView {
     let error = last_error(action);
+    let form = NodeRef::<leptos::html::Form>::new();
+    reset_after(action, form);
     let options = tree
         .ordered()
         .into_iter()
@@ -71,7 +74,7 @@ fn CreateUnitForm(action: ServerAction<CreateUnit>, tree: Arc<UnitTree>) -> impl
     view! {
         <section class="panel" aria-labelledby="create-unit-heading">
             <h2 id="create-unit-heading">"Add a unit"</h2>
-            <ActionForm action>
+            <ActionForm action node_ref=form>
                 <div class="form-grid">
                     <div class="field">
                         <label for="unit-name">"Unit name"</label>
@@ -82,7 +85,7 @@ fn CreateUnitForm(action: ServerAction<CreateUnit>, tree: Arc<UnitTree>) -> impl
                     <div class="field">
                         <label for="unit-parent">"Part of"</label>
                         <select id="unit-parent" name="parent_id" aria-describedby="unit-parent-error">
-                            <option value="">"Nothing: a top-level department"</option>
+                            <option value="">"None (top level)"</option>
                             {options}
                         </select>
                         <FieldError error field="parent_id" id="unit-parent-error"/>

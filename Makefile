@@ -1,0 +1,38 @@
+# Northstar's two everyday commands. Make rather than `cargo xtask`: the
+# steps are shell tools (rustup, cargo-leptos, npm, apt), make is on every
+# Debian machine already, and an xtask would have to compile before it
+# could install anything.
+
+SHELL := /bin/bash
+# binaryen's wasm-opt from npm (Debian's 108 breaks hydration) and Playwright.
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test setup site unit-tests integration-tests e2e lint
+
+## Install what is missing, build the release site, start Northstar with demo data.
+run: site
+	target/release/northstar serve --demo
+
+## Every test: unit, integration (real SQLite files), end to end (real chromium).
+test: site unit-tests integration-tests e2e
+
+setup:
+	@scripts/setup.sh
+
+site: setup
+	cargo leptos build --release
+
+unit-tests: setup
+	cargo fmt --all -- --check
+	cargo test --release -p app --features ssr
+
+integration-tests: setup
+	cargo test --release -p server
+
+e2e: site
+	cd end2end && npx playwright test
+
+lint: setup
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -6,15 +6,19 @@
 SHELL := /bin/bash
 # binaryen's wasm-opt from npm (Debian's 108 breaks hydration) and Playwright.
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# cargo-leptos compiles with this set, and leptos reads it at compile time
+# (without it, pages ask for `northstar_bg.wasm`). Setting it for every cargo
+# command keeps the test builds' binary right and lets them reuse artifacts.
+export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site unit-tests integration-tests e2e lint
+.PHONY: run test setup site rust-tests e2e lint
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
 	target/release/northstar serve --demo
 
 ## Every test: unit, integration (real SQLite files), end to end (real chromium).
-test: site unit-tests integration-tests e2e
+test: site rust-tests e2e
 
 setup:
 	@scripts/setup.sh
@@ -22,12 +26,11 @@ setup:
 site: setup
 	cargo leptos build --release
 
-unit-tests: setup
+## Unit tests of `app` and the integration tests of `server`, in one build
+## (release, like the site, so the two share most compiled crates).
+rust-tests: setup
 	cargo fmt --all -- --check
-	cargo test --release -p app --features ssr
-
-integration-tests: setup
-	cargo test --release -p server
+	cargo test --release -p app -p server --features app/ssr
 
 e2e: site
 	cd end2end && npx playwright test

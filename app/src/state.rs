@@ -7,7 +7,7 @@ use crate::error::{AppError, ssr::internal};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
@@ -28,4 +28,11 @@ pub fn app_state() -> Result<AppState, AppError> {
 /// The database pool of the current request.
 pub fn pool() -> Result<SqlitePool, AppError> {
     app_state().map(|state| state.pool)
+}
+
+/// Starts a write transaction that takes SQLite's write lock at once
+/// (`BEGIN IMMEDIATE`), so what it checks still holds when it commits, and
+/// two requests racing for the same change queue up instead of failing.
+pub async fn begin_write() -> Result<Transaction<'static, Sqlite>, AppError> {
+    Ok(pool()?.begin_with("BEGIN IMMEDIATE").await?)
 }

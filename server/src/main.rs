@@ -8,7 +8,6 @@ use clap::{Args, Parser, Subcommand};
 use server::config::{DEFAULT_DATABASE_URL, ServeConfig};
 use server::storage::demo::{DEMO_AMBASSADOR, DEMO_PASSWORD};
 use server::{StartError, storage, telemetry};
-use std::io::Read;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -144,7 +143,7 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let (password, generated) = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
-            .read_to_string(&mut line)
+            .read_line(&mut line)
             .map_err(|e| e.to_string())?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
@@ -158,7 +157,10 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let hash = password::hash(password.clone())
         .await
         .map_err(|e| e.to_string())?;
-    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(|e| e.to_string())?;
     insert_person(&mut tx, &name, &email, args.role, &hash)
         .await
         .map_err(|e| e.to_string())?;

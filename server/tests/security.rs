@@ -130,3 +130,21 @@ async fn an_unknown_page_is_a_404() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_database_failure_reaches_the_browser_without_its_details() {
+    let app = TestApp::start().await;
+    let member = app.signed_in(MEMBER).await;
+    sqlx::query("DROP TABLE memberships")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let response = app.call(&member, "list_units", &[]).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("\"internal\""), "{body}");
+    assert!(
+        !body.contains("memberships") && !body.contains("no such table"),
+        "{body}"
+    );
+}

@@ -11,8 +11,6 @@ use leptos_router::components::Redirect;
 pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let error = last_error(session.sign_in);
-    // Kept in a signal so the address survives anything that re-renders the form.
-    let email = RwSignal::new(String::new());
     let signed_in = move || session.user.get().and_then(Result::ok).flatten().is_some();
     view! {
         <Title text="Sign in · Northstar"/>
@@ -37,7 +35,6 @@ pub fn SignInPage() -> impl IntoView {
                             required
                             maxlength="254"
                             aria-describedby="sign-in-email-error"
-                            bind:value=email
                         />
                         <FieldError error field="email" id="sign-in-email-error"/>
                     </div>

@@ -114,7 +114,9 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     if password.is_empty() {
         return Err(AppError::invalid("password", "Enter your password."));
     }
-    if email.len() > validation::MAX_EMAIL || password.len() > validation::MAX_PASSWORD {
+    if email.chars().count() > validation::MAX_EMAIL
+        || password.chars().count() > validation::MAX_PASSWORD
+    {
         return Err(AppError::invalid("credentials", "Wrong email or password."));
     }
     let address = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
@@ -203,16 +205,18 @@ impl SignInLimiter {
         }
     }
 
-    /// Counts one attempt; `RateLimited` when either bucket is empty.
+    /// Counts one attempt; `RateLimited` when either bucket is empty. The
+    /// address is checked first, so a blocked address cannot use up the
+    /// attempts of the accounts it aims at.
     pub fn check(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
-        let address_ok = self.per_address.check_key(&address).is_ok();
-        let account_ok = self.per_account.check_key(&email.to_owned()).is_ok();
-        if address_ok && account_ok {
-            Ok(())
-        } else {
+        let address = network_of(address);
+        if self.per_address.check_key(&address).is_err()
+            || self.per_account.check_key(&email.to_owned()).is_err()
+        {
             tracing::warn!(%address, "sign-in rate limit reached");
-            Err(AppError::RateLimited)
+            return Err(AppError::RateLimited);
         }
+        Ok(())
     }
 
     /// Forgets buckets that have refilled, so memory stays bounded.
@@ -222,9 +226,33 @@ impl SignInLimiter {
     }
 }
 
+/// The unit one client controls: an IPv4 address, or an IPv6 /64 (a single
+/// host is usually handed a whole /64, and could rotate through it).
+fn network_of(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(segments.into())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_addresses_of_one_64_share_a_bucket() {
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(network_of(a), network_of(b));
+        assert_ne!(network_of(a), network_of(c));
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(network_of(v4), v4);
+    }
 
     #[test]
     fn the_limiter_refuses_after_the_burst_per_account_and_per_address() {

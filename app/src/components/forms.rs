@@ -122,3 +122,29 @@ where
         }
     });
 }
+
+/// The error of the last row action, shown in the row it came from: `focus`
+/// holds the id of the row whose button was pressed last.
+#[component]
+pub fn RowError(
+    error: Signal<Option<AppError>>,
+    focus: RwSignal<Option<i64>>,
+    id: i64,
+) -> impl IntoView {
+    let message = move || {
+        if focus.get() != Some(id) {
+            return None;
+        }
+        error.with(|e| {
+            e.as_ref().map(|e| match e {
+                AppError::Invalid { message, .. } => message.clone(),
+                other => other.to_string(),
+            })
+        })
+    };
+    view! {
+        <p class="field-error row-error" role="alert" hidden=move || message().is_none()>
+            {message}
+        </p>
+    }
+}

@@ -5,6 +5,7 @@ mod forms;
 mod header;
 
 pub use forms::{
-    ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors, reset_after,
+    ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,
+    reset_after,
 };
 pub use header::Header;

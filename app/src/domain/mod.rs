@@ -1,6 +1,11 @@
 //! Pure rules of the organisation and its OKR program: no I/O, no Leptos,
 //! so every rule is unit-tested here and shared by the server and the browser.
 
+pub mod cycles;
+pub mod okr;
+pub mod permissions;
+pub mod progress;
 pub mod roles;
 pub mod units;
 pub mod validation;
+pub mod warnings;

@@ -4,9 +4,9 @@
 use super::{
     AddMembership, ChangeRole, CreatePerson, Person, RemoveMembership, SetPersonActive, list_people,
 };
-use crate::components::reset_after;
 use crate::components::{
-    ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors,
+    ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,
+    reset_after,
 };
 use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::AppError;
@@ -22,6 +22,10 @@ struct RowActions {
     set_active: ServerAction<SetPersonActive>,
     add: ServerAction<AddMembership>,
     remove: ServerAction<RemoveMembership>,
+    /// The error of the last row action…
+    error: RwSignal<Option<AppError>>,
+    /// …and the person whose row it came from, where it is shown.
+    focus: RwSignal<Option<i64>>,
 }
 
 #[component]
@@ -32,9 +36,11 @@ pub fn PeopleAdmin() -> impl IntoView {
         set_active: ServerAction::new(),
         add: ServerAction::new(),
         remove: ServerAction::new(),
+        error: RwSignal::new(None),
+        focus: RwSignal::new(None),
     };
     let changes = RwSignal::new(0u32);
-    let row_error = RwSignal::new(None::<AppError>);
+    let row_error = actions.error;
     reload_after(create, changes);
     reload_after(actions.change_role, changes);
     reload_after(actions.set_active, changes);
@@ -59,7 +65,6 @@ pub fn PeopleAdmin() -> impl IntoView {
                             <CreatePersonForm action=create units=units.clone() tree=tree.clone()/>
                             <section class="panel" aria-labelledby="people-heading">
                                 <h2 id="people-heading">"People"</h2>
-                                <FormAlert error=row_error.into()/>
                                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                                     {
                                         let tree = tree.clone();
@@ -238,7 +243,8 @@ fn PersonRow(
                     <ActionForm action=actions.remove>
                         <input type="hidden" name="person_id" value=person_id/>
                         <input type="hidden" name="unit_id" value=unit_id/>
-                        <button type="submit" class="chip-remove" aria-label=remove_label>"×"</button>
+                        <button type="submit" class="chip-remove" aria-label=remove_label
+                            on:click=move |_| actions.focus.set(Some(id))>"×"</button>
                     </ActionForm>
                 </li>
             }
@@ -262,7 +268,8 @@ fn PersonRow(
                         <option value="">"Add to unit…"</option>
                         {join_options}
                     </select>
-                    <button type="submit" class="button button-small" aria-label=button_label>"Add"</button>
+                    <button type="submit" class="button button-small" aria-label=button_label
+                        on:click=move |_| actions.focus.set(Some(id))>"Add"</button>
                 </div>
             </ActionForm>
         }
@@ -281,7 +288,8 @@ fn PersonRow(
                             .map(|r| view! { <option value=r.as_str() selected=r == role>{r.label()}</option> })
                             .collect_view()}
                     </select>
-                    <button type="submit" class="button button-small" aria-label=button_label>"Save"</button>
+                    <button type="submit" class="button button-small" aria-label=button_label
+                        on:click=move |_| actions.focus.set(Some(id))>"Save"</button>
                 </div>
             </ActionForm>
         }
@@ -297,7 +305,8 @@ fn PersonRow(
             <ActionForm action=actions.set_active>
                 <input type="hidden" name="person_id" value=person_id/>
                 <input type="hidden" name="active" value=(!active).to_string()/>
-                <button type="submit" class="button button-small button-quiet" aria-label=button_label>{verb}</button>
+                <button type="submit" class="button button-small button-quiet" aria-label=button_label
+                    on:click=move |_| actions.focus.set(Some(id))>{verb}</button>
             </ActionForm>
         }
     };
@@ -315,6 +324,7 @@ fn PersonRow(
             <td>
                 <span class=status_class>{status}</span>
                 {activation_form}
+                <RowError error=actions.error.into() focus=actions.focus id/>
             </td>
         </tr>
     }

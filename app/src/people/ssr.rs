@@ -6,7 +6,7 @@ use super::Person;
 use crate::auth::{password, ssr::require_ambassador};
 use crate::domain::{roles::Role, validation};
 use crate::error::{AppError, ssr::internal};
-use crate::state::pool;
+use crate::state::{begin_write, pool};
 use crate::units::parse_optional_id;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -63,7 +63,7 @@ pub async fn create_person(new: NewPerson) -> Result<Person, AppError> {
         validation::new_password(&new.password).map_err(|m| AppError::invalid("password", m))?;
     let hash = password::hash(password).await?;
 
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     let id = insert_person(&mut tx, &name, &email, new.role, &hash).await?;
     if let Some(unit_id) = unit_id {
         insert_membership(&mut tx, id, unit_id, "unit_id").await?;
@@ -113,7 +113,7 @@ pub async fn insert_person(
 #[tracing::instrument]
 pub async fn change_role(person_id: i64, role: Role) -> Result<(), AppError> {
     require_ambassador().await?;
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     let (current, active) = fetch_role(&mut tx, person_id).await?;
     if current == Role::Ambassador && role != Role::Ambassador && active {
         ensure_another_ambassador(
@@ -141,7 +141,7 @@ pub async fn set_active(person_id: i64, active: bool) -> Result<(), AppError> {
             "You cannot deactivate your own account.".into(),
         ));
     }
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     let (role, _) = fetch_role(&mut tx, person_id).await?;
     if role == Role::Ambassador && !active {
         ensure_another_ambassador(
@@ -167,7 +167,7 @@ pub async fn add_membership(person_id: i64, unit_id: &str) -> Result<(), AppErro
     let Some(unit_id) = parse_optional_id("unit_id", unit_id)? else {
         return Err(AppError::invalid("unit_id", "Choose a unit."));
     };
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     fetch_role(&mut tx, person_id).await?;
     insert_membership(&mut tx, person_id, unit_id, "unit_id").await?;
     tx.commit().await?;

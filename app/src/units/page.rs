@@ -2,9 +2,9 @@
 //! with create, rename, move and delete.
 
 use super::{CreateUnit, DeleteUnit, MoveUnit, RenameUnit, Unit, list_units, tree_of};
-use crate::components::reset_after;
 use crate::components::{
-    ErrorPanel, FieldError, FormAlert, last_error, reload_after, report_errors,
+    ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,
+    reset_after,
 };
 use crate::domain::{units::UnitTree, validation};
 use crate::error::AppError;
@@ -17,6 +17,10 @@ struct RowActions {
     rename: ServerAction<RenameUnit>,
     move_to: ServerAction<MoveUnit>,
     delete: ServerAction<DeleteUnit>,
+    /// The error of the last row action…
+    error: RwSignal<Option<AppError>>,
+    /// …and the unit whose row it came from, where it is shown.
+    focus: RwSignal<Option<i64>>,
 }
 
 #[component]
@@ -26,9 +30,11 @@ pub fn UnitsAdmin() -> impl IntoView {
         rename: ServerAction::new(),
         move_to: ServerAction::new(),
         delete: ServerAction::new(),
+        error: RwSignal::new(None),
+        focus: RwSignal::new(None),
     };
     let changes = RwSignal::new(0u32);
-    let row_error = RwSignal::new(None::<AppError>);
+    let row_error = actions.error;
     reload_after(create, changes);
     reload_after(actions.rename, changes);
     reload_after(actions.move_to, changes);
@@ -49,7 +55,6 @@ pub fn UnitsAdmin() -> impl IntoView {
                             <CreateUnitForm action=create tree=tree.clone()/>
                             <section class="panel" aria-labelledby="units-heading">
                                 <h2 id="units-heading">"Units"</h2>
-                                <FormAlert error=row_error.into() fields=&["name", "parent_id"]/>
                                 <UnitTreeList units tree actions/>
                             </section>
                         }
@@ -166,7 +171,8 @@ fn UnitRow(unit: Unit, depth: usize, tree: Arc<UnitTree>, actions: RowActions) -
                 <div class="inline-form">
                     <input type="hidden" name="unit_id" value=unit_id/>
                     <input name="name" value=name required maxlength=validation::MAX_UNIT_NAME aria-label=input_label/>
-                    <button type="submit" class="button button-small" aria-label=button_label>"Rename"</button>
+                    <button type="submit" class="button button-small" aria-label=button_label
+                        on:click=move |_| actions.focus.set(Some(id))>"Rename"</button>
                 </div>
             </ActionForm>
         }
@@ -182,7 +188,8 @@ fn UnitRow(unit: Unit, depth: usize, tree: Arc<UnitTree>, actions: RowActions) -
                         <option value="" selected=parent_id.is_none()>"Top level"</option>
                         {destinations}
                     </select>
-                    <button type="submit" class="button button-small" aria-label=button_label>"Move"</button>
+                    <button type="submit" class="button button-small" aria-label=button_label
+                        on:click=move |_| actions.focus.set(Some(id))>"Move"</button>
                 </div>
             </ActionForm>
         }
@@ -194,7 +201,7 @@ fn UnitRow(unit: Unit, depth: usize, tree: Arc<UnitTree>, actions: RowActions) -
             <ActionForm action=actions.delete>
                 <input type="hidden" name="unit_id" value=id_value/>
                 <button type="submit" class="button button-small button-danger" disabled=!empty
-                    title=delete_hint aria-label=button_label>
+                    title=delete_hint aria-label=button_label on:click=move |_| actions.focus.set(Some(id))>
                     "Delete"
                 </button>
                 {(!empty).then(|| view! { <span class="hint">{hint}</span> })}
@@ -212,6 +219,7 @@ fn UnitRow(unit: Unit, depth: usize, tree: Arc<UnitTree>, actions: RowActions) -
                 <summary aria-label=edit_label>"Edit"</summary>
                 <div class="unit-edit-forms">{rename_form} {move_form} {delete_form}</div>
             </details>
+            <RowError error=actions.error.into() focus=actions.focus id/>
         </li>
     }
 }

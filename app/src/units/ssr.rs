@@ -6,7 +6,7 @@ use crate::auth::ssr::{require_ambassador, require_caller};
 use crate::domain::units::{MoveError, UnitTree};
 use crate::domain::validation;
 use crate::error::AppError;
-use crate::state::pool;
+use crate::state::{begin_write, pool};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 const SELECT_UNITS: &str = "SELECT u.id, u.name, u.parent_id, \
@@ -36,7 +36,7 @@ pub async fn create_unit(name: &str, parent_id: &str) -> Result<Unit, AppError> 
     require_ambassador().await?;
     let name = validation::unit_name(name).map_err(|m| AppError::invalid("name", m))?;
     let parent_id = parse_optional_id("parent_id", parent_id)?;
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     if let Some(parent) = parent_id {
         ensure_exists(&mut tx, parent, "parent_id").await?;
     }
@@ -61,7 +61,7 @@ pub async fn create_unit(name: &str, parent_id: &str) -> Result<Unit, AppError> 
 pub async fn rename_unit(unit_id: i64, name: &str) -> Result<(), AppError> {
     require_ambassador().await?;
     let name = validation::unit_name(name).map_err(|m| AppError::invalid("name", m))?;
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     let parent_id = ensure_exists(&mut tx, unit_id, "unit_id").await?;
     ensure_name_free(&mut tx, &name, parent_id, Some(unit_id)).await?;
     sqlx::query("UPDATE units SET name = ? WHERE id = ?")
@@ -77,7 +77,7 @@ pub async fn rename_unit(unit_id: i64, name: &str) -> Result<(), AppError> {
 pub async fn move_unit(unit_id: i64, parent_id: &str) -> Result<(), AppError> {
     require_ambassador().await?;
     let parent_id = parse_optional_id("parent_id", parent_id)?;
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     let tree = tree_of(&fetch_units(&mut *tx).await?);
     tree.check_move(unit_id, parent_id)
         .map_err(|error| match error {
@@ -101,7 +101,7 @@ pub async fn move_unit(unit_id: i64, parent_id: &str) -> Result<(), AppError> {
 #[tracing::instrument]
 pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
     require_ambassador().await?;
-    let mut tx = pool()?.begin().await?;
+    let mut tx = begin_write().await?;
     ensure_exists(&mut tx, unit_id, "unit_id").await?;
     let (children, members): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = ?1), \

@@ -58,7 +58,7 @@ const PEOPLE: &[(&str, &str, Role, &[&str])] = &[
 /// Seeds the demo organisation if the database holds no people and no
 /// units; returns whether it did. Never touches a database with data.
 pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM units)")
             .fetch_one(&mut *tx)

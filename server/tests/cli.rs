@@ -1,0 +1,138 @@
+//! The `northstar` command line, run as a real process.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn northstar() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_northstar"))
+}
+
+#[test]
+fn help_explains_every_serve_option() {
+    let output = northstar().args(["serve", "--help"]).output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for option in [
+        "--addr",
+        "--database-url",
+        "--demo",
+        "NORTHSTAR_ADDR",
+        "NORTHSTAR_DATABASE_URL",
+        "NORTHSTAR_DEMO",
+    ] {
+        assert!(
+            help.contains(option),
+            "serve --help mentions {option}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn migrate_then_create_user_with_a_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let status = northstar()
+        .args(["migrate", "--database-url", &url])
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let mut child = northstar()
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "Ada@Example.org",
+            "--name",
+            "Ada",
+            "--role",
+            "ambassador",
+        ])
+        .args(["--password-stdin", "--database-url", &url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long passphrase\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("ada@example.org"));
+    assert!(
+        !stdout.contains("passphrase"),
+        "a given password is not echoed"
+    );
+
+    // The same email again is refused, with a message and a failing exit code.
+    let output = northstar()
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "ada@example.org",
+            "--name",
+            "Ada 2",
+            "--role",
+            "member",
+        ])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already has an account"));
+}
+
+#[test]
+fn create_user_without_stdin_prints_a_generated_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let output = northstar()
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "lee@example.org",
+            "--name",
+            "Lee",
+            "--role",
+            "lead",
+        ])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let password = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Password: "))
+        .expect("a password line");
+    assert_eq!(password.len(), 20);
+}
+
+#[test]
+fn a_bad_role_is_refused_before_touching_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("never.db");
+    let output = northstar()
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "x@example.org",
+            "--name",
+            "X",
+            "--role",
+            "admin",
+        ])
+        .args(["--database-url", &format!("sqlite://{}", path.display())])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown role"));
+    assert!(!path.exists());
+}

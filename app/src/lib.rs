@@ -7,6 +7,9 @@
 //! - [`auth`] — sign-in, sign-out, the signed-in person and page guards.
 //! - [`people`], [`units`] — the organisation, as the ambassador administers it.
 //! - [`admin`] — the administration area that frames those two.
+//! - [`cycles`] — cycles (quarters) with their phases, and the stretch setting.
+//! - [`board`] — the planning board: objectives, key results, warnings, changes.
+//! - [`live`] — live-update messages and (server only) the hub behind them.
 //! - [`home`] — the signed-in person's start page.
 //! - [`components`] — header, field errors and panels every page uses.
 //! - `state` (server only) — [`state::AppState`], shared by every request.
@@ -14,12 +17,18 @@
 //! Each feature keeps its SQL in an `ssr.rs` beside it, compiled only with
 //! the `ssr` feature, so the browser bundle never contains a query.
 
+// Leptos views are deeply nested types; the board page needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod auth;
+pub mod board;
 pub mod components;
+pub mod cycles;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod live;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -71,6 +80,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view=auth::SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/cycles") view=cycles::CyclesPage ssr=SsrMode::Async/>
+                <Route path=path!("/cycles/:id/board") view=board::BoardPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=admin::AdminArea ssr=SsrMode::Async>
                     <Route path=path!("") view=people::PeopleAdmin ssr=SsrMode::Async/>
                     <Route path=path!("units") view=units::UnitsAdmin ssr=SsrMode::Async/>

@@ -18,6 +18,8 @@ pub struct AppState {
     pub pool: SqlitePool,
     /// Sign-in attempts per account and per address, so passwords cannot be guessed quickly.
     pub sign_in_limiter: Arc<SignInLimiter>,
+    /// Live updates: one broadcast room per board.
+    pub hub: Arc<crate::live::ssr::Hub>,
 }
 
 /// The state, as provided to every server function by the router.

@@ -6,14 +6,19 @@
 //! - [`config`] — what `serve` needs to know, gathered from flags and the environment.
 //! - [`telemetry`] — logging through `tracing`, filtered by `RUST_LOG`.
 //! - [`storage`] — opening the database, migrations, demo data.
+//! - [`live`] — the websocket of a live board, on the hub in `app::live`.
 //! - [`http`] — the router: pages, server functions, `/healthz`, and the
 //!   layers every request passes (sessions, cross-origin refusal, body limit).
 //!
 //! [`build`] and [`serve`] are apart from `main` so integration tests start
 //! the real app on `127.0.0.1:0` against a real database file.
 
+// Leptos views are deeply nested types; the board page needs more than the default 128.
+#![recursion_limit = "256"]
+
 pub mod config;
 pub mod http;
+pub mod live;
 pub mod storage;
 pub mod telemetry;
 
@@ -76,6 +81,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         leptos_options: config.leptos_options(),
         pool,
         sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
+        hub: Arc::new(app::live::ssr::Hub::default()),
     };
     let limiter = state.sign_in_limiter.clone();
     tokio::spawn(async move {

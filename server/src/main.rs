@@ -1,6 +1,9 @@
 //! `northstar`: the command line. `serve` runs the app, `migrate` brings a
 //! database up to date, `admin create-user` makes an account from a shell.
 
+// Leptos views are deeply nested types; the board page needs more than the default 128.
+#![recursion_limit = "256"]
+
 use app::auth::password;
 use app::domain::{roles::Role, validation};
 use app::people::ssr::insert_person;

@@ -32,24 +32,36 @@ pub async fn session() -> Result<Session, AppError> {
 /// The signed-in, active person, or `Unauthenticated`.
 pub async fn require_caller() -> Result<Caller, AppError> {
     let session = session().await?;
+    caller_of_session(&session, &pool()?)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The active person signed in with `session`, if any. A session whose
+/// person has been deactivated since is ended here. Also used by the
+/// websocket, which has no server-function context.
+pub async fn caller_of_session(
+    session: &Session,
+    pool: &sqlx::SqlitePool,
+) -> Result<Option<Caller>, AppError> {
     let Some(id) = session.get::<i64>(PERSON_ID).await.map_err(internal)? else {
-        return Err(AppError::Unauthenticated);
+        return Ok(None);
     };
     let row: Option<(i64, String, String)> =
         sqlx::query_as("SELECT id, name, role FROM people WHERE id = ? AND active = 1")
             .bind(id)
-            .fetch_optional(&pool()?)
+            .fetch_optional(pool)
             .await?;
     match row {
-        Some((id, name, role)) => Ok(Caller {
+        Some((id, name, role)) => Ok(Some(Caller {
             id,
             name,
             role: role.parse().map_err(internal)?,
-        }),
+        })),
         // Deactivated since signing in: the session is over.
         None => {
             session.flush().await.map_err(internal)?;
-            Err(AppError::Unauthenticated)
+            Ok(None)
         }
     }
 }

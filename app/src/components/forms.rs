@@ -40,7 +40,7 @@ where
 pub fn FieldError(
     error: Signal<Option<AppError>>,
     field: &'static str,
-    id: &'static str,
+    #[prop(into)] id: String,
 ) -> impl IntoView {
     let message = move || {
         error.with(|e| {

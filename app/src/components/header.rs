@@ -22,6 +22,7 @@ pub fn Header() -> impl IntoView {
                                 let admin = user.role.may_administer();
                                 view! {
                                     <A href="/" exact=true>"Home"</A>
+                                    <A href="/cycles">"Cycles"</A>
                                     <Show when=move || admin>
                                         <A href="/admin">"Administration"</A>
                                     </Show>

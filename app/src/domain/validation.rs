@@ -12,6 +12,14 @@ pub const MAX_PASSWORD: usize = 256;
 /// Longest name of a unit.
 pub const MAX_UNIT_NAME: usize = 80;
 
+/// Longest name of a cycle ("Q3 2026", "H2 — growth").
+pub const MAX_CYCLE_NAME: usize = 80;
+
+/// A cycle's name: trimmed, not empty, not too long.
+pub fn cycle_name(raw: &str) -> Result<String, String> {
+    required_text(raw, "a name for the cycle", MAX_CYCLE_NAME)
+}
+
 /// A person's display name: trimmed, not empty, not too long.
 pub fn person_name(raw: &str) -> Result<String, String> {
     required_text(raw, "a name", MAX_NAME)

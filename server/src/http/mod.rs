@@ -38,6 +38,7 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
 
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/ws/boards/{cycle_id}", get(crate::live::board_socket))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,0 +1,37 @@
+//! What happened on a board, as the live hub sends it to every open board.
+//! Each event carries the board version it created, so a client applies
+//! them in order and knows when it has missed one.
+
+use super::{Board, Objective};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BoardEvent {
+    /// An objective was created or changed (its key results included).
+    ObjectiveSaved {
+        version: i64,
+        /// Who made the change, for "changed by … meanwhile".
+        by: String,
+        objective: Objective,
+    },
+}
+
+impl BoardEvent {
+    pub fn version(&self) -> i64 {
+        match self {
+            BoardEvent::ObjectiveSaved { version, .. } => *version,
+        }
+    }
+
+    pub(super) fn apply_to(&self, board: &mut Board) {
+        match self {
+            BoardEvent::ObjectiveSaved { objective, .. } => {
+                match board.objectives.iter_mut().find(|o| o.id == objective.id) {
+                    Some(existing) => *existing = objective.clone(),
+                    None => board.objectives.push(objective.clone()),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! The planning board of a cycle: objectives with their key results, the
+//! warnings that guard against the classic OKR failures, and every change a
+//! planner makes on it. Changes carry the version they were based on, so a
+//! stale edit is refused instead of overwriting someone else's.
+
+mod card;
+mod events;
+#[cfg(feature = "hydrate")]
+mod live_client;
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use events::BoardEvent;
+pub use page::BoardPage;
+
+use crate::cycles::Cycle;
+use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status, StretchPhase};
+use crate::domain::permissions::{self, Actor, Change, Scope};
+use crate::domain::progress::{Measure, objective_progress};
+use crate::domain::warnings::{self, KeyResultFacts, ObjectiveFacts, Readiness, Warning};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Everything a board shows, at one board version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Board {
+    pub cycle: Cycle,
+    /// Rises with every committed change on this board.
+    pub version: i64,
+    pub stretch_phase: StretchPhase,
+    /// Every unit, with its path, in tree order: columns and choices.
+    pub units: Vec<UnitChoice>,
+    /// People who can own key results.
+    pub people: Vec<PersonChoice>,
+    pub objectives: Vec<Objective>,
+    /// Who is looking, so the board offers only what they may do.
+    pub viewer: Viewer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitChoice {
+    pub id: i64,
+    /// "Engineering › Platform".
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonChoice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The viewer, as permissions see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub id: i64,
+    pub role: crate::domain::roles::Role,
+    /// Their units and every unit above them.
+    pub units: Vec<i64>,
+}
+
+impl Viewer {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.id,
+            role: self.role,
+            units: self.units.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Objective {
+    pub id: String,
+    pub cycle_id: i64,
+    pub unit_id: i64,
+    pub shared_unit_ids: Vec<i64>,
+    pub parent_id: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub why_important: String,
+    pub why_urgent: String,
+    pub kind: ObjectiveKind,
+    pub status: Status,
+    pub version: i64,
+    /// Who made the last change, for "changed by … meanwhile".
+    pub updated_by: String,
+    pub key_results: Vec<KeyResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyResult {
+    pub id: String,
+    pub objective_id: String,
+    pub title: String,
+    pub metric: MetricKind,
+    pub unit_label: String,
+    pub start: f64,
+    pub target: f64,
+    pub current: f64,
+    pub owner_id: i64,
+    pub readiness: Readiness,
+    pub fallback: Option<Fallback>,
+    pub proxy_name: String,
+    pub version: i64,
+}
+
+impl KeyResult {
+    pub fn measure(&self) -> Measure {
+        Measure {
+            metric: self.metric,
+            start: self.start,
+            target: self.target,
+            current: self.current,
+        }
+    }
+
+    pub fn progress(&self) -> f64 {
+        self.measure().progress()
+    }
+}
+
+impl Objective {
+    pub fn progress(&self) -> f64 {
+        objective_progress(
+            &self
+                .key_results
+                .iter()
+                .map(KeyResult::measure)
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope {
+            status: self.status,
+            owner_unit: self.unit_id,
+            shared_units: self.shared_unit_ids.clone(),
+        }
+    }
+}
+
+impl Board {
+    /// The warnings of one objective, in the context of its unit and cycle.
+    pub fn warnings(&self, objective: &Objective) -> Vec<Warning> {
+        let siblings = self
+            .objectives
+            .iter()
+            .filter(|o| o.unit_id == objective.unit_id && o.status != Status::Closed);
+        let unit_objectives = siblings.clone().count();
+        let unit_aspirational = siblings
+            .filter(|o| o.kind == ObjectiveKind::Aspirational)
+            .count();
+        warnings::warnings(&ObjectiveFacts {
+            kind: objective.kind,
+            why_important: &objective.why_important,
+            why_urgent: &objective.why_urgent,
+            key_results: objective
+                .key_results
+                .iter()
+                .map(|kr| KeyResultFacts {
+                    title: &kr.title,
+                    readiness: kr.readiness,
+                    fallback: kr.fallback,
+                    proxy_name: &kr.proxy_name,
+                })
+                .collect(),
+            unit_objectives,
+            unit_aspirational,
+            stretch_phase: self.stretch_phase,
+        })
+    }
+
+    /// Whether the viewer may make `change` to `objective` (the server checks again).
+    pub fn may(&self, change: Change, objective: &Objective) -> bool {
+        permissions::check(&self.viewer.actor(), change, &objective.scope()).is_ok()
+    }
+
+    pub fn unit_path(&self, id: i64) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.path.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn person_name(&self, id: i64) -> String {
+        self.people
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| "Someone".into())
+    }
+
+    /// Applies a live event; returns false when it does not follow this
+    /// board's version (the caller then reloads the whole board).
+    pub fn apply(&mut self, event: &BoardEvent) -> bool {
+        if event.version() != self.version + 1 {
+            return event.version() <= self.version;
+        }
+        event.apply_to(self);
+        self.version = event.version();
+        true
+    }
+}
+
+/// The board of a cycle.
+#[server(endpoint = "get_board")]
+pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
+    use crate::error::ssr::reply;
+    ssr::get_board(cycle_id).await.map_err(reply)
+}
+
+/// Creates a draft objective. `id` is chosen by the client, so a retried
+/// request finds the objective it already created instead of adding another.
+#[server(endpoint = "create_objective")]
+pub async fn create_objective(
+    id: String,
+    cycle_id: i64,
+    unit_id: String,
+    title: String,
+    kind: ObjectiveKind,
+) -> Result<Objective, AppError> {
+    use crate::error::ssr::reply;
+    ssr::create_objective(&id, cycle_id, &unit_id, &title, kind)
+        .await
+        .map_err(reply)
+}
+
+/// Changes one field of an objective: `title`, `description`,
+/// `why_important`, `why_urgent`, `kind`, `status` (one step of its life),
+/// `unit_id` (give it to another unit) or `parent_id` (align it; empty for
+/// none). `previous` is the value the change was based on: when the version
+/// is stale and the field has changed since, the change is refused.
+#[server(endpoint = "update_objective")]
+pub async fn update_objective(
+    id: String,
+    version: i64,
+    field: String,
+    previous: String,
+    value: String,
+) -> Result<Objective, AppError> {
+    use crate::error::ssr::reply;
+    ssr::update_objective(&id, version, &field, &previous, &value)
+        .await
+        .map_err(reply)
+}
+
+/// Adds a key result; `id` is chosen by the client, as for objectives.
+#[server(endpoint = "create_key_result")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a server function takes its form's fields as arguments"
+)]
+pub async fn create_key_result(
+    id: String,
+    objective_id: String,
+    title: String,
+    metric: MetricKind,
+    unit_label: String,
+    start: String,
+    target: String,
+    owner_id: String,
+) -> Result<KeyResult, AppError> {
+    use crate::error::ssr::reply;
+    ssr::create_key_result(ssr::NewKeyResult {
+        id,
+        objective_id,
+        title,
+        metric,
+        unit_label,
+        start,
+        target,
+        owner_id,
+    })
+    .await
+    .map_err(reply)
+}
+
+/// Changes one field of a key result: `title`, `unit_label`, `start`,
+/// `target`, `current`, `owner_id`, a readiness box (`source_identified`,
+/// `baseline_known`, `data_owner`, `update_frequency`, `reliable`: "true" or
+/// "false"), `fallback` (empty for none) or `proxy_name`.
+/// `previous` works as for objectives.
+#[server(endpoint = "update_key_result")]
+pub async fn update_key_result(
+    id: String,
+    version: i64,
+    field: String,
+    previous: String,
+    value: String,
+) -> Result<KeyResult, AppError> {
+    use crate::error::ssr::reply;
+    ssr::update_key_result(&id, version, &field, &previous, &value)
+        .await
+        .map_err(reply)
+}
+
+/// A number as forms show it: no trailing ".0".
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// Parses a number typed into a form, accepting a decimal comma.
+pub fn parse_number(field: &str, raw: &str) -> Result<f64, AppError> {
+    let cleaned: String = raw
+        .trim()
+        .replace(',', ".")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .collect();
+    match cleaned.parse::<f64>() {
+        Ok(n) if n.is_finite() => Ok(n),
+        _ => Err(AppError::invalid(field, "Enter a number, like 42 or 12.5.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_look_like_uuid_v4() {
+        let a = new_client_id();
+        let b = new_client_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn numbers_show_without_trailing_zeros() {
+        assert_eq!(format_number(42.0), "42");
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(-3.0), "-3");
+    }
+
+    #[test]
+    fn numbers_from_forms() {
+        assert_eq!(parse_number("target", "42"), Ok(42.0));
+        assert_eq!(parse_number("target", " 12,5 "), Ok(12.5));
+        assert_eq!(parse_number("target", "1 000"), Ok(1000.0));
+        assert_eq!(parse_number("target", "-3"), Ok(-3.0));
+        for bad in ["", "ten", "1e400", "NaN", "inf", "12%"] {
+            assert_eq!(
+                parse_number("target", bad)
+                    .unwrap_err()
+                    .field_message("target"),
+                Some("Enter a number, like 42 or 12.5."),
+                "{bad:?}"
+            );
+        }
+    }
+}
+
+/// A new random id (UUID v4) for something the browser is about to create.
+pub fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    fill_random(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn fill_random(bytes: &mut [u8]) {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    OsRng.fill_bytes(bytes);
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn fill_random(bytes: &mut [u8]) {
+    // getRandomValues works on plain HTTP too (randomUUID needs HTTPS).
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(bytes).is_ok());
+    if !filled {
+        for byte in bytes.iter_mut() {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+fn fill_random(bytes: &mut [u8]) {
+    // Only for builds without either side (documentation, `cargo check`).
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    for (i, byte) in bytes.iter_mut().enumerate() {
+        *byte = (seed >> ((i % 16) * 8)) as u8;
+    }
+}

@@ -1,0 +1,358 @@
+//! `/cycles/:id/board`: the planning board. Columns by status or by unit
+//! (`?group=unit`), cards that can be dragged between columns and onto each
+//! other, inline editing, and live updates from everyone else on the board.
+
+use super::card::Card;
+use super::{Board, CreateObjective, Objective, get_board};
+use crate::auth::SignedIn;
+use crate::components::{ErrorPanel, FieldError, FormAlert, last_error};
+use crate::cycles::PhaseBadge;
+use crate::domain::okr::{ObjectiveKind, Status};
+use crate::domain::permissions::Change;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// What every part of a board shares.
+#[derive(Clone, Copy)]
+pub struct BoardContext {
+    pub board: RwSignal<Board>,
+    /// The last board-wide message (a refused move, a conflict…).
+    pub notice: RwSignal<Option<String>>,
+    /// The id of the card being dragged.
+    pub dragging: RwSignal<Option<String>>,
+    pub live: RwSignal<LiveState>,
+    pub presence: RwSignal<Vec<String>>,
+}
+
+/// The state of the board's live connection, as the header shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveState {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+impl BoardContext {
+    /// Puts a saved objective into the board at once (the live event that
+    /// follows replaces it again with the same content).
+    pub fn saved(&self, objective: Objective) {
+        self.board.update(
+            |b| match b.objectives.iter_mut().find(|o| o.id == objective.id) {
+                Some(existing) if existing.version <= objective.version => *existing = objective,
+                Some(_) => {}
+                None => b.objectives.push(objective),
+            },
+        );
+    }
+}
+
+pub fn use_board() -> BoardContext {
+    expect_context::<BoardContext>()
+}
+
+#[component]
+pub fn BoardPage() -> impl IntoView {
+    let params = use_params_map();
+    let cycle_id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    view! { <SignedIn render=move |_| view! { <BoardLoader cycle_id=cycle_id()/> }/> }
+}
+
+#[component]
+fn BoardLoader(cycle_id: i64) -> impl IntoView {
+    let board = Resource::new(move || cycle_id, get_board);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading page">"Loading the board…"</p> }>
+            {move || Suspend::new(async move {
+                match board.await {
+                    Ok(board) => view! { <LiveBoard initial=board/> }.into_any(),
+                    Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LiveBoard(initial: Board) -> impl IntoView {
+    let ctx = BoardContext {
+        board: RwSignal::new(initial),
+        notice: RwSignal::new(None),
+        dragging: RwSignal::new(None),
+        live: RwSignal::new(LiveState::Connecting),
+        presence: RwSignal::new(Vec::new()),
+    };
+    provide_context(ctx);
+    #[cfg(feature = "hydrate")]
+    super::live_client::connect(ctx);
+
+    let query = use_query_map();
+    let by_unit = move || query.read().get("group").as_deref() == Some("unit");
+    let title = move || {
+        ctx.board
+            .with(|b| format!("{} board · Northstar", b.cycle.name))
+    };
+
+    view! {
+        <Title text=title/>
+        <main class="page page-wide board-page">
+            <BoardHeader by_unit=Signal::derive(by_unit)/>
+            <NewObjective/>
+            <p class="board-notice" role="alert" hidden=move || ctx.notice.with(Option::is_none)>
+                {move || ctx.notice.get()}
+                <button type="button" class="button button-small button-quiet" on:click=move |_| ctx.notice.set(None)>
+                    "Dismiss"
+                </button>
+            </p>
+            {move || if by_unit() { view! { <UnitColumns/> }.into_any() } else { view! { <StatusColumns/> }.into_any() }}
+        </main>
+    }
+}
+
+#[component]
+fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
+    let ctx = use_board();
+    let board = ctx.board;
+    let cycle = move || board.with(|b| b.cycle.clone());
+    let base = move || format!("/cycles/{}/board", board.with(|b| b.cycle.id));
+    let others = move || {
+        let me = board.with(|b| b.person_name(b.viewer.id));
+        let others: Vec<String> = ctx
+            .presence
+            .get()
+            .into_iter()
+            .filter(|name| *name != me)
+            .collect();
+        if others.is_empty() {
+            "Nobody else is here right now.".to_owned()
+        } else {
+            format!("Also here: {}", others.join(", "))
+        }
+    };
+    let live_label = move || match ctx.live.get() {
+        LiveState::Connecting => "Connecting…",
+        LiveState::Live => "Live",
+        LiveState::Reconnecting => "Reconnecting…",
+    };
+    view! {
+        <header class="board-header">
+            <div>
+                <h1>{move || cycle().name}</h1>
+                <p class="muted">
+                    {move || cycle().span()}
+                    " · "
+                    {move || view! { <PhaseBadge phase=cycle().phase/> }}
+                </p>
+            </div>
+            <div class="board-tools">
+                <nav class="segmented" aria-label="Group the board">
+                    <a href=base aria-current=move || (!by_unit.get()).then_some("page")>"By status"</a>
+                    <a href=move || format!("{}?group=unit", base()) aria-current=move || by_unit.get().then_some("page")>
+                        "By unit"
+                    </a>
+                </nav>
+                <p class="presence" aria-live="polite">
+                    <span class=move || format!("live-dot live-{}", live_label().trim_end_matches('…').to_lowercase())></span>
+                    <span class="sr-only">{live_label}</span>
+                    {others}
+                </p>
+            </div>
+        </header>
+    }
+}
+
+/// A column: a drop target that sets one property of the dropped card.
+#[component]
+fn Column(
+    title: String,
+    /// For screen readers and tests: what dropping here does.
+    target: DropTarget,
+    objectives: Signal<Vec<Objective>>,
+) -> impl IntoView {
+    let ctx = use_board();
+    let over = RwSignal::new(false);
+    let label = format!("{title} column");
+    let target_for_drop = target.clone();
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        let id = ev
+            .data_transfer()
+            .and_then(|dt| dt.get_data("text/plain").ok())
+            .filter(|id| !id.is_empty());
+        if let Some(id) = id.or_else(|| ctx.dragging.get_untracked()) {
+            super::card::move_objective(ctx, &id, target_for_drop.clone());
+        }
+        ctx.dragging.set(None);
+    };
+    view! {
+        <section
+            class="column"
+            class:drop-over=move || over.get()
+            aria-label=label
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                over.set(true);
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <h2 class="column-title">
+                {title}
+                <span class="count">{move || objectives.with(Vec::len)}</span>
+            </h2>
+            <div class="cards">
+                <For
+                    each=move || objectives.get()
+                    key=|o| (o.id.clone(), o.version)
+                    children=move |objective| view! { <Card objective/> }
+                />
+            </div>
+        </section>
+    }
+}
+
+/// Where a dropped card goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DropTarget {
+    Status(Status),
+    Unit(i64),
+}
+
+#[component]
+fn StatusColumns() -> impl IntoView {
+    let ctx = use_board();
+    let columns = Status::ALL
+        .iter()
+        .map(|status| {
+            let status = *status;
+            let objectives = Signal::derive(move || {
+                ctx.board.with(|b| b.objectives.iter().filter(|o| o.status == status).cloned().collect::<Vec<_>>())
+            });
+            view! { <Column title=status.label().to_owned() target=DropTarget::Status(status) objectives/> }
+        })
+        .collect_view();
+    view! { <div class="columns">{columns}</div> }
+}
+
+#[component]
+fn UnitColumns() -> impl IntoView {
+    let ctx = use_board();
+    // Units with objectives, and the viewer's own units, in tree order.
+    let units = move || {
+        ctx.board.with(|b| {
+            b.units
+                .iter()
+                .filter(|u| {
+                    b.objectives.iter().any(|o| o.unit_id == u.id) || b.viewer.units.contains(&u.id)
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <div class="columns">
+            <For
+                each=units
+                key=|u| u.id
+                children=move |unit| {
+                    let id = unit.id;
+                    let objectives = Signal::derive(move || {
+                        ctx.board.with(|b| b.objectives.iter().filter(|o| o.unit_id == id).cloned().collect::<Vec<_>>())
+                    });
+                    view! { <Column title=unit.path target=DropTarget::Unit(id) objectives/> }
+                }
+            />
+        </div>
+    }
+}
+
+/// The form above the columns that adds a draft objective.
+#[component]
+fn NewObjective() -> impl IntoView {
+    let ctx = use_board();
+    let create = ServerAction::<CreateObjective>::new();
+    let error = last_error(create);
+    let form = NodeRef::<leptos::html::Form>::new();
+    // A fresh id per form: a retried submission reuses it and is applied once.
+    let client_id = RwSignal::new(super::new_client_id());
+    Effect::new(move |_| {
+        if let Some(Ok(objective)) = create.value().get() {
+            ctx.saved(objective);
+            client_id.set(super::new_client_id());
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
+    });
+    let board = ctx.board;
+    // Units the viewer may add objectives to: their own (the ambassador: all).
+    let units = move || {
+        board.with(|b| {
+            b.units
+                .iter()
+                .filter(|u| {
+                    let scope = crate::domain::permissions::Scope {
+                        status: Status::Draft,
+                        owner_unit: u.id,
+                        shared_units: vec![],
+                    };
+                    crate::domain::permissions::check(&b.viewer.actor(), Change::Edit, &scope)
+                        .is_ok()
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let cycle_id = move || board.with(|b| b.cycle.id.to_string());
+    view! {
+        <details class="panel new-objective" open=move || board.with(|b| b.objectives.is_empty())>
+            <summary>"Add an objective"</summary>
+            <ActionForm action=create node_ref=form>
+                <input type="hidden" name="id" value=move || client_id.get()/>
+                <input type="hidden" name="cycle_id" value=cycle_id/>
+                <div class="form-grid">
+                    <div class="field field-wide">
+                        <label for="new-objective-title">"Objective"</label>
+                        <input id="new-objective-title" name="title" required maxlength="200"
+                            placeholder="Customers get answers the same day" aria-describedby="new-objective-title-error"/>
+                        <FieldError error field="title" id="new-objective-title-error"/>
+                    </div>
+                    <div class="field">
+                        <label for="new-objective-unit">"Owning unit"</label>
+                        <select id="new-objective-unit" name="unit_id" aria-describedby="new-objective-unit-error">
+                            {move || units().into_iter().map(|u| view! { <option value=u.id.to_string()>{u.path}</option> }).collect_view()}
+                        </select>
+                        <FieldError error field="unit_id" id="new-objective-unit-error"/>
+                    </div>
+                    <div class="field">
+                        <label for="new-objective-kind">"Kind"</label>
+                        <select id="new-objective-kind" name="kind">
+                            {ObjectiveKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                </div>
+                <FormAlert error fields=&["id"]/>
+                <button type="submit" class="button button-primary" disabled=move || create.pending().get()>
+                    "Add objective"
+                </button>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// Shows an error from a board change in the board's notice.
+pub fn notice_error(ctx: BoardContext, error: &AppError) {
+    let text = match error {
+        AppError::Invalid { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    ctx.notice.set(Some(text));
+}

@@ -1,0 +1,166 @@
+//! Cycles and settings in the database.
+
+use super::{Cycle, CycleOverview, calendar_from_form};
+use crate::auth::ssr::{require_ambassador, require_caller};
+use crate::domain::cycles::Calendar;
+use crate::domain::okr::StretchPhase;
+use crate::error::{AppError, ssr::internal};
+use crate::state::{begin_write, pool};
+use sqlx::{Sqlite, SqliteConnection};
+use time::Date;
+
+/// Today, for phases: the server's UTC date.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+#[derive(sqlx::FromRow)]
+struct CycleRow {
+    id: i64,
+    name: String,
+    start_date: String,
+    end_date: String,
+    planning_days: i64,
+    retro_days: i64,
+}
+
+impl CycleRow {
+    fn into_cycle(self, today: Date) -> Result<Cycle, AppError> {
+        let calendar = Calendar {
+            start: super::parse_date("start", &self.start_date).map_err(internal)?,
+            end: super::parse_date("end", &self.end_date).map_err(internal)?,
+            planning_days: self.planning_days,
+            retro_days: self.retro_days,
+        };
+        Ok(Cycle {
+            id: self.id,
+            name: self.name,
+            start: self.start_date,
+            end: self.end_date,
+            planning_days: self.planning_days,
+            retro_days: self.retro_days,
+            phase: calendar.phase(today),
+            days_left: calendar.days_left(today),
+        })
+    }
+}
+
+const SELECT_CYCLES: &str =
+    "SELECT id, name, start_date, end_date, planning_days, retro_days FROM cycles";
+
+pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+    db: E,
+    id: i64,
+) -> Result<Cycle, AppError> {
+    sqlx::query_as::<_, CycleRow>(&format!("{SELECT_CYCLES} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That cycle".into()))?
+        .into_cycle(today())
+}
+
+pub async fn stretch_phase(db: &mut SqliteConnection) -> Result<StretchPhase, AppError> {
+    let value: String =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'stretch_phase'")
+            .fetch_one(&mut *db)
+            .await?;
+    value.parse().map_err(internal)
+}
+
+pub async fn list_cycles() -> Result<CycleOverview, AppError> {
+    require_caller().await?;
+    let mut db = pool()?.acquire().await?;
+    let today = today();
+    let cycles = sqlx::query_as::<_, CycleRow>(&format!(
+        "{SELECT_CYCLES} ORDER BY start_date DESC, id DESC"
+    ))
+    .fetch_all(&mut *db)
+    .await?
+    .into_iter()
+    .map(|row| row.into_cycle(today))
+    .collect::<Result<_, _>>()?;
+    Ok(CycleOverview {
+        cycles,
+        stretch_phase: stretch_phase(&mut db).await?,
+    })
+}
+
+#[tracing::instrument]
+pub async fn save_cycle(
+    id: Option<i64>,
+    name: &str,
+    start: &str,
+    end: &str,
+    planning_days: &str,
+    retro_days: &str,
+) -> Result<Cycle, AppError> {
+    require_ambassador().await?;
+    let name =
+        crate::domain::validation::cycle_name(name).map_err(|m| AppError::invalid("name", m))?;
+    let calendar = calendar_from_form(start, end, planning_days, retro_days)?;
+    let mut tx = begin_write().await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM cycles WHERE name = ? COLLATE NOCASE AND id IS NOT ?")
+            .bind(&name)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if taken.is_some() {
+        return Err(AppError::invalid(
+            "name",
+            format!("There is already a cycle called “{name}”."),
+        ));
+    }
+    let start = calendar.start.to_string();
+    let end = calendar.end.to_string();
+    let id = match id {
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO cycles (name, start_date, end_date, planning_days, retro_days) \
+                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&name)
+            .bind(&start)
+            .bind(&end)
+            .bind(calendar.planning_days)
+            .bind(calendar.retro_days)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        Some(id) => {
+            let updated = sqlx::query(
+                "UPDATE cycles SET name = ?, start_date = ?, end_date = ?, planning_days = ?, retro_days = ? \
+                 WHERE id = ?",
+            )
+            .bind(&name)
+            .bind(&start)
+            .bind(&end)
+            .bind(calendar.planning_days)
+            .bind(calendar.retro_days)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if updated.rows_affected() == 0 {
+                return Err(AppError::NotFound("That cycle".into()));
+            }
+            id
+        }
+    };
+    let cycle = fetch_cycle(&mut *tx, id).await?;
+    tx.commit().await?;
+    tracing::info!(cycle = id, "cycle saved");
+    Ok(cycle)
+}
+
+#[tracing::instrument]
+pub async fn set_stretch_phase(phase: StretchPhase) -> Result<(), AppError> {
+    require_ambassador().await?;
+    let mut tx = begin_write().await?;
+    sqlx::query("UPDATE settings SET value = ? WHERE key = 'stretch_phase'")
+        .bind(phase.as_str())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The hub: one `tokio::sync::broadcast` channel per board (room). Server
+//! functions publish after their transaction commits; each websocket
+//! subscribes to its room. A subscriber that falls too far behind gets
+//! `RecvError::Lagged` and is told to reload instead of being dropped.
+
+use super::ServerMessage;
+use crate::board::BoardEvent;
+use crate::state::AppState;
+use leptos::prelude::use_context;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+/// How many messages a room buffers for a slow subscriber before it lags.
+const ROOM_CAPACITY: usize = 1024;
+
+#[derive(Default)]
+pub struct Hub {
+    rooms: Mutex<HashMap<i64, Room>>,
+    /// Numbers websocket connections, so presence counts each one.
+    connections: AtomicU64,
+}
+
+struct Room {
+    sender: broadcast::Sender<Arc<ServerMessage>>,
+    /// Open connections and the name of who is behind each.
+    viewers: HashMap<u64, String>,
+}
+
+/// A websocket's place in a room; leaving happens on drop.
+pub struct Membership {
+    hub: Arc<Hub>,
+    room: i64,
+    connection: u64,
+    pub receiver: broadcast::Receiver<Arc<ServerMessage>>,
+}
+
+impl Hub {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Room>> {
+        // A panic while holding the lock leaves only a map of senders behind: still usable.
+        self.rooms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A number for a new connection, unique while the server runs.
+    pub fn next_connection(&self) -> u64 {
+        self.connections.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Sends a message to every subscriber of `room` (nobody listening is fine).
+    pub fn send(&self, room: i64, message: ServerMessage) {
+        if let Some(room) = self.lock().get(&room) {
+            let _ = room.sender.send(Arc::new(message));
+        }
+    }
+
+    /// Joins `room` as `viewer`, subscribing before anything else is sent so
+    /// no event falls between the snapshot and the subscription.
+    pub fn join(self: &Arc<Self>, room: i64, connection: u64, viewer: String) -> Membership {
+        let mut rooms = self.lock();
+        let entry = rooms.entry(room).or_insert_with(|| Room {
+            sender: broadcast::channel(ROOM_CAPACITY).0,
+            viewers: HashMap::new(),
+        });
+        let receiver = entry.sender.subscribe();
+        entry.viewers.insert(connection, viewer);
+        let presence = presence(entry);
+        let _ = entry.sender.send(Arc::new(presence));
+        Membership {
+            hub: self.clone(),
+            room,
+            connection,
+            receiver,
+        }
+    }
+
+    fn leave(&self, room: i64, connection: u64) {
+        let mut rooms = self.lock();
+        if let Some(entry) = rooms.get_mut(&room) {
+            entry.viewers.remove(&connection);
+            if entry.viewers.is_empty() {
+                rooms.remove(&room);
+            } else {
+                let presence = presence(entry);
+                let _ = entry.sender.send(Arc::new(presence));
+            }
+        }
+    }
+
+    /// How many connections are open on `room`.
+    pub fn viewer_count(&self, room: i64) -> usize {
+        self.lock().get(&room).map_or(0, |r| r.viewers.len())
+    }
+}
+
+fn presence(room: &Room) -> ServerMessage {
+    let mut viewers: Vec<String> = room.viewers.values().cloned().collect();
+    viewers.sort();
+    viewers.dedup();
+    ServerMessage::Presence { viewers }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.hub.leave(self.room, self.connection);
+    }
+}
+
+/// Publishes a committed board change to everyone on that board.
+pub fn publish_board(cycle_id: i64, event: BoardEvent) {
+    if let Some(state) = use_context::<AppState>() {
+        state.hub.send(cycle_id, ServerMessage::Event { event });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn members_hear_presence_and_leave_on_drop() {
+        let hub = Arc::new(Hub::default());
+        let mut first = hub.join(7, 1, "Ada".into());
+        let second = hub.join(7, 2, "Bo".into());
+        // The first hears its own arrival, then Bo's.
+        assert_eq!(
+            *first.receiver.recv().await.unwrap(),
+            ServerMessage::Presence {
+                viewers: vec!["Ada".into()]
+            }
+        );
+        assert_eq!(
+            *first.receiver.recv().await.unwrap(),
+            ServerMessage::Presence {
+                viewers: vec!["Ada".into(), "Bo".into()]
+            }
+        );
+        assert_eq!(hub.viewer_count(7), 2);
+        drop(second);
+        assert_eq!(
+            *first.receiver.recv().await.unwrap(),
+            ServerMessage::Presence {
+                viewers: vec!["Ada".into()]
+            }
+        );
+        drop(first);
+        assert_eq!(hub.viewer_count(7), 0);
+    }
+
+    #[tokio::test]
+    async fn rooms_are_separate() {
+        let hub = Arc::new(Hub::default());
+        let mut seven = hub.join(7, 1, "Ada".into());
+        let _eight = hub.join(8, 2, "Bo".into());
+        let _ = seven.receiver.recv().await;
+        hub.send(8, ServerMessage::Reload);
+        hub.send(7, ServerMessage::Presence { viewers: vec![] });
+        assert_eq!(
+            *seven.receiver.recv().await.unwrap(),
+            ServerMessage::Presence { viewers: vec![] }
+        );
+    }
+}

@@ -305,9 +305,22 @@ async fn bad_key_results_name_their_field_and_store_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM key_results").await, 0);
 }
 
-async fn set_current(app: &TestApp, client: &Client, kr: &str, version: i64, previous: &str, value: &str) -> StatusCode {
+async fn set_current(
+    app: &TestApp,
+    client: &Client,
+    kr: &str,
+    version: i64,
+    previous: &str,
+    value: &str,
+) -> StatusCode {
     let version = version.to_string();
-    let form = [("id", kr), ("version", version.as_str()), ("field", "current"), ("previous", previous), ("value", value)];
+    let form = [
+        ("id", kr),
+        ("version", version.as_str()),
+        ("field", "current"),
+        ("previous", previous),
+        ("value", value),
+    ];
     app.call_json(client, "update_key_result", &form).await.0
 }
 
@@ -317,7 +330,15 @@ async fn only_the_owner_the_lead_and_the_ambassador_update_a_key_result() {
     let cycle = new_cycle(&app).await;
     let jonas = app.signed_in(LEAD).await;
     let (kr_id, objective_id) = (uuid(2), uuid(1));
-    create_objective(&app, &jonas, &cycle, &objective_id, "Platform", "Deploys are boring").await;
+    create_objective(
+        &app,
+        &jonas,
+        &cycle,
+        &objective_id,
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
     let priya_id = app.person_id(MEMBER).await.to_string();
     let form = [
         ("id", kr_id.as_str()),
@@ -334,11 +355,24 @@ async fn only_the_owner_the_lead_and_the_ambassador_update_a_key_result() {
     assert_eq!(kr["owner_id"].as_i64().unwrap().to_string(), priya_id);
 
     let lea = app.signed_in(WEB_MEMBER).await;
-    assert_eq!(set_current(&app, &lea, &kr_id, 1, "45", "30").await, StatusCode::FORBIDDEN);
+    assert_eq!(
+        set_current(&app, &lea, &kr_id, 1, "45", "30").await,
+        StatusCode::FORBIDDEN
+    );
     let priya = app.signed_in(MEMBER).await;
-    assert_eq!(set_current(&app, &priya, &kr_id, 1, "45", "30").await, StatusCode::OK);
-    assert_eq!(set_current(&app, &jonas, &kr_id, 2, "30", "20").await, StatusCode::OK, "the unit's lead may too");
-    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(
+        set_current(&app, &priya, &kr_id, 1, "45", "30").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        set_current(&app, &jonas, &kr_id, 2, "30", "20").await,
+        StatusCode::OK,
+        "the unit's lead may too"
+    );
+    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(current, 20.0);
 }
 

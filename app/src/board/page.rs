@@ -313,7 +313,7 @@ fn NewObjective() -> impl IntoView {
     };
     let cycle_id = move || board.with(|b| b.cycle.id.to_string());
     view! {
-        <details class="panel new-objective" open=move || board.with(|b| b.objectives.is_empty())>
+        <details class="panel new-objective" open=board.with_untracked(|b| b.objectives.is_empty())>
             <summary>"Add an objective"</summary>
             <ActionForm action=create node_ref=form>
                 <input type="hidden" name="id" value=move || client_id.get()/>

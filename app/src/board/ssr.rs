@@ -814,7 +814,13 @@ pub async fn update_key_result(
                             .map_err(|_| AppError::invalid("fallback", "Choose a fallback."))?,
                     ),
                 };
-                set_kr(&mut tx, id, "fallback", fallback.map(|f| f.as_str().to_owned())).await?
+                set_kr(
+                    &mut tx,
+                    id,
+                    "fallback",
+                    fallback.map(|f| f.as_str().to_owned()),
+                )
+                .await?
             }
             "source_identified" | "baseline_known" | "data_owner" | "update_frequency"
             | "reliable" => {

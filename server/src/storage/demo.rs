@@ -1,5 +1,6 @@
 //! The demo organisation `--demo` seeds into an empty database: a few
-//! departments and teams, and people in every role, all with one password.
+//! departments and teams, people in every role (all with one password), and
+//! this quarter's plan in several states.
 
 use app::auth::password;
 use app::domain::roles::Role;
@@ -93,6 +94,252 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, AppError> {
             }
         }
     }
+    seed_cycle(&mut tx, &unit_ids).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A key result of the demo: title, metric, unit, start, target, current, owner, data-ready, fallback.
+type DemoKeyResult = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    f64,
+    &'static str,
+    bool,
+    Option<&'static str>,
+);
+
+/// Objectives of the demo cycle: unit, status, kind, title, why important,
+/// why urgent, the index of the parent (in this list), key results.
+type DemoObjective = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<usize>,
+    &'static [DemoKeyResult],
+);
+
+const OBJECTIVES: &[DemoObjective] = &[
+    (
+        "Engineering",
+        "active",
+        "committed",
+        "Engineering ships something customers notice every week",
+        "Customers renew when they see the product move.",
+        "Two large renewals are due next quarter.",
+        None,
+        &[(
+            "Weeks with a customer-visible release",
+            "number",
+            "weeks",
+            4.0,
+            12.0,
+            7.0,
+            "jonas@northstar.demo",
+            true,
+            None,
+        )],
+    ),
+    (
+        "Platform",
+        "active",
+        "committed",
+        "Deploys are boring",
+        "Fear of deploying slows every team down.",
+        "Incidents after the last three releases.",
+        Some(0),
+        &[
+            (
+                "Deploy time",
+                "number",
+                "min",
+                45.0,
+                10.0,
+                22.0,
+                "priya@northstar.demo",
+                true,
+                None,
+            ),
+            (
+                "Rollbacks per month",
+                "number",
+                "",
+                6.0,
+                1.0,
+                3.0,
+                "jonas@northstar.demo",
+                true,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Web",
+        "proposed",
+        "aspirational",
+        "The web app feels instant",
+        "Slow pages are the top complaint in every survey.",
+        "",
+        Some(0),
+        &[(
+            "p95 page load",
+            "number",
+            "s",
+            2.4,
+            0.8,
+            2.4,
+            "lea@northstar.demo",
+            false,
+            Some("proxy"),
+        )],
+    ),
+    (
+        "Support",
+        "active",
+        "committed",
+        "Customers get answers the same day",
+        "Waiting is the main reason for churn in our exit surveys.",
+        "The holiday peak starts in four weeks.",
+        None,
+        &[
+            (
+                "Median first reply",
+                "number",
+                "h",
+                26.0,
+                4.0,
+                9.0,
+                "sam@northstar.demo",
+                true,
+                None,
+            ),
+            (
+                "Customer satisfaction",
+                "percent",
+                "%",
+                78.0,
+                90.0,
+                84.0,
+                "sam@northstar.demo",
+                true,
+                None,
+            ),
+        ],
+    ),
+    (
+        "Discovery",
+        "draft",
+        "committed",
+        "We know why trials stall",
+        "",
+        "",
+        None,
+        &[(
+            "Interview 20 trial users",
+            "milestone",
+            "",
+            0.0,
+            1.0,
+            0.0,
+            "noor@northstar.demo",
+            false,
+            None,
+        )],
+    ),
+];
+
+/// Seeds the cycle of this quarter with a plan in several states, so the
+/// board has something to show on the first start.
+pub async fn seed_cycle(
+    tx: &mut sqlx::SqliteConnection,
+    unit_ids: &std::collections::HashMap<&str, i64>,
+) -> Result<(), AppError> {
+    let today = time::OffsetDateTime::now_utc().date();
+    let quarter = (u8::from(today.month()) - 1) / 3;
+    let first = time::Month::try_from(quarter * 3 + 1).map_err(app::error::ssr::internal)?;
+    let start = time::Date::from_calendar_date(today.year(), first, 1)
+        .map_err(app::error::ssr::internal)?;
+    let next = if quarter == 3 {
+        time::Date::from_calendar_date(today.year() + 1, time::Month::January, 1)
+    } else {
+        time::Date::from_calendar_date(today.year(), first.nth_next(3), 1)
+    }
+    .map_err(app::error::ssr::internal)?;
+    let end = next
+        .previous_day()
+        .ok_or_else(|| app::error::ssr::internal("no day before"))?;
+    let cycle: i64 = sqlx::query_scalar(
+        "INSERT INTO cycles (name, start_date, end_date) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(format!("Q{} {}", quarter + 1, today.year()))
+    .bind(start.to_string())
+    .bind(end.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    let ambassador: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+        .bind(DEMO_AMBASSADOR)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut ids = Vec::new();
+    for (unit, status, kind, title, why_important, why_urgent, parent, key_results) in OBJECTIVES {
+        let id = app::board::new_client_id();
+        let unit = unit_ids
+            .get(unit)
+            .copied()
+            .ok_or_else(|| app::error::ssr::internal("demo unit missing"))?;
+        sqlx::query(
+            "INSERT INTO objectives (id, cycle_id, unit_id, parent_id, title, why_important, why_urgent, kind, status, \
+             created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(cycle)
+        .bind(unit)
+        .bind(parent.and_then(|p| ids.get(p).cloned()))
+        .bind(title)
+        .bind(why_important)
+        .bind(why_urgent)
+        .bind(kind)
+        .bind(status)
+        .bind(ambassador)
+        .bind(ambassador)
+        .execute(&mut *tx)
+        .await?;
+        for (position, (kr_title, metric, label, start, target, current, owner, ready, fallback)) in
+            key_results.iter().enumerate()
+        {
+            let owner: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+                .bind(owner)
+                .fetch_one(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
+                 current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
+                 fallback, proxy_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1, ?, ?, ?, ?)",
+            )
+            .bind(app::board::new_client_id())
+            .bind(&id)
+            .bind(kr_title)
+            .bind(metric)
+            .bind(label)
+            .bind(start)
+            .bind(target)
+            .bind(current)
+            .bind(owner)
+            .bind(ready)
+            .bind(ready)
+            .bind(fallback)
+            .bind(if fallback == &Some("proxy") { "Lighthouse score on the five busiest pages" } else { "" })
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
+        ids.push(id);
+    }
+    Ok(())
 }

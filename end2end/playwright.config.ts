@@ -19,6 +19,9 @@ export default defineConfig({
   use: {
     baseURL,
     trace: 'retain-on-failure',
+    // Tall enough that a drag across the board needs no scrolling: Chromium
+    // cancels a native drag when the page scrolls under it.
+    viewport: { width: 1440, height: 1400 },
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -43,8 +43,9 @@ test('a lead drafts an objective with two key results and proposes it by draggin
     await expect(form.getByLabel('Key result')).toHaveValue('');
   }
   await expect(draft.getByRole('list', { name: 'Key results' }).getByRole('listitem')).toHaveCount(2);
+  await draft.getByText('Actions').click(); // close the menu: a drag starts on the card, not in a form
 
-  await draft.dragTo(column(page, 'Proposed'));
+  await draft.dragTo(column(page, 'Proposed').getByRole('heading'));
   await expect(column(page, 'Proposed').getByRole('article', { name: 'Objective: Platform costs are predictable' })).toBeVisible();
   await expect(column(page, 'Draft').getByRole('article', { name: 'Objective: Platform costs are predictable' })).toHaveCount(0);
 });
@@ -71,7 +72,7 @@ test('a member cannot activate: the card snaps back and the server says why', as
   await signIn(page, 'lea@northstar.demo', DEMO_PASSWORD);
   await openBoard(page);
   const proposal = column(page, 'Proposed').getByRole('article', { name: 'Objective: The web app feels instant' });
-  await proposal.dragTo(column(page, 'Active'));
+  await proposal.dragTo(column(page, 'Active').getByRole('heading'));
   await expect(page.getByRole('alert').filter({ hasText: 'Only a lead of the owning unit or the ambassador can activate' })).toBeVisible();
   await expect(proposal).toBeVisible();
   await expect(column(page, 'Active').getByRole('article', { name: 'Objective: The web app feels instant' })).toHaveCount(0);

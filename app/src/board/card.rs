@@ -118,7 +118,7 @@ fn InlineText(
     value: String,
     /// What the value is, for screen readers ("title of …").
     label: String,
-    editable: bool,
+    #[prop(into)] editable: Signal<bool>,
     save: Callback<(String, Inline)>,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] input_mode: &'static str,
@@ -164,7 +164,7 @@ fn InlineText(
                 when=move || state.editing.get()
                 fallback=move || {
                     let shown = shown.clone();
-                    if editable {
+                    if editable.get() {
                         view! {
                             <button type="button" class="inline-value" aria-label=edit_label.clone() on:click=start.clone()>
                                 {shown}
@@ -196,75 +196,112 @@ fn InlineText(
     }
 }
 
+/// One objective, looked up by id: the card stays (with its open menu and
+/// half-typed forms) while live changes to the objective flow into it.
 #[component]
-pub fn Card(objective: Objective) -> impl IntoView {
+pub fn Card(id: String) -> impl IntoView {
     let ctx = use_board();
     let board = ctx.board;
-    let id = objective.id.clone();
-    let title = objective.title.clone();
-    let may_edit = board.with_untracked(|b| b.may(Change::Edit, &objective));
-    let progress = objective.progress();
-    let warnings = board.with_untracked(|b| b.warnings(&objective));
-    let unit = board.with_untracked(|b| b.unit_path(objective.unit_id));
-    let parent = objective.parent_id.as_ref().and_then(|p| {
-        board.with_untracked(|b| {
-            b.objectives
-                .iter()
-                .find(|o| &o.id == p)
-                .map(|o| o.title.clone())
+    let objective = Memo::new({
+        let id = id.clone();
+        move |_| board.with(|b| b.objectives.iter().find(|o| o.id == id).cloned())
+    });
+    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    let may_edit = Signal::derive(move || {
+        objective.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| board.with(|b| b.may(Change::Edit, o)))
         })
     });
-    let drop_over = RwSignal::new(false);
 
-    let save_title = {
-        let objective = objective.clone();
-        Callback::new(move |(value, state): (String, Inline)| {
-            let previous = objective.title.clone();
-            save_objective(ctx, &objective, "title", previous, value, move |e| {
-                state.fail(e)
+    let header = move || {
+        objective.get().map(|o| {
+            let save_title = {
+                let objective = o.clone();
+                Callback::new(move |(value, state): (String, Inline)| {
+                    let previous = objective.title.clone();
+                    save_objective(ctx, &objective, "title", previous, value, move |e| state.fail(e));
+                })
+            };
+            let kind_class = match o.kind {
+                ObjectiveKind::Committed => "kind kind-committed",
+                ObjectiveKind::Aspirational => "kind kind-aspirational",
+            };
+            view! {
+                <header class="card-header">
+                    <InlineText value=o.title.clone() label=format!("title of {}", o.title) editable=may_edit
+                        save=save_title class="card-title"/>
+                    <span class=kind_class>{o.kind.label()}</span>
+                </header>
+            }
+        })
+    };
+    let meta = move || {
+        objective.get().map(|o| {
+            let (unit, parent) = board.with(|b| {
+                let parent = o.parent_id.as_ref().and_then(|p| {
+                    b.objectives
+                        .iter()
+                        .find(|x| &x.id == p)
+                        .map(|x| x.title.clone())
+                });
+                (b.unit_path(o.unit_id), parent)
             });
+            view! {
+                <p class="card-meta">
+                    <span>{unit}</span>
+                    {parent.map(|p| view! { <span class="supports">"Supports: " {p}</span> })}
+                </p>
+                <ProgressBar progress=o.progress() label=format!("Progress of {}", o.title)/>
+            }
+        })
+    };
+    let warnings = move || {
+        let warnings = objective.with(|o| {
+            o.as_ref()
+                .map(|o| board.with(|b| b.warnings(o)))
+                .unwrap_or_default()
+        });
+        (!warnings.is_empty()).then(|| {
+            let items = warnings
+                .iter()
+                .map(|w| {
+                    let explanation = w.explanation();
+                    let tip = explanation.clone();
+                    view! {
+                        <li class="warning" tabindex="0" data-tip=tip>
+                            {w.badge()}
+                            <span class="sr-only">": " {explanation}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="warnings" aria-label="Warnings">{items}</ul> }
+        })
+    };
+    let key_results = move || {
+        objective.with(|o| {
+            o.as_ref()
+                .map(|o| o.key_results.clone())
+                .unwrap_or_default()
         })
     };
 
     let drag_id = id.clone();
-    let drop_id = id.clone();
-    let kind_class = match objective.kind {
-        ObjectiveKind::Committed => "kind kind-committed",
-        ObjectiveKind::Aspirational => "kind kind-aspirational",
-    };
-    let key_results = objective
-        .key_results
-        .iter()
-        .cloned()
-        .map(|kr| view! { <KeyResultRow kr objective=objective.clone()/> })
-        .collect_view();
-    let warning_list = (!warnings.is_empty()).then(|| {
-        let items = warnings
-            .iter()
-            .map(|w| {
-                let explanation = w.explanation();
-                let tip = explanation.clone();
-                view! {
-                    <li class="warning" tabindex="0" data-tip=tip>
-                        {w.badge()}
-                        <span class="sr-only">": " {explanation}</span>
-                    </li>
-                }
-            })
-            .collect_view();
-        view! { <ul class="warnings" aria-label="Warnings">{items}</ul> }
-    });
-
+    let zone_id = id.clone();
+    let data_id = id.clone();
+    let start_id = id.clone();
+    let align_id = id;
+    let over_zone = RwSignal::new(false);
     view! {
         <article
             class="card"
-            class:drop-over=move || drop_over.get()
             class:dragging=move || ctx.dragging.get().as_deref() == Some(drag_id.as_str())
             draggable="true"
-            aria-label=format!("Objective: {title}")
-            data-objective=id.clone()
+            aria-label=move || format!("Objective: {}", title())
+            data-objective=data_id
             on:dragstart={
-                let id = id.clone();
+                let id = start_id;
                 move |ev: leptos::ev::DragEvent| {
                     if let Some(dt) = ev.data_transfer() {
                         let _ = dt.set_data("text/plain", &id);
@@ -274,42 +311,47 @@ pub fn Card(objective: Objective) -> impl IntoView {
                 }
             }
             on:dragend=move |_| ctx.dragging.set(None)
-            on:dragover=move |ev: leptos::ev::DragEvent| {
-                // Another card over this one: offer to align it here.
-                if ctx.dragging.get_untracked().is_some_and(|d| d != drop_id) {
-                    ev.prevent_default();
-                    ev.stop_propagation();
-                    drop_over.set(true);
-                }
-            }
-            on:dragleave=move |_| drop_over.set(false)
-            on:drop={
-                let id = id.clone();
-                move |ev: leptos::ev::DragEvent| {
-                    let dragged = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).filter(|d| !d.is_empty());
-                    if let Some(dragged) = dragged.or_else(|| ctx.dragging.get_untracked()).filter(|d| *d != id) {
-                        ev.prevent_default();
-                        ev.stop_propagation();
-                        align(ctx, &dragged, &id);
-                    }
-                    drop_over.set(false);
-                    ctx.dragging.set(None);
-                }
-            }
         >
-            <header class="card-header">
-                <InlineText value=objective.title.clone() label=format!("title of {}", objective.title) editable=may_edit
-                    save=save_title class="card-title"/>
-                <span class=kind_class>{objective.kind.label()}</span>
-            </header>
-            <p class="card-meta">
-                <span>{unit}</span>
-                {parent.map(|p| view! { <span class="supports">"Supports: " {p}</span> })}
-            </p>
-            <ProgressBar progress label=format!("Progress of {}", objective.title)/>
-            <ul class="key-results" aria-label="Key results">{key_results}</ul>
-            {warning_list}
-            <CardMenu objective=objective.clone()/>
+            {header}
+            {meta}
+            <ul class="key-results" aria-label="Key results">
+                <For
+                    each=key_results
+                    key=|kr| (kr.id.clone(), kr.version)
+                    children=move |kr| view! { <KeyResultRow kr objective/> }
+                />
+            </ul>
+            {warnings}
+            // While another card is dragged, this zone aligns it under this objective.
+            {move || {
+                let shown = ctx.dragging.get().is_some_and(|d| d != zone_id);
+                let id = align_id.clone();
+                shown.then(move || view! {
+                    <div
+                        class="align-zone"
+                        class:drop-over=move || over_zone.get()
+                        on:dragover=move |ev: leptos::ev::DragEvent| {
+                            ev.prevent_default();
+                            ev.stop_propagation();
+                            over_zone.set(true);
+                        }
+                        on:dragleave=move |_| over_zone.set(false)
+                        on:drop=move |ev: leptos::ev::DragEvent| {
+                            ev.prevent_default();
+                            ev.stop_propagation();
+                            over_zone.set(false);
+                            let dragged = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).filter(|d| !d.is_empty());
+                            if let Some(dragged) = dragged.or_else(|| ctx.dragging.get_untracked()) {
+                                align(ctx, &dragged, &id);
+                            }
+                            ctx.dragging.set(None);
+                        }
+                    >
+                        "Drop here to align under this objective"
+                    </div>
+                })
+            }}
+            <CardMenu objective/>
         </article>
     }
 }
@@ -329,12 +371,15 @@ fn ProgressBar(progress: f64, label: String) -> impl IntoView {
 }
 
 #[component]
-fn KeyResultRow(kr: KeyResult, objective: Objective) -> impl IntoView {
+fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoView {
     let ctx = use_board();
     let board = ctx.board;
-    let may_define = board.with_untracked(|b| b.may(Change::Edit, &objective));
-    let may_update =
-        board.with_untracked(|b| b.may(Change::UpdateKeyResult { owner: kr.owner_id }, &objective));
+    let owner_id = kr.owner_id;
+    let may = move |change: Change| {
+        objective.with(|o| o.as_ref().is_some_and(|o| board.with(|b| b.may(change, o))))
+    };
+    let may_define = Signal::derive(move || may(Change::Edit));
+    let may_update = Signal::derive(move || may(Change::UpdateKeyResult { owner: owner_id }));
     let owner = board.with_untracked(|b| b.person_name(kr.owner_id));
     let save = |field: &'static str, kr: &KeyResult| {
         let kr = kr.clone();
@@ -364,7 +409,7 @@ fn KeyResultRow(kr: KeyResult, objective: Objective) -> impl IntoView {
         let label = format!("{} done", kr.title);
         view! {
             <label class="milestone">
-                <input type="checkbox" checked=done disabled=!may_update aria-label=label
+                <input type="checkbox" checked=done disabled=move || !may_update.get() aria-label=label
                     on:change=move |ev| {
                         let value = if event_target_checked(&ev) { "1" } else { "0" };
                         let previous = if done { "1" } else { "0" };
@@ -422,56 +467,81 @@ fn KeyResultRow(kr: KeyResult, objective: Objective) -> impl IntoView {
 /// Everything a drag does, from the keyboard: status, unit, alignment; and
 /// the form that adds a key result.
 #[component]
-fn CardMenu(objective: Objective) -> impl IntoView {
+fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
     let ctx = use_board();
     let board = ctx.board;
-    let title = objective.title.clone();
-    let next: Vec<Status> = next_statuses(objective.status).to_vec();
-    let status_buttons = next
-        .into_iter()
-        .map(|status| {
-            let id = objective.id.clone();
-            let verb = match (objective.status, status) {
-                (Status::Proposed, Status::Draft) => "Send back to draft".to_owned(),
-                (_, to) => format!("Move to {}", to.label()),
+    let Some(initial) = objective.get_untracked() else {
+        return ().into_any();
+    };
+    let id = initial.id.clone();
+    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    let status_buttons = {
+        let id = id.clone();
+        move || {
+            let Some(o) = objective.get() else {
+                return Vec::new();
             };
-            let label = format!("{verb}: {title}");
-            view! {
-                <button type="button" class="button button-small" aria-label=label
-                    on:click=move |_| move_objective(ctx, &id, DropTarget::Status(status))>
-                    {verb}
-                </button>
-            }
+            next_statuses(o.status)
+                .iter()
+                .map(|status| {
+                    let status = *status;
+                    let id = id.clone();
+                    let verb = match (o.status, status) {
+                        (Status::Proposed, Status::Draft) => "Send back to draft".to_owned(),
+                        (_, to) => format!("Move to {}", to.label()),
+                    };
+                    let label = format!("{verb}: {}", o.title);
+                    view! {
+                        <button type="button" class="button button-small" aria-label=label
+                            on:click=move |_| move_objective(ctx, &id, DropTarget::Status(status))>
+                            {verb}
+                        </button>
+                    }
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let unit_choice = RwSignal::new(initial.unit_id.to_string());
+    let parent_choice = RwSignal::new(initial.parent_id.clone().unwrap_or_default());
+    let unit_options = move || {
+        let current = objective.with(|o| o.as_ref().map(|o| o.unit_id));
+        board.with(|b| {
+            b.units
+                .iter()
+                .map(|u| view! { <option value=u.id.to_string() selected=Some(u.id) == current>{u.path.clone()}</option> })
+                .collect::<Vec<_>>()
         })
-        .collect_view();
-    let units = board.with_untracked(|b| b.units.clone());
-    let parents: Vec<(String, String)> = board.with_untracked(|b| {
-        b.objectives
-            .iter()
-            .filter(|o| o.id != objective.id)
-            .map(|o| (o.id.clone(), o.title.clone()))
-            .collect()
-    });
-    let unit_choice = RwSignal::new(objective.unit_id.to_string());
-    let parent_choice = RwSignal::new(objective.parent_id.clone().unwrap_or_default());
-    let id_for_unit = objective.id.clone();
-    let id_for_parent = objective.id.clone();
-    let current_unit = objective.unit_id;
-    let current_parent = objective.parent_id.clone().unwrap_or_default();
-    let may_edit = board.with_untracked(|b| b.may(Change::Edit, &objective));
+    };
+    let parent_options = {
+        let id = id.clone();
+        move || {
+            let current = objective
+                .with(|o| o.as_ref().and_then(|o| o.parent_id.clone()))
+                .unwrap_or_default();
+            let mut options = vec![
+                view! { <option value="" selected=current.is_empty()>"Supports no other objective"</option> }.into_any(),
+            ];
+            board.with(|b| {
+                options.extend(b.objectives.iter().filter(|o| o.id != id).map(|o| {
+                    view! { <option value=o.id.clone() selected=o.id == current>{o.title.clone()}</option> }.into_any()
+                }));
+            });
+            options
+        }
+    };
+    let may_edit = board.with_untracked(|b| b.may(Change::Edit, &initial));
+    let id_for_unit = id.clone();
+    let id_for_parent = id.clone();
     view! {
         <details class="card-menu">
-            <summary aria-label=format!("Actions for {title}")>"Actions"</summary>
+            <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
             <div class="card-menu-body">
                 <div class="menu-row">{status_buttons}</div>
                 <div class="inline-form">
-                    <select aria-label=format!("Unit for {title}") on:change=move |ev| unit_choice.set(event_target_value(&ev))>
-                        {units
-                            .into_iter()
-                            .map(|u| view! { <option value=u.id.to_string() selected=u.id == current_unit>{u.path}</option> })
-                            .collect_view()}
+                    <select aria-label=move || format!("Unit for {}", title()) on:change=move |ev| unit_choice.set(event_target_value(&ev))>
+                        {unit_options}
                     </select>
-                    <button type="button" class="button button-small" aria-label=format!("Give {title} to this unit")
+                    <button type="button" class="button button-small" aria-label=move || format!("Give {} to this unit", title())
                         on:click=move |_| {
                             if let Ok(unit) = unit_choice.get_untracked().parse() {
                                 move_objective(ctx, &id_for_unit, DropTarget::Unit(unit));
@@ -481,26 +551,20 @@ fn CardMenu(objective: Objective) -> impl IntoView {
                     </button>
                 </div>
                 <div class="inline-form">
-                    <select aria-label=format!("Objective that {title} supports")
+                    <select aria-label=move || format!("Objective that {} supports", title())
                         on:change=move |ev| parent_choice.set(event_target_value(&ev))>
-                        <option value="" selected=current_parent.is_empty()>"Supports no other objective"</option>
-                        {parents
-                            .into_iter()
-                            .map(|(id, t)| {
-                                let selected = id == current_parent;
-                                view! { <option value=id selected=selected>{t}</option> }
-                            })
-                            .collect_view()}
+                        {parent_options}
                     </select>
-                    <button type="button" class="button button-small" aria-label=format!("Align {title}")
+                    <button type="button" class="button button-small" aria-label=move || format!("Align {}", title())
                         on:click=move |_| align(ctx, &id_for_parent, &parent_choice.get_untracked())>
                         "Align"
                     </button>
                 </div>
-                {may_edit.then(|| view! { <NewKeyResult objective_id=objective.id.clone() title=title.clone()/> })}
+                {may_edit.then(|| view! { <NewKeyResult objective_id=id.clone() title=initial.title.clone()/> })}
             </div>
         </details>
     }
+    .into_any()
 }
 
 #[component]

@@ -209,11 +209,7 @@ fn Column(
                 <span class="count">{move || objectives.with(Vec::len)}</span>
             </h2>
             <div class="cards">
-                <For
-                    each=move || objectives.get()
-                    key=|o| (o.id.clone(), o.version)
-                    children=move |objective| view! { <Card objective/> }
-                />
+                <For each=move || objectives.get() key=|o| o.id.clone() children=move |objective| view! { <Card id=objective.id/> }/>
             </div>
         </section>
     }

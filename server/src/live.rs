@@ -61,7 +61,9 @@ async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: 
     let catch_up = match events_after(&state.pool, cycle_id, version).await {
         Ok(Some(events)) => events
             .into_iter()
-            .map(|event| ServerMessage::Event { event })
+            .map(|event| ServerMessage::Event {
+                event: Box::new(event),
+            })
             .collect(),
         Ok(None) => vec![ServerMessage::Reload],
         Err(_) => return,

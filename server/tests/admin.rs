@@ -1,6 +1,12 @@
 //! The administration's server functions: only the ambassador may use them,
 //! and the rules of people and units hold.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};

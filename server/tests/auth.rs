@@ -1,5 +1,11 @@
 //! Signing in and out: passwords, sessions, and the rate limit.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::{AMBASSADOR, MEMBER, PASSWORD, TestApp, call_with_cookie, error_kind, session_cookie};

@@ -1,6 +1,12 @@
 //! The planning board's server functions: who may change what, stale
 //! changes, idempotent creates, validation and the board's version log.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};

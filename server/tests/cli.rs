@@ -1,5 +1,11 @@
 //! The `northstar` command line, run as a real process.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 

@@ -1,5 +1,11 @@
 //! `/healthz` answers for the database.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::TestApp;

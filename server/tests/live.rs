@@ -1,6 +1,12 @@
 //! The live board over websockets: two people on a board, one changes, the
 //! other hears it; resuming from a version; who may open the socket.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::{AMBASSADOR, MEMBER, TestApp};

@@ -1,6 +1,12 @@
 //! Rules every request obeys: no state change from another origin, bounded
 //! request bodies, pages that refuse the wrong people.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers of tests fail the test loudly"
+)]
+
 mod common;
 
 use common::{AMBASSADOR, MEMBER, TestApp};

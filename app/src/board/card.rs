@@ -2,13 +2,12 @@
 //! warnings, inline editing, drag and drop, and the keyboard menu that does
 //! everything a drag does.
 
+use super::inline::{Inline, InlineText};
+use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
-use super::{
-    CreateKeyResult, KeyResult, Objective, format_number, update_key_result, update_objective,
-};
-use crate::components::{FieldError, FormAlert, last_error};
-use crate::domain::okr::{MetricKind, ObjectiveKind, Status};
-use crate::domain::permissions::{Change, next_statuses};
+use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
+use crate::domain::okr::{MetricKind, ObjectiveKind};
+use crate::domain::permissions::Change;
 use crate::domain::progress::format_percent;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -83,7 +82,7 @@ fn save_objective(
 }
 
 /// Puts a saved key result into its objective on the board.
-fn saved_key_result(ctx: BoardContext, kr: KeyResult) {
+pub(super) fn saved_key_result(ctx: BoardContext, kr: KeyResult) {
     ctx.board.update(|b| {
         if let Some(objective) = b.objectives.iter_mut().find(|o| o.id == kr.objective_id) {
             match objective.key_results.iter_mut().find(|k| k.id == kr.id) {
@@ -93,107 +92,6 @@ fn saved_key_result(ctx: BoardContext, kr: KeyResult) {
             }
         }
     });
-}
-
-/// The editing state of one inline field.
-#[derive(Clone, Copy)]
-pub struct Inline {
-    pub editing: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
-}
-
-impl Inline {
-    fn fail(&self, error: AppError) {
-        self.error.set(Some(match error {
-            AppError::Invalid { message, .. } => message,
-            other => other.to_string(),
-        }));
-    }
-}
-
-/// Text that becomes an input on click: Enter saves, Escape cancels. A
-/// refused value stays in the input with the message beside it.
-#[component]
-fn InlineText(
-    value: String,
-    /// What the value is, for screen readers ("title of …").
-    label: String,
-    #[prop(into)] editable: Signal<bool>,
-    save: Callback<(String, Inline)>,
-    #[prop(optional)] class: &'static str,
-    #[prop(optional)] input_mode: &'static str,
-) -> impl IntoView {
-    let state = Inline {
-        editing: RwSignal::new(false),
-        error: RwSignal::new(None),
-    };
-    let draft = RwSignal::new(value.clone());
-    let shown = value.clone();
-    let edit_label = format!("Edit {label}");
-    let input_label = label.clone();
-    let start = move |_| {
-        draft.set(value.clone());
-        state.error.set(None);
-        state.editing.set(true);
-    };
-    let input_ref = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
-        if state.editing.get()
-            && let Some(input) = input_ref.get()
-        {
-            let _ = input.focus();
-            input.select();
-        }
-    });
-    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "Enter" => {
-            ev.prevent_default();
-            save.run((draft.get_untracked(), state));
-        }
-        "Escape" => {
-            state.editing.set(false);
-            state.error.set(None);
-        }
-        _ => {}
-    };
-    let error_id = super::new_client_id();
-    let error_ref = error_id.clone();
-    view! {
-        <span class=format!("inline {class}")>
-            <Show
-                when=move || state.editing.get()
-                fallback=move || {
-                    let shown = shown.clone();
-                    if editable.get() {
-                        view! {
-                            <button type="button" class="inline-value" aria-label=edit_label.clone() on:click=start.clone()>
-                                {shown}
-                            </button>
-                        }
-                            .into_any()
-                    } else {
-                        view! { <span class="inline-value">{shown}</span> }.into_any()
-                    }
-                }
-            >
-                <input
-                    node_ref=input_ref
-                    class="inline-input"
-                    aria-label=input_label.clone()
-                    aria-describedby=error_ref.clone()
-                    aria-invalid=move || state.error.with(Option::is_some).to_string()
-                    inputmode=input_mode
-                    prop:value=move || draft.get()
-                    on:input=move |ev| draft.set(event_target_value(&ev))
-                    on:keydown=on_key
-                />
-                <span class="inline-hint">"Enter saves · Esc cancels"</span>
-            </Show>
-            <span class="field-error" id=error_id role="alert" hidden=move || state.error.with(Option::is_none)>
-                {move || state.error.get()}
-            </span>
-        </span>
-    }
 }
 
 /// One objective, looked up by id: the card stays (with its open menu and
@@ -461,193 +359,5 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
                 })}
             </p>
         </li>
-    }
-}
-
-/// Everything a drag does, from the keyboard: status, unit, alignment; and
-/// the form that adds a key result.
-#[component]
-fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
-    let ctx = use_board();
-    let board = ctx.board;
-    let Some(initial) = objective.get_untracked() else {
-        return ().into_any();
-    };
-    let id = initial.id.clone();
-    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
-    let status_buttons = {
-        let id = id.clone();
-        move || {
-            let Some(o) = objective.get() else {
-                return Vec::new();
-            };
-            next_statuses(o.status)
-                .iter()
-                .map(|status| {
-                    let status = *status;
-                    let id = id.clone();
-                    let verb = match (o.status, status) {
-                        (Status::Proposed, Status::Draft) => "Send back to draft".to_owned(),
-                        (_, to) => format!("Move to {}", to.label()),
-                    };
-                    let label = format!("{verb}: {}", o.title);
-                    view! {
-                        <button type="button" class="button button-small" aria-label=label
-                            on:click=move |_| move_objective(ctx, &id, DropTarget::Status(status))>
-                            {verb}
-                        </button>
-                    }
-                })
-                .collect::<Vec<_>>()
-        }
-    };
-    let unit_choice = RwSignal::new(initial.unit_id.to_string());
-    let parent_choice = RwSignal::new(initial.parent_id.clone().unwrap_or_default());
-    let unit_options = move || {
-        let current = objective.with(|o| o.as_ref().map(|o| o.unit_id));
-        board.with(|b| {
-            b.units
-                .iter()
-                .map(|u| view! { <option value=u.id.to_string() selected=Some(u.id) == current>{u.path.clone()}</option> })
-                .collect::<Vec<_>>()
-        })
-    };
-    let parent_options = {
-        let id = id.clone();
-        move || {
-            let current = objective
-                .with(|o| o.as_ref().and_then(|o| o.parent_id.clone()))
-                .unwrap_or_default();
-            let mut options = vec![
-                view! { <option value="" selected=current.is_empty()>"Supports no other objective"</option> }.into_any(),
-            ];
-            board.with(|b| {
-                options.extend(b.objectives.iter().filter(|o| o.id != id).map(|o| {
-                    view! { <option value=o.id.clone() selected=o.id == current>{o.title.clone()}</option> }.into_any()
-                }));
-            });
-            options
-        }
-    };
-    let may_edit = board.with_untracked(|b| b.may(Change::Edit, &initial));
-    let id_for_unit = id.clone();
-    let id_for_parent = id.clone();
-    view! {
-        <details class="card-menu">
-            <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
-            <div class="card-menu-body">
-                <div class="menu-row">{status_buttons}</div>
-                <div class="inline-form">
-                    <select aria-label=move || format!("Unit for {}", title()) on:change=move |ev| unit_choice.set(event_target_value(&ev))>
-                        {unit_options}
-                    </select>
-                    <button type="button" class="button button-small" aria-label=move || format!("Give {} to this unit", title())
-                        on:click=move |_| {
-                            if let Ok(unit) = unit_choice.get_untracked().parse() {
-                                move_objective(ctx, &id_for_unit, DropTarget::Unit(unit));
-                            }
-                        }>
-                        "Give to unit"
-                    </button>
-                </div>
-                <div class="inline-form">
-                    <select aria-label=move || format!("Objective that {} supports", title())
-                        on:change=move |ev| parent_choice.set(event_target_value(&ev))>
-                        {parent_options}
-                    </select>
-                    <button type="button" class="button button-small" aria-label=move || format!("Align {}", title())
-                        on:click=move |_| align(ctx, &id_for_parent, &parent_choice.get_untracked())>
-                        "Align"
-                    </button>
-                </div>
-                {may_edit.then(|| view! { <NewKeyResult objective_id=id.clone() title=initial.title.clone()/> })}
-            </div>
-        </details>
-    }
-    .into_any()
-}
-
-#[component]
-fn NewKeyResult(objective_id: String, title: String) -> impl IntoView {
-    let ctx = use_board();
-    let create = ServerAction::<CreateKeyResult>::new();
-    let error = last_error(create);
-    let form = NodeRef::<leptos::html::Form>::new();
-    let client_id = RwSignal::new(super::new_client_id());
-    Effect::new(move |_| {
-        if let Some(Ok(kr)) = create.value().get() {
-            saved_key_result(ctx, kr);
-            client_id.set(super::new_client_id());
-            if let Some(form) = form.get_untracked() {
-                form.reset();
-            }
-        }
-    });
-    let people = ctx.board.with_untracked(|b| b.people.clone());
-    let me = ctx.board.with_untracked(|b| b.viewer.id);
-    let prefix = format!("kr-{objective_id}");
-    let id = {
-        let prefix = prefix.clone();
-        move |f: &str| format!("{prefix}-{f}")
-    };
-    let err = move |f: &str| format!("{prefix}-{f}-error");
-    view! {
-        <ActionForm action=create node_ref=form>
-            <fieldset class="new-kr">
-                <legend>"Add a key result to " {title}</legend>
-                <input type="hidden" name="id" value=move || client_id.get()/>
-                <input type="hidden" name="objective_id" value=objective_id.clone()/>
-                <div class="field">
-                    <label for=id("title")>"Key result"</label>
-                    <input id=id("title") name="title" required maxlength="200" placeholder="Reply time under 4 hours"
-                        aria-describedby=err("title")/>
-                    <FieldError error field="title" id=err("title")/>
-                </div>
-                <div class="form-grid form-grid-tight">
-                    <div class="field">
-                        <label for=id("metric")>"Measured as"</label>
-                        <select id=id("metric") name="metric">
-                            {MetricKind::ALL.iter().map(|m| view! { <option value=m.as_str()>{metric_label(*m)}</option> }).collect_view()}
-                        </select>
-                    </div>
-                    <div class="field">
-                        <label for=id("start")>"Start"</label>
-                        <input id=id("start") name="start" inputmode="decimal" value="0" aria-describedby=err("start")/>
-                        <FieldError error field="start" id=err("start")/>
-                    </div>
-                    <div class="field">
-                        <label for=id("target")>"Target"</label>
-                        <input id=id("target") name="target" inputmode="decimal" aria-describedby=err("target")/>
-                        <FieldError error field="target" id=err("target")/>
-                    </div>
-                    <div class="field">
-                        <label for=id("unit_label")>"Unit"</label>
-                        <input id=id("unit_label") name="unit_label" maxlength="20" placeholder="h, %, €"/>
-                    </div>
-                    <div class="field">
-                        <label for=id("owner")>"Owner"</label>
-                        <select id=id("owner") name="owner_id">
-                            {people
-                                .into_iter()
-                                .map(|p| view! { <option value=p.id.to_string() selected=p.id == me>{p.name}</option> })
-                                .collect_view()}
-                        </select>
-                    </div>
-                </div>
-                <FormAlert error fields=&["id", "owner_id"]/>
-                <button type="submit" class="button button-small button-primary" disabled=move || create.pending().get()>
-                    "Add key result"
-                </button>
-            </fieldset>
-        </ActionForm>
-    }
-}
-
-fn metric_label(metric: MetricKind) -> &'static str {
-    match metric {
-        MetricKind::Number => "Number",
-        MetricKind::Percent => "Percent",
-        MetricKind::Currency => "Currency",
-        MetricKind::Milestone => "Milestone (done or not)",
     }
 }

@@ -5,8 +5,10 @@
 
 mod card;
 mod events;
+mod inline;
 #[cfg(feature = "hydrate")]
 mod live_client;
+mod menu;
 pub mod page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -250,10 +252,6 @@ pub async fn update_objective(
 
 /// Adds a key result; `id` is chosen by the client, as for objectives.
 #[server(endpoint = "create_key_result")]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a server function takes its form's fields as arguments"
-)]
 pub async fn create_key_result(
     id: String,
     objective_id: String,
@@ -321,45 +319,6 @@ pub fn parse_number(field: &str, raw: &str) -> Result<f64, AppError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn client_ids_look_like_uuid_v4() {
-        let a = new_client_id();
-        let b = new_client_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
-    }
-
-    #[test]
-    fn numbers_show_without_trailing_zeros() {
-        assert_eq!(format_number(42.0), "42");
-        assert_eq!(format_number(12.5), "12.5");
-        assert_eq!(format_number(-3.0), "-3");
-    }
-
-    #[test]
-    fn numbers_from_forms() {
-        assert_eq!(parse_number("target", "42"), Ok(42.0));
-        assert_eq!(parse_number("target", " 12,5 "), Ok(12.5));
-        assert_eq!(parse_number("target", "1 000"), Ok(1000.0));
-        assert_eq!(parse_number("target", "-3"), Ok(-3.0));
-        for bad in ["", "ten", "1e400", "NaN", "inf", "12%"] {
-            assert_eq!(
-                parse_number("target", bad)
-                    .unwrap_err()
-                    .field_message("target"),
-                Some("Enter a number, like 42 or 12.5."),
-                "{bad:?}"
-            );
-        }
-    }
-}
-
 /// A new random id (UUID v4) for something the browser is about to create.
 pub fn new_client_id() -> String {
     let mut bytes = [0u8; 16];
@@ -404,5 +363,44 @@ fn fill_random(bytes: &mut [u8]) {
         .map_or(0, |d| d.as_nanos());
     for (i, byte) in bytes.iter_mut().enumerate() {
         *byte = (seed >> ((i % 16) * 8)) as u8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_look_like_uuid_v4() {
+        let a = new_client_id();
+        let b = new_client_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    #[test]
+    fn numbers_show_without_trailing_zeros() {
+        assert_eq!(format_number(42.0), "42");
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(-3.0), "-3");
+    }
+
+    #[test]
+    fn numbers_from_forms() {
+        assert_eq!(parse_number("target", "42"), Ok(42.0));
+        assert_eq!(parse_number("target", " 12,5 "), Ok(12.5));
+        assert_eq!(parse_number("target", "1 000"), Ok(1000.0));
+        assert_eq!(parse_number("target", "-3"), Ok(-3.0));
+        for bad in ["", "ten", "1e400", "NaN", "inf", "12%"] {
+            assert_eq!(
+                parse_number("target", bad)
+                    .unwrap_err()
+                    .field_message("target"),
+                Some("Enter a number, like 42 or 12.5."),
+                "{bad:?}"
+            );
+        }
     }
 }

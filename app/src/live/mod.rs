@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
-    /// A change, in board-version order.
-    Event { event: BoardEvent },
+    /// A change, in board-version order (boxed: it is much larger than the others).
+    Event { event: Box<BoardEvent> },
     /// The client is too far behind to catch up by events: load the board again.
     Reload,
     /// Who is looking at this board now.

@@ -111,7 +111,12 @@ impl Drop for Membership {
 /// Publishes a committed board change to everyone on that board.
 pub fn publish_board(cycle_id: i64, event: BoardEvent) {
     if let Some(state) = use_context::<AppState>() {
-        state.hub.send(cycle_id, ServerMessage::Event { event });
+        state.hub.send(
+            cycle_id,
+            ServerMessage::Event {
+                event: Box::new(event),
+            },
+        );
     }
 }
 

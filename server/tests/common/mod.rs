@@ -5,6 +5,10 @@
     dead_code,
     reason = "each test file uses a different part of the helper"
 )]
+#![allow(
+    clippy::expect_used,
+    reason = "a test helper that cannot go on fails the test loudly"
+)]
 
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};

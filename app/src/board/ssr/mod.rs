@@ -1,0 +1,409 @@
+//! The board in the database. Every change runs in one write transaction:
+//! permission and version checks, the change, the objective's new version,
+//! the board's new version and its event — all or nothing. The event is
+//! handed to the live hub only after the commit.
+
+use super::{Board, BoardEvent, KeyResult, Objective, PersonChoice, UnitChoice, Viewer};
+use crate::auth::ssr::{Caller, require_caller};
+use crate::cycles::ssr::{fetch_cycle, stretch_phase};
+use crate::domain::permissions::{self, Actor};
+use crate::domain::units::UnitTree;
+use crate::domain::warnings::Readiness;
+use crate::error::{AppError, ssr::internal};
+use crate::state::pool;
+use crate::units::ssr::load_tree;
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use std::collections::HashMap;
+
+mod key_results;
+mod objectives;
+
+pub use key_results::{NewKeyResult, create_key_result, update_key_result};
+pub use objectives::{create_objective, update_objective};
+
+/// Longest objective or key-result title.
+pub const MAX_TITLE: usize = 200;
+/// Longest description.
+pub const MAX_DESCRIPTION: usize = 4000;
+/// Longest "why important" / "why urgent".
+pub const MAX_WHY: usize = 2000;
+
+#[derive(sqlx::FromRow)]
+struct ObjectiveRow {
+    id: String,
+    cycle_id: i64,
+    unit_id: i64,
+    parent_id: Option<String>,
+    title: String,
+    description: String,
+    why_important: String,
+    why_urgent: String,
+    kind: String,
+    status: String,
+    version: i64,
+    updated_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyResultRow {
+    id: String,
+    objective_id: String,
+    title: String,
+    metric: String,
+    unit_label: String,
+    start_value: f64,
+    target_value: f64,
+    current_value: f64,
+    owner_id: i64,
+    source_identified: bool,
+    baseline_known: bool,
+    data_owner: bool,
+    update_frequency: bool,
+    reliable: bool,
+    fallback: Option<String>,
+    proxy_name: String,
+    version: i64,
+}
+
+impl KeyResultRow {
+    fn into_key_result(self) -> Result<KeyResult, AppError> {
+        Ok(KeyResult {
+            id: self.id,
+            objective_id: self.objective_id,
+            title: self.title,
+            metric: self.metric.parse().map_err(internal)?,
+            unit_label: self.unit_label,
+            start: self.start_value,
+            target: self.target_value,
+            current: self.current_value,
+            owner_id: self.owner_id,
+            readiness: Readiness {
+                source_identified: self.source_identified,
+                baseline_known: self.baseline_known,
+                data_owner: self.data_owner,
+                update_frequency: self.update_frequency,
+                reliable: self.reliable,
+            },
+            fallback: self
+                .fallback
+                .map(|f| f.parse())
+                .transpose()
+                .map_err(internal)?,
+            proxy_name: self.proxy_name,
+            version: self.version,
+        })
+    }
+}
+
+const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.parent_id, o.title, o.description, \
+     o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by \
+     FROM objectives o JOIN people p ON p.id = o.updated_by";
+
+const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
+     k.target_value, k.current_value, k.owner_id, k.source_identified, k.baseline_known, k.data_owner, \
+     k.update_frequency, k.reliable, k.fallback, k.proxy_name, k.version FROM key_results k";
+
+/// Objectives matching `filter` (`o.cycle_id = ?` or `o.id = ?`), with their
+/// shared units and key results: three queries, whatever the count.
+async fn fetch_objectives(
+    db: &mut SqliteConnection,
+    filter: &str,
+    key: &str,
+) -> Result<Vec<Objective>, AppError> {
+    let rows = sqlx::query_as::<_, ObjectiveRow>(&format!(
+        "{SELECT_OBJECTIVES} WHERE {filter} ORDER BY o.created_at, o.id"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+    let shared: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
+         JOIN objectives o ON o.id = ou.objective_id WHERE {filter}"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+    let key_results = sqlx::query_as::<_, KeyResultRow>(&format!(
+        "{SELECT_KEY_RESULTS} JOIN objectives o ON o.id = k.objective_id WHERE {filter} ORDER BY k.position, k.created_at"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+
+    let mut shared_by: HashMap<String, Vec<i64>> = HashMap::new();
+    for (objective, unit) in shared {
+        shared_by.entry(objective).or_default().push(unit);
+    }
+    let mut krs_by: HashMap<String, Vec<KeyResult>> = HashMap::new();
+    for row in key_results {
+        let kr = row.into_key_result()?;
+        krs_by.entry(kr.objective_id.clone()).or_default().push(kr);
+    }
+    rows.into_iter()
+        .map(|row| {
+            Ok(Objective {
+                shared_unit_ids: shared_by.remove(&row.id).unwrap_or_default(),
+                key_results: krs_by.remove(&row.id).unwrap_or_default(),
+                id: row.id,
+                cycle_id: row.cycle_id,
+                unit_id: row.unit_id,
+                parent_id: row.parent_id,
+                title: row.title,
+                description: row.description,
+                why_important: row.why_important,
+                why_urgent: row.why_urgent,
+                kind: row.kind.parse().map_err(internal)?,
+                status: row.status.parse().map_err(internal)?,
+                version: row.version,
+                updated_by: row.updated_by,
+            })
+        })
+        .collect()
+}
+
+async fn fetch_objective(
+    db: &mut SqliteConnection,
+    id: &str,
+) -> Result<Option<Objective>, AppError> {
+    Ok(fetch_objectives(db, "o.id = ?", id).await?.pop())
+}
+
+/// The caller as permissions see them: their units and every unit above.
+async fn actor_of(
+    db: &mut SqliteConnection,
+    caller: &Caller,
+    tree: &UnitTree,
+) -> Result<Actor, AppError> {
+    let direct: Vec<i64> =
+        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ?")
+            .bind(caller.id)
+            .fetch_all(&mut *db)
+            .await?;
+    let mut units = Vec::new();
+    for unit in direct {
+        let mut current = Some(unit);
+        while let Some(id) = current.filter(|id| !units.contains(id)) {
+            units.push(id);
+            current = tree.get(id).and_then(|node| node.parent_id);
+        }
+    }
+    Ok(Actor {
+        id: caller.id,
+        role: caller.role,
+        units,
+    })
+}
+
+pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
+    let caller = require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    // One read transaction: the objectives and the version belong together.
+    let mut tx = pool.begin().await?;
+    let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let objectives = fetch_objectives(&mut tx, "o.cycle_id = ?", &cycle_id.to_string()).await?;
+    let people = sqlx::query_as::<_, (i64, String)>(
+        "SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE",
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id, name)| PersonChoice { id, name })
+    .collect();
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let stretch_phase = stretch_phase(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Board {
+        cycle,
+        version,
+        stretch_phase,
+        units: tree
+            .ordered()
+            .into_iter()
+            .map(|(n, _)| UnitChoice {
+                id: n.id,
+                path: tree.path(n.id).join(" › "),
+            })
+            .collect(),
+        people,
+        objectives,
+        viewer: Viewer {
+            id: actor.id,
+            role: actor.role,
+            units: actor.units,
+        },
+    })
+}
+
+/// A client-chosen id: a UUID in its usual text form.
+fn client_id(field: &str, raw: &str) -> Result<String, AppError> {
+    let id = raw.trim().to_ascii_lowercase();
+    let well_formed = id.len() == 36
+        && id.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    if well_formed {
+        Ok(id)
+    } else {
+        Err(AppError::invalid(field, "A malformed id; reload the page."))
+    }
+}
+
+fn text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, AppError> {
+    let value = raw.trim();
+    if required && value.is_empty() {
+        return Err(AppError::invalid(field, "This cannot be empty."));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(
+            field,
+            format!("Use at most {max} characters."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// After a change: new objective version, new board version, the event,
+/// the commit; then the event goes to the live hub.
+async fn finish(
+    mut tx: Transaction<'static, Sqlite>,
+    objective_id: &str,
+    caller: &Caller,
+) -> Result<Objective, AppError> {
+    sqlx::query(
+        "UPDATE objectives SET version = version + 1, updated_by = ?, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(caller.id)
+    .bind(objective_id)
+    .execute(&mut *tx)
+    .await?;
+    let objective = fetch_objective(&mut tx, objective_id)
+        .await?
+        .ok_or_else(|| internal("objective vanished"))?;
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
+    )
+    .bind(objective.cycle_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let event = BoardEvent::ObjectiveSaved {
+        version,
+        by: caller.name.clone(),
+        objective: objective.clone(),
+    };
+    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+        .bind(objective.cycle_id)
+        .bind(version)
+        .bind(serde_json::to_string(&event).map_err(internal)?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    crate::live::ssr::publish_board(objective.cycle_id, event);
+    Ok(objective)
+}
+
+fn forbidden(denied: permissions::Denied) -> AppError {
+    AppError::forbidden(denied.to_string())
+}
+
+/// Refuses a change based on an old version when the field itself has
+/// changed since: the person sees who changed it and its fresh value.
+fn check_fresh(
+    current_version: i64,
+    version: i64,
+    current: &str,
+    previous: &str,
+    by: &str,
+) -> Result<(), AppError> {
+    if current_version == version || current == previous {
+        return Ok(());
+    }
+    let shown = if current.is_empty() {
+        "empty".to_owned()
+    } else {
+        format!("“{current}”")
+    };
+    Err(AppError::Conflict(format!(
+        "{by} changed this meanwhile; it is now {shown}. Your change was not saved."
+    )))
+}
+
+/// Events after `version` on a cycle's board, for a client catching up;
+/// `None` when the log does not reach back that far (it must reload).
+pub async fn events_after(
+    pool: &sqlx::SqlitePool,
+    cycle_id: i64,
+    version: i64,
+) -> Result<Option<Vec<BoardEvent>>, AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, event FROM board_events WHERE cycle_id = ? AND version > ? ORDER BY version")
+            .bind(cycle_id)
+            .bind(version)
+            .fetch_all(pool)
+            .await?;
+    if rows.first().is_some_and(|(first, _)| *first != version + 1) {
+        return Ok(None);
+    }
+    rows.into_iter()
+        .map(|(_, json)| serde_json::from_str(&json).map_err(internal))
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Whether the cycle exists (for the websocket, before it upgrades).
+pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_are_uuids() {
+        assert!(client_id("id", "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f").is_ok());
+        assert_eq!(
+            client_id("id", " 6F1C2D3E-4B5A-4C6D-8E7F-0A1B2C3D4E5F ").unwrap(),
+            "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f"
+        );
+        for bad in [
+            "",
+            "1",
+            "6f1c2d3e4b5a4c6d8e7f0a1b2c3d4e5f",
+            "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5g",
+            "x; DROP TABLE objectives",
+        ] {
+            assert!(client_id("id", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_stale_change_to_the_same_field_is_refused() {
+        assert!(check_fresh(3, 3, "new", "old", "Jonas").is_ok());
+        assert!(
+            check_fresh(4, 3, "same", "same", "Jonas").is_ok(),
+            "another field changed meanwhile"
+        );
+        let error = check_fresh(4, 3, "Theirs", "Mine before", "Jonas Berg").unwrap_err();
+        assert_eq!(
+            error,
+            AppError::Conflict(
+                "Jonas Berg changed this meanwhile; it is now “Theirs”. Your change was not saved."
+                    .into()
+            )
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! Creating and changing objectives.
+
+use super::{
+    MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, actor_of, check_fresh, client_id, fetch_objective, finish,
+    forbidden, text,
+};
+use crate::auth::ssr::require_caller;
+use crate::board::Objective;
+use crate::cycles::ssr::fetch_cycle;
+use crate::domain::okr::{ObjectiveKind, Status};
+use crate::domain::permissions::{self, Change};
+use crate::error::{AppError, ssr::internal};
+use crate::state::{begin_write, pool};
+use crate::units::ssr::load_tree;
+use sqlx::SqliteConnection;
+
+#[tracing::instrument(skip(title))]
+pub async fn create_objective(
+    id: &str,
+    cycle_id: i64,
+    unit_id: &str,
+    title: &str,
+    kind: ObjectiveKind,
+) -> Result<Objective, AppError> {
+    let caller = require_caller().await?;
+    let id = client_id("id", id)?;
+    let title = text("title", title, MAX_TITLE, true)?;
+    let Some(unit_id) = crate::units::parse_optional_id("unit_id", unit_id)? else {
+        return Err(AppError::invalid(
+            "unit_id",
+            "Choose the unit that owns this objective.",
+        ));
+    };
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    let mut tx = begin_write().await?;
+    // A retried create finds what the first attempt stored.
+    if let Some(existing) = fetch_objective(&mut tx, &id).await? {
+        return if existing.cycle_id == cycle_id {
+            Ok(existing)
+        } else {
+            Err(AppError::Conflict("That id is taken.".into()))
+        };
+    }
+    fetch_cycle(&mut *tx, cycle_id).await?;
+    if tree.get(unit_id).is_none() {
+        return Err(AppError::invalid(
+            "unit_id",
+            "That unit no longer exists; reload the page.",
+        ));
+    }
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let scope = permissions::Scope {
+        status: Status::Draft,
+        owner_unit: unit_id,
+        shared_units: vec![],
+    };
+    permissions::check(&actor, Change::Edit, &scope)
+        .map_err(|_| AppError::forbidden("You can add objectives to your own units only."))?;
+    sqlx::query(
+        "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, created_by, updated_by, version) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+    )
+    .bind(&id)
+    .bind(cycle_id)
+    .bind(unit_id)
+    .bind(&title)
+    .bind(kind.as_str())
+    .bind(caller.id)
+    .bind(caller.id)
+    .execute(&mut *tx)
+    .await?;
+    finish(tx, &id, &caller).await
+}
+
+/// The objective's current value of `field`, as the client sends it.
+fn field_value(objective: &Objective, field: &str) -> Option<String> {
+    Some(match field {
+        "title" => objective.title.clone(),
+        "description" => objective.description.clone(),
+        "why_important" => objective.why_important.clone(),
+        "why_urgent" => objective.why_urgent.clone(),
+        "kind" => objective.kind.as_str().to_owned(),
+        "status" => objective.status.as_str().to_owned(),
+        "unit_id" => objective.unit_id.to_string(),
+        "parent_id" => objective.parent_id.clone().unwrap_or_default(),
+        _ => return None,
+    })
+}
+
+#[tracing::instrument(skip(previous, value))]
+pub async fn update_objective(
+    id: &str,
+    version: i64,
+    field: &str,
+    previous: &str,
+    value: &str,
+) -> Result<Objective, AppError> {
+    let caller = require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    let mut tx = begin_write().await?;
+    let objective = fetch_objective(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+    let current = field_value(&objective, field)
+        .ok_or_else(|| AppError::BadRequest(format!("unknown field {field}")))?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let change = match field {
+        "status" => Change::SetStatus(
+            value
+                .parse()
+                .map_err(|_| AppError::invalid("status", "Unknown status."))?,
+        ),
+        "unit_id" => Change::SetOwner,
+        _ => Change::Edit,
+    };
+    permissions::check(&actor, change, &objective.scope()).map_err(forbidden)?;
+    check_fresh(
+        objective.version,
+        version,
+        &current,
+        previous,
+        &objective.updated_by,
+    )?;
+
+    match field {
+        "title" => set_text(&mut tx, id, "title", text("title", value, MAX_TITLE, true)?).await?,
+        "description" => {
+            set_text(
+                &mut tx,
+                id,
+                "description",
+                text("description", value, MAX_DESCRIPTION, false)?,
+            )
+            .await?
+        }
+        "why_important" => {
+            set_text(
+                &mut tx,
+                id,
+                "why_important",
+                text("why_important", value, MAX_WHY, false)?,
+            )
+            .await?
+        }
+        "why_urgent" => {
+            set_text(
+                &mut tx,
+                id,
+                "why_urgent",
+                text("why_urgent", value, MAX_WHY, false)?,
+            )
+            .await?
+        }
+        "kind" => {
+            let kind: ObjectiveKind = value
+                .parse()
+                .map_err(|_| AppError::invalid("kind", "Choose committed or aspirational."))?;
+            set_text(&mut tx, id, "kind", kind.as_str().to_owned()).await?
+        }
+        "status" => {
+            let Change::SetStatus(status) = change else {
+                return Err(internal("status change expected"));
+            };
+            set_text(&mut tx, id, "status", status.as_str().to_owned()).await?
+        }
+        "unit_id" => {
+            let unit = value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|u| tree.get(*u).is_some());
+            let unit =
+                unit.ok_or_else(|| AppError::invalid("unit_id", "Choose a unit from the list."))?;
+            sqlx::query("UPDATE objectives SET unit_id = ? WHERE id = ?")
+                .bind(unit)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            // A unit does not share its own objective with itself.
+            sqlx::query("DELETE FROM objective_units WHERE objective_id = ? AND unit_id = ?")
+                .bind(id)
+                .bind(unit)
+                .execute(&mut *tx)
+                .await?;
+        }
+        "parent_id" => {
+            let parent = value.trim();
+            if parent.is_empty() {
+                sqlx::query("UPDATE objectives SET parent_id = NULL WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            } else {
+                let parent = client_id("parent_id", parent)?;
+                check_parent(&mut tx, &objective, &parent).await?;
+                sqlx::query("UPDATE objectives SET parent_id = ? WHERE id = ?")
+                    .bind(&parent)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        _ => return Err(AppError::BadRequest(format!("unknown field {field}"))),
+    }
+    finish(tx, id, &caller).await
+}
+
+async fn set_text(
+    tx: &mut SqliteConnection,
+    id: &str,
+    column: &'static str,
+    value: String,
+) -> Result<(), AppError> {
+    // `column` is one of a fixed set of names, never input.
+    sqlx::query(&format!("UPDATE objectives SET {column} = ? WHERE id = ?"))
+        .bind(value)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// A parent must be another objective of the same cycle, and the chain of
+/// parents above it must not lead back to the objective.
+async fn check_parent(
+    db: &mut SqliteConnection,
+    objective: &Objective,
+    parent: &str,
+) -> Result<(), AppError> {
+    if parent == objective.id {
+        return Err(AppError::invalid(
+            "parent_id",
+            "An objective cannot support itself.",
+        ));
+    }
+    let mut current = Some(parent.to_owned());
+    let mut steps = 0;
+    while let Some(id) = current {
+        let row: Option<(i64, Option<String>)> =
+            sqlx::query_as("SELECT cycle_id, parent_id FROM objectives WHERE id = ?")
+                .bind(&id)
+                .fetch_optional(&mut *db)
+                .await?;
+        let Some((cycle, next)) = row else {
+            return Err(AppError::invalid(
+                "parent_id",
+                "That objective no longer exists; reload the board.",
+            ));
+        };
+        if steps == 0 && cycle != objective.cycle_id {
+            return Err(AppError::invalid(
+                "parent_id",
+                "Align with an objective of the same cycle.",
+            ));
+        }
+        if next.as_deref() == Some(objective.id.as_str()) {
+            return Err(AppError::invalid(
+                "parent_id",
+                "That would make the objectives support each other in a circle.",
+            ));
+        }
+        steps += 1;
+        if steps > 1000 {
+            return Err(internal("parent chain too long"));
+        }
+        current = next;
+    }
+    Ok(())
+}

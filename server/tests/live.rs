@@ -82,7 +82,7 @@ async fn next_event(socket: &mut Socket) -> Value {
 async fn cycle(app: &TestApp) -> i64 {
     let ambassador = app.signed_in(AMBASSADOR).await;
     let form = [
-        ("name", "Q4"),
+        ("name", "Live test cycle"),
         ("start", "2026-10-01"),
         ("end", "2026-12-31"),
         ("planning_days", "14"),

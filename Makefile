@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint
+.PHONY: run test setup site rust-tests e2e lint bench
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -39,3 +39,7 @@ lint: setup
 	cargo clippy -p app --features ssr --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+## Board-change propagation to 10, 100 and 1000 live clients (numbers in docs/benchmarks.md).
+bench: setup
+	ulimit -n 16384 && cargo bench -p server --bench board_propagation

@@ -25,6 +25,7 @@ pub mod telemetry;
 use app::auth::ssr::SignInLimiter;
 use app::state::AppState;
 use axum::Router;
+use axum::serve::ListenerExt;
 use config::ServeConfig;
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -7,6 +7,7 @@
 
 use app::auth::ssr::{Caller, caller_of_session};
 use app::board::ssr::{cycle_exists, events_after};
+use app::live::ssr::encode;
 use app::live::{ClientMessage, ServerMessage};
 use app::state::AppState;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -14,6 +15,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
@@ -69,7 +71,7 @@ async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: 
         Err(_) => return,
     };
     for message in catch_up {
-        if send(&mut sender, &message).await.is_err() {
+        if send(&mut sender, encode(&message)).await.is_err() {
             return;
         }
     }
@@ -78,11 +80,11 @@ async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: 
         tokio::select! {
             published = membership.receiver.recv() => {
                 let outcome = match published {
-                    Ok(message) => send(&mut sender, &message).await,
+                    Ok(text) => send(&mut sender, text).await,
                     // Too slow to keep up: a fresh snapshot instead of dropping the client.
                     Err(RecvError::Lagged(missed)) => {
                         tracing::debug!(missed, "live client lagged; asking it to reload");
-                        send(&mut sender, &ServerMessage::Reload).await
+                        send(&mut sender, encode(&ServerMessage::Reload)).await
                     }
                     Err(RecvError::Closed) => break,
                 };
@@ -114,8 +116,7 @@ async fn next_resume(receiver: &mut futures::stream::SplitStream<WebSocket>) -> 
 
 async fn send(
     sender: &mut futures::stream::SplitSink<WebSocket, Message>,
-    message: &ServerMessage,
+    text: Arc<str>,
 ) -> Result<(), axum::Error> {
-    let text = serde_json::to_string(message).map_err(axum::Error::new)?;
-    sender.send(Message::Text(text.into())).await
+    sender.send(Message::Text(text.as_ref().into())).await
 }

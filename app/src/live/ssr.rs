@@ -23,7 +23,8 @@ pub struct Hub {
 }
 
 struct Room {
-    sender: broadcast::Sender<Arc<ServerMessage>>,
+    /// Messages already serialised to JSON: once per message, not once per subscriber.
+    sender: broadcast::Sender<Arc<str>>,
     /// Open connections and the name of who is behind each.
     viewers: HashMap<u64, String>,
 }
@@ -33,7 +34,7 @@ pub struct Membership {
     hub: Arc<Hub>,
     room: i64,
     connection: u64,
-    pub receiver: broadcast::Receiver<Arc<ServerMessage>>,
+    pub receiver: broadcast::Receiver<Arc<str>>,
 }
 
 impl Hub {
@@ -52,7 +53,7 @@ impl Hub {
     /// Sends a message to every subscriber of `room` (nobody listening is fine).
     pub fn send(&self, room: i64, message: ServerMessage) {
         if let Some(room) = self.lock().get(&room) {
-            let _ = room.sender.send(Arc::new(message));
+            let _ = room.sender.send(encode(&message));
         }
     }
 
@@ -66,8 +67,7 @@ impl Hub {
         });
         let receiver = entry.sender.subscribe();
         entry.viewers.insert(connection, viewer);
-        let presence = presence(entry);
-        let _ = entry.sender.send(Arc::new(presence));
+        let _ = entry.sender.send(encode(&presence(entry)));
         Membership {
             hub: self.clone(),
             room,
@@ -83,8 +83,7 @@ impl Hub {
             if entry.viewers.is_empty() {
                 rooms.remove(&room);
             } else {
-                let presence = presence(entry);
-                let _ = entry.sender.send(Arc::new(presence));
+                let _ = entry.sender.send(encode(&presence(entry)));
             }
         }
     }
@@ -93,6 +92,11 @@ impl Hub {
     pub fn viewer_count(&self, room: i64) -> usize {
         self.lock().get(&room).map_or(0, |r| r.viewers.len())
     }
+}
+
+/// The JSON text of a message (the enum has only plain data: this cannot fail).
+pub fn encode(message: &ServerMessage) -> Arc<str> {
+    serde_json::to_string(message).unwrap_or_default().into()
 }
 
 fn presence(room: &Room) -> ServerMessage {
@@ -124,6 +128,10 @@ pub fn publish_board(cycle_id: i64, event: BoardEvent) {
 mod tests {
     use super::*;
 
+    async fn next(membership: &mut Membership) -> ServerMessage {
+        serde_json::from_str(&membership.receiver.recv().await.unwrap()).unwrap()
+    }
+
     #[tokio::test]
     async fn members_hear_presence_and_leave_on_drop() {
         let hub = Arc::new(Hub::default());
@@ -131,13 +139,13 @@ mod tests {
         let second = hub.join(7, 2, "Bo".into());
         // The first hears its own arrival, then Bo's.
         assert_eq!(
-            *first.receiver.recv().await.unwrap(),
+            next(&mut first).await,
             ServerMessage::Presence {
                 viewers: vec!["Ada".into()]
             }
         );
         assert_eq!(
-            *first.receiver.recv().await.unwrap(),
+            next(&mut first).await,
             ServerMessage::Presence {
                 viewers: vec!["Ada".into(), "Bo".into()]
             }
@@ -145,7 +153,7 @@ mod tests {
         assert_eq!(hub.viewer_count(7), 2);
         drop(second);
         assert_eq!(
-            *first.receiver.recv().await.unwrap(),
+            next(&mut first).await,
             ServerMessage::Presence {
                 viewers: vec!["Ada".into()]
             }
@@ -163,7 +171,7 @@ mod tests {
         hub.send(8, ServerMessage::Reload);
         hub.send(7, ServerMessage::Presence { viewers: vec![] });
         assert_eq!(
-            *seven.receiver.recv().await.unwrap(),
+            next(&mut seven).await,
             ServerMessage::Presence { viewers: vec![] }
         );
     }

@@ -43,6 +43,14 @@ test('a lead drafts an objective with two key results and proposes it by draggin
     await expect(form.getByLabel('Key result')).toHaveValue('');
   }
   await expect(draft.getByRole('list', { name: 'Key results' }).getByRole('listitem')).toHaveCount(2);
+
+  // The warnings ask why; answering them from the card makes them go.
+  await expect(draft.getByRole('list', { name: 'Warnings' })).toContainText('Why important?');
+  await draft.getByLabel('Why it is important').fill('Cloud costs grow faster than revenue.');
+  await draft.getByLabel('Why it is urgent now').fill('The budget for next year is set in four weeks.');
+  await draft.getByRole('button', { name: 'Save details' }).click();
+  await expect(draft.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await expect(draft.getByRole('list', { name: 'Warnings' })).not.toContainText('Why important?');
   await draft.getByText('Actions').click(); // close the menu: a drag starts on the card, not in a form
 
   await draft.dragTo(column(page, 'Proposed').getByRole('heading'));

@@ -3,11 +3,14 @@
 
 use super::card::{align, move_objective, saved_key_result};
 use super::page::{DropTarget, use_board};
-use super::{CreateKeyResult, Objective};
+use super::{CreateKeyResult, Objective, update_objective};
 use crate::components::{FieldError, FormAlert, last_error};
+use crate::domain::okr::ObjectiveKind;
 use crate::domain::okr::{MetricKind, Status};
 use crate::domain::permissions::{Change, next_statuses};
+use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 /// Everything a drag does, from the keyboard: status, unit, alignment; and
 /// the form that adds a key result.
@@ -105,6 +108,7 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
                         "Align"
                     </button>
                 </div>
+                {may_edit.then(|| view! { <ObjectiveDetails objective/> })}
                 {may_edit.then(|| view! { <NewKeyResult objective_id=id.clone() title=initial.title.clone()/> })}
             </div>
         </details>
@@ -195,4 +199,134 @@ fn metric_label(metric: MetricKind) -> &'static str {
         MetricKind::Currency => "Currency",
         MetricKind::Milestone => "Milestone (done or not)",
     }
+}
+
+/// The objective's why, description and kind: what the warnings ask for.
+/// Saving sends each changed field in turn, each based on the version the
+/// previous one produced.
+#[component]
+fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
+    let ctx = use_board();
+    let Some(initial) = objective.get_untracked() else {
+        return ().into_any();
+    };
+    let why_important = RwSignal::new(initial.why_important.clone());
+    let why_urgent = RwSignal::new(initial.why_urgent.clone());
+    let description = RwSignal::new(initial.description.clone());
+    let kind = RwSignal::new(initial.kind.as_str().to_owned());
+    let error = RwSignal::new(None::<(String, String)>);
+    let saving = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    // What this form started from: a field someone else changed since is a conflict, not an overwrite.
+    let base = StoredValue::new(initial.clone());
+    let prefix = format!("details-{}", initial.id);
+    let id = move |f: &str| format!("{prefix}-{f}");
+    let save = move |_| {
+        let Some(mut current) = objective.get_untracked() else {
+            return;
+        };
+        let wanted = [
+            ("why_important", why_important.get_untracked()),
+            ("why_urgent", why_urgent.get_untracked()),
+            ("description", description.get_untracked()),
+            ("kind", kind.get_untracked()),
+        ];
+        saving.set(true);
+        saved.set(false);
+        error.set(None);
+        spawn_local(async move {
+            for (field, value) in wanted {
+                let previous = base.with_value(|b| match field {
+                    "why_important" => b.why_important.clone(),
+                    "why_urgent" => b.why_urgent.clone(),
+                    "description" => b.description.clone(),
+                    _ => b.kind.as_str().to_owned(),
+                });
+                if previous.trim() == value.trim() {
+                    continue;
+                }
+                match update_objective(
+                    current.id.clone(),
+                    current.version,
+                    field.to_owned(),
+                    previous,
+                    value,
+                )
+                .await
+                {
+                    Ok(next) => {
+                        ctx.saved(next.clone());
+                        // Only this field's starting point moves; the others keep theirs.
+                        base.update_value(|b| match field {
+                            "why_important" => b.why_important = next.why_important.clone(),
+                            "why_urgent" => b.why_urgent = next.why_urgent.clone(),
+                            "description" => b.description = next.description.clone(),
+                            _ => b.kind = next.kind,
+                        });
+                        current = next;
+                    }
+                    Err(e) => {
+                        let message = match e {
+                            AppError::Invalid { message, .. } => message,
+                            other => other.to_string(),
+                        };
+                        error.set(Some((field.to_owned(), message)));
+                        saving.set(false);
+                        return;
+                    }
+                }
+            }
+            saving.set(false);
+            saved.set(true);
+        });
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            error.with(|e| {
+                e.as_ref()
+                    .filter(|(f, _)| f == field)
+                    .map(|(_, m)| m.clone())
+            })
+        }
+    };
+    view! {
+        <fieldset class="details">
+            <legend>"Why this objective"</legend>
+            <div class="field">
+                <label for=id("why_important")>"Why it is important"</label>
+                <textarea id=id("why_important") rows="2" maxlength="2000"
+                    prop:value=move || why_important.get() on:input=move |ev| why_important.set(event_target_value(&ev))></textarea>
+                <p class="field-error" role="alert" hidden=move || field_error("why_important")().is_none()>{field_error("why_important")}</p>
+            </div>
+            <div class="field">
+                <label for=id("why_urgent")>"Why it is urgent now"</label>
+                <textarea id=id("why_urgent") rows="2" maxlength="2000"
+                    prop:value=move || why_urgent.get() on:input=move |ev| why_urgent.set(event_target_value(&ev))></textarea>
+                <p class="field-error" role="alert" hidden=move || field_error("why_urgent")().is_none()>{field_error("why_urgent")}</p>
+            </div>
+            <div class="field">
+                <label for=id("description")>"Description"</label>
+                <textarea id=id("description") rows="2" maxlength="4000"
+                    prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <p class="field-error" role="alert" hidden=move || field_error("description")().is_none()>{field_error("description")}</p>
+            </div>
+            <div class="field">
+                <label for=id("kind")>"Kind"</label>
+                <select id=id("kind") on:change=move |ev| kind.set(event_target_value(&ev))>
+                    {ObjectiveKind::ALL
+                        .iter()
+                        .map(|k| view! { <option value=k.as_str() selected=k.as_str() == initial.kind.as_str()>{k.label()}</option> })
+                        .collect_view()}
+                </select>
+                <p class="field-error" role="alert" hidden=move || field_error("kind")().is_none()>{field_error("kind")}</p>
+            </div>
+            <div class="inline-form">
+                <button type="button" class="button button-small button-primary" on:click=save disabled=move || saving.get()>
+                    "Save details"
+                </button>
+                <span class="hint" role="status">{move || saved.get().then_some("Saved.")}</span>
+            </div>
+        </fieldset>
+    }
+    .into_any()
 }

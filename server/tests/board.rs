@@ -494,3 +494,130 @@ async fn only_the_ambassador_creates_cycles() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_shared_objective_opens_its_draft_to_the_sharing_unit() {
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (_, objective) = create_objective(
+        &app,
+        &priya,
+        &cycle,
+        &uuid(1),
+        "Platform",
+        "One design system",
+    )
+    .await;
+    let lea = app.signed_in(WEB_MEMBER).await;
+    assert_eq!(
+        update(&app, &lea, &objective, "title", "Ours too").await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    let web = app.unit_id("Web").await;
+    let platform = app.unit_id("Platform").await;
+    let (status, shared) = update(
+        &app,
+        &priya,
+        &objective,
+        "shared_units",
+        &format!("{web},{platform},{web}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{shared}");
+    // The owner is not listed as sharing with itself, and Web counts once.
+    assert_eq!(shared["shared_unit_ids"], serde_json::json!([web]));
+    let (status, renamed) = update(
+        &app,
+        &lea,
+        &shared,
+        "title",
+        "One design system, web and platform",
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a member of a sharing unit edits the shared draft"
+    );
+    let version = renamed["version"].to_string();
+    let web = web.to_string();
+    let id = uuid(1);
+    let form = [
+        ("id", id.as_str()),
+        ("version", version.as_str()),
+        ("field", "shared_units"),
+        ("previous", web.as_str()),
+        ("value", "9999"),
+    ];
+    let (status, body) = app.call_json(&priya, "update_objective", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
+
+#[tokio::test]
+async fn the_readiness_checklist_and_fallback_are_saved() {
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (kr_id, objective_id) = (uuid(2), uuid(1));
+    create_objective(
+        &app,
+        &priya,
+        &cycle,
+        &objective_id,
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
+    let form = [
+        ("id", kr_id.as_str()),
+        ("objective_id", objective_id.as_str()),
+        ("title", "Change failure rate"),
+        ("metric", "percent"),
+        ("unit_label", "%"),
+        ("start", "30"),
+        ("target", "10"),
+        ("owner_id", ""),
+    ];
+    assert_eq!(
+        app.call_json(&priya, "create_key_result", &form).await.0,
+        StatusCode::OK
+    );
+    let steps = [
+        ("reliable", "false", "true", 1),
+        ("fallback", "", "proxy", 2),
+        ("proxy_name", "", "Rollbacks per deploy", 3),
+    ];
+    for (field, previous, value, version) in steps {
+        let version = version.to_string();
+        let form = [
+            ("id", kr_id.as_str()),
+            ("version", &version),
+            ("field", field),
+            ("previous", previous),
+            ("value", value),
+        ];
+        let (status, body) = app.call_json(&priya, "update_key_result", &form).await;
+        assert_eq!(status, StatusCode::OK, "{field}: {body}");
+    }
+    let (_, board) = app
+        .call_json(&priya, "get_board", &[("cycle_id", &cycle)])
+        .await;
+    let kr = &board["objectives"][0]["key_results"][0];
+    assert_eq!(kr["readiness"]["reliable"], true);
+    assert_eq!(kr["readiness"]["baseline_known"], false);
+    assert_eq!(kr["fallback"], "proxy");
+    assert_eq!(kr["proxy_name"], "Rollbacks per deploy");
+    let bad = [
+        ("id", kr_id.as_str()),
+        ("version", "4"),
+        ("field", "fallback"),
+        ("previous", "proxy"),
+        ("value", "hope"),
+    ];
+    assert_eq!(
+        app.call_json(&priya, "update_key_result", &bad).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -6,7 +6,7 @@ use super::inline::{Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
-use crate::domain::okr::{MetricKind, ObjectiveKind};
+use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind};
 use crate::domain::permissions::Change;
 use crate::domain::progress::format_percent;
 use crate::error::AppError;
@@ -136,18 +136,20 @@ pub fn Card(id: String) -> impl IntoView {
     };
     let meta = move || {
         objective.get().map(|o| {
-            let (unit, parent) = board.with(|b| {
+            let (unit, parent, shared) = board.with(|b| {
                 let parent = o.parent_id.as_ref().and_then(|p| {
                     b.objectives
                         .iter()
                         .find(|x| &x.id == p)
                         .map(|x| x.title.clone())
                 });
-                (b.unit_path(o.unit_id), parent)
+                let shared: Vec<String> = o.shared_unit_ids.iter().map(|u| b.unit_path(*u)).collect();
+                (b.unit_path(o.unit_id), parent, shared)
             });
             view! {
                 <p class="card-meta">
                     <span>{unit}</span>
+                    {(!shared.is_empty()).then(|| view! { <span class="shared-with">"Shared with " {shared.join(", ")}</span> })}
                     {parent.map(|p| view! { <span class="supports">"Supports: " {p}</span> })}
                 </p>
                 <ProgressBar progress=o.progress() label=format!("Progress of {}", o.title)/>
@@ -337,6 +339,7 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
             .into_any()
     };
     let not_ready = !kr.readiness.is_ready();
+    let readiness_kr = kr.clone();
     view! {
         <li class="key-result">
             <div class="kr-line">
@@ -358,6 +361,134 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
                     </span>
                 })}
             </p>
+            {move || may_define.get().then(|| view! { <ReadinessEditor kr=readiness_kr.clone()/> })}
         </li>
+    }
+}
+
+/// The data-readiness checklist of a key result, and its fallback while it
+/// is not ready. Saving sends each changed field in turn.
+#[component]
+fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
+    let ctx = use_board();
+    const BOXES: [(&str, &str); 5] = [
+        ("source_identified", "The data source is identified"),
+        ("baseline_known", "The baseline is known"),
+        ("data_owner", "Someone owns the data"),
+        ("update_frequency", "It is updated often enough"),
+        ("reliable", "The data is reliable"),
+    ];
+    let flag = |kr: &KeyResult, field: &str| match field {
+        "source_identified" => kr.readiness.source_identified,
+        "baseline_known" => kr.readiness.baseline_known,
+        "data_owner" => kr.readiness.data_owner,
+        "update_frequency" => kr.readiness.update_frequency,
+        _ => kr.readiness.reliable,
+    };
+    let checks: Vec<(&'static str, RwSignal<bool>)> = BOXES
+        .iter()
+        .map(|(field, _)| (*field, RwSignal::new(flag(&kr, field))))
+        .collect();
+    let fallback = RwSignal::new(
+        kr.fallback
+            .map(|f| f.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let proxy = RwSignal::new(kr.proxy_name.clone());
+    let error = RwSignal::new(None::<String>);
+    let saving = RwSignal::new(false);
+    let start = StoredValue::new(kr.clone());
+    let save = {
+        let checks = checks.clone();
+        move |_| {
+            let base = start.get_value();
+            let mut changes: Vec<(&'static str, String, String)> = checks
+                .iter()
+                .filter(|(field, on)| flag(&base, field) != on.get_untracked())
+                .map(|(field, on)| {
+                    (
+                        *field,
+                        flag(&base, field).to_string(),
+                        on.get_untracked().to_string(),
+                    )
+                })
+                .collect();
+            let old_fallback = base
+                .fallback
+                .map(|f| f.as_str().to_owned())
+                .unwrap_or_default();
+            if old_fallback != fallback.get_untracked() {
+                changes.push(("fallback", old_fallback, fallback.get_untracked()));
+            }
+            if base.proxy_name.trim() != proxy.get_untracked().trim() {
+                changes.push(("proxy_name", base.proxy_name.clone(), proxy.get_untracked()));
+            }
+            saving.set(true);
+            error.set(None);
+            spawn_local(async move {
+                let mut version = base.version;
+                for (field, previous, value) in changes {
+                    match update_key_result(
+                        base.id.clone(),
+                        version,
+                        field.to_owned(),
+                        previous,
+                        value,
+                    )
+                    .await
+                    {
+                        Ok(saved) => {
+                            version = saved.version;
+                            saved_key_result(ctx, saved);
+                        }
+                        Err(e) => {
+                            error.set(Some(match e {
+                                AppError::Invalid { message, .. } => message,
+                                other => other.to_string(),
+                            }));
+                            break;
+                        }
+                    }
+                }
+                saving.set(false);
+            });
+        }
+    };
+    let boxes = BOXES
+        .iter()
+        .zip(checks)
+        .map(|((_, label), (_, on))| {
+            view! {
+                <label class="check">
+                    <input type="checkbox" checked=on.get_untracked() on:change=move |ev| on.set(event_target_checked(&ev))/>
+                    {*label}
+                </label>
+            }
+        })
+        .collect_view();
+    let title = kr.title.clone();
+    view! {
+        <details class="kr-readiness">
+            <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
+            <fieldset class="readiness-form">
+                <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
+                {boxes}
+                <label class="field-label" for=format!("fallback-{}", kr.id)>"Until it is ready"</label>
+                <select id=format!("fallback-{}", kr.id) on:change=move |ev| fallback.set(event_target_value(&ev))>
+                    <option value="" selected=kr.fallback.is_none()>"No fallback chosen"</option>
+                    {Fallback::ALL
+                        .iter()
+                        .map(|f| view! { <option value=f.as_str() selected=kr.fallback == Some(*f)>{f.label()}</option> })
+                        .collect_view()}
+                </select>
+                <label class="field-label" for=format!("proxy-{}", kr.id)>"Proxy metric (when using one)"</label>
+                <input id=format!("proxy-{}", kr.id) maxlength="120" prop:value=move || proxy.get()
+                    on:input=move |ev| proxy.set(event_target_value(&ev))/>
+                <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
+                <button type="button" class="button button-small" on:click=save disabled=move || saving.get()>
+                    "Save readiness"
+                </button>
+            </fieldset>
+        </details>
     }
 }

@@ -214,6 +214,9 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
     let why_urgent = RwSignal::new(initial.why_urgent.clone());
     let description = RwSignal::new(initial.description.clone());
     let kind = RwSignal::new(initial.kind.as_str().to_owned());
+    let shared = RwSignal::new(initial.shared_unit_ids.clone());
+    let units = ctx.board.with_untracked(|b| b.units.clone());
+    let owner_unit = initial.unit_id;
     let error = RwSignal::new(None::<(String, String)>);
     let saving = RwSignal::new(false);
     let saved = RwSignal::new(false);
@@ -230,6 +233,10 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             ("why_urgent", why_urgent.get_untracked()),
             ("description", description.get_untracked()),
             ("kind", kind.get_untracked()),
+            (
+                "shared_units",
+                super::shared_units_text(&shared.get_untracked()),
+            ),
         ];
         saving.set(true);
         saved.set(false);
@@ -240,6 +247,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                     "why_important" => b.why_important.clone(),
                     "why_urgent" => b.why_urgent.clone(),
                     "description" => b.description.clone(),
+                    "shared_units" => super::shared_units_text(&b.shared_unit_ids),
                     _ => b.kind.as_str().to_owned(),
                 });
                 if previous.trim() == value.trim() {
@@ -261,6 +269,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                             "why_important" => b.why_important = next.why_important.clone(),
                             "why_urgent" => b.why_urgent = next.why_urgent.clone(),
                             "description" => b.description = next.description.clone(),
+                            "shared_units" => b.shared_unit_ids = next.shared_unit_ids.clone(),
                             _ => b.kind = next.kind,
                         });
                         current = next;
@@ -320,6 +329,32 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                 </select>
                 <p class="field-error" role="alert" hidden=move || field_error("kind")().is_none()>{field_error("kind")}</p>
             </div>
+            <fieldset class="shared-units">
+                <legend>"Shared with (a cross-functional objective)"</legend>
+                {units
+                    .into_iter()
+                    .filter(|u| u.id != owner_unit)
+                    .map(|u| {
+                        let unit = u.id;
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" checked=shared.with_untracked(|s| s.contains(&unit))
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        shared.update(|s| {
+                                            s.retain(|x| *x != unit);
+                                            if on {
+                                                s.push(unit);
+                                            }
+                                        });
+                                    }/>
+                                {u.path}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <p class="field-error" role="alert" hidden=move || field_error("shared_units")().is_none()>{field_error("shared_units")}</p>
+            </fieldset>
             <div class="inline-form">
                 <button type="button" class="button button-small button-primary" on:click=save disabled=move || saving.get()>
                     "Save details"

@@ -296,6 +296,13 @@ pub async fn update_key_result(
         .map_err(reply)
 }
 
+/// Shared units as the client sends them: ids, sorted, comma-separated.
+pub fn shared_units_text(ids: &[i64]) -> String {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
 /// A number as forms show it: no trailing ".0".
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {

@@ -118,7 +118,7 @@ async fn fetch_objectives(
     .await?;
     let shared: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
-         JOIN objectives o ON o.id = ou.objective_id WHERE {filter}"
+         JOIN objectives o ON o.id = ou.objective_id WHERE {filter} ORDER BY ou.unit_id"
     ))
     .bind(key)
     .fetch_all(&mut *db)

@@ -5,7 +5,7 @@ use super::{
     forbidden, text,
 };
 use crate::auth::ssr::require_caller;
-use crate::board::Objective;
+use crate::board::{Objective, shared_units_text};
 use crate::cycles::ssr::fetch_cycle;
 use crate::domain::okr::{ObjectiveKind, Status};
 use crate::domain::permissions::{self, Change};
@@ -84,6 +84,7 @@ fn field_value(objective: &Objective, field: &str) -> Option<String> {
         "status" => objective.status.as_str().to_owned(),
         "unit_id" => objective.unit_id.to_string(),
         "parent_id" => objective.parent_id.clone().unwrap_or_default(),
+        "shared_units" => shared_units_text(&objective.shared_unit_ids),
         _ => return None,
     })
 }
@@ -198,6 +199,30 @@ pub async fn update_objective(
                 sqlx::query("UPDATE objectives SET parent_id = ? WHERE id = ?")
                     .bind(&parent)
                     .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        "shared_units" => {
+            let mut units = Vec::new();
+            for raw in value.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                let unit = raw.parse::<i64>().ok().filter(|u| tree.get(*u).is_some());
+                let unit = unit.ok_or_else(|| {
+                    AppError::invalid("shared_units", "Choose units from the list.")
+                })?;
+                // The owner does not share with itself; duplicates count once.
+                if unit != objective.unit_id && !units.contains(&unit) {
+                    units.push(unit);
+                }
+            }
+            sqlx::query("DELETE FROM objective_units WHERE objective_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for unit in units {
+                sqlx::query("INSERT INTO objective_units (objective_id, unit_id) VALUES (?, ?)")
+                    .bind(id)
+                    .bind(unit)
                     .execute(&mut *tx)
                     .await?;
             }

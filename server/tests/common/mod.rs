@@ -10,6 +10,8 @@
     reason = "a test helper that cannot go on fails the test loudly"
 )]
 
+pub mod board;
+
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;

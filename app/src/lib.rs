@@ -18,7 +18,7 @@
 //! the `ssr` feature, so the browser bundle never contains a query.
 
 // Leptos views are deeply nested types; the board page needs more than the default 128.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod admin;
 pub mod auth;

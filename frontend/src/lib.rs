@@ -1,7 +1,7 @@
 //! The WebAssembly entry point: takes over the server-rendered page.
 
 // Leptos views are deeply nested types; the board page needs more than the default 128.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

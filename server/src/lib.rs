@@ -14,7 +14,7 @@
 //! the real app on `127.0.0.1:0` against a real database file.
 
 // Leptos views are deeply nested types; the board page needs more than the default 128.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod config;
 pub mod http;

@@ -2,7 +2,7 @@
 //! database up to date, `admin create-user` makes an account from a shell.
 
 // Leptos views are deeply nested types; the board page needs more than the default 128.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 use app::auth::password;
 use app::domain::{roles::Role, validation};

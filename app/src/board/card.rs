@@ -254,6 +254,7 @@ pub fn Card(id: String) -> impl IntoView {
             <CardMenu objective/>
         </article>
     }
+    .into_any()
 }
 
 #[component]
@@ -364,6 +365,7 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
             {move || may_define.get().then(|| view! { <ReadinessEditor kr=readiness_kr.clone()/> })}
         </li>
     }
+    .into_any()
 }
 
 /// The data-readiness checklist of a key result, and its fallback while it

@@ -213,6 +213,7 @@ fn Column(
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// Where a dropped card goes.

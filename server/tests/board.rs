@@ -362,3 +362,30 @@ async fn a_shared_objective_opens_its_draft_to_the_sharing_unit() {
     let (status, body) = app.call_json(&priya, "update_objective", &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+#[tokio::test]
+async fn titles_are_required_and_bounded() {
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let long = "x".repeat(201);
+    for (n, title) in [(1, "   "), (2, long.as_str())] {
+        let (status, body) =
+            create_objective(&app, &priya, &cycle, &uuid(n), "Platform", title).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["detail"]["field"], "title");
+    }
+    let (_, objective) = create_objective(
+        &app,
+        &priya,
+        &cycle,
+        &uuid(3),
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
+    let (status, body) = update(&app, &priya, &objective, "title", "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = update(&app, &priya, &objective, "why_urgent", &"y".repeat(2001)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -105,7 +105,7 @@ pub fn Card(id: String) -> impl IntoView {
         move |_| board.with(|b| b.objectives.iter().find(|o| o.id == id).cloned())
     });
     let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
-    let may_edit = Signal::derive(move || {
+    let may_edit = Memo::new(move |_| {
         objective.with(|o| {
             o.as_ref()
                 .is_some_and(|o| board.with(|b| b.may(Change::Edit, o)))
@@ -279,8 +279,11 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
     let may = move |change: Change| {
         objective.with(|o| o.as_ref().is_some_and(|o| board.with(|b| b.may(change, o))))
     };
-    let may_define = Signal::derive(move || may(Change::Edit));
-    let may_update = Signal::derive(move || may(Change::UpdateKeyResult { owner: owner_id }));
+    // Memos, not derived signals: what reads them (the readiness editor with
+    // its half-ticked boxes) re-renders only when the permission changes,
+    // not on every live update to some other objective.
+    let may_define = Memo::new(move |_| may(Change::Edit));
+    let may_update = Memo::new(move |_| may(Change::UpdateKeyResult { owner: owner_id }));
     let owner = board.with_untracked(|b| b.person_name(kr.owner_id));
     let save = |field: &'static str, kr: &KeyResult| {
         let kr = kr.clone();

@@ -6,16 +6,17 @@ test('the ambassador creates a cycle; a bad end date is named and the typed name
   await expect(page.getByRole('heading', { name: 'Welcome, Maya' })).toBeVisible();
   await page.getByRole('link', { name: 'Cycles' }).click();
   await hydrated(page);
+  const form = page.getByRole('region', { name: 'New cycle' });
 
-  await page.getByLabel('Name', { exact: true }).fill('H1 2027');
-  await page.getByLabel('First day').fill('2027-01-01');
-  await page.getByLabel('Last day').fill('2026-12-01');
-  await page.getByRole('button', { name: 'Create cycle' }).click();
+  await form.getByLabel('Name', { exact: true }).fill('H1 2027');
+  await form.getByLabel('First day').fill('2027-01-01');
+  await form.getByLabel('Last day').fill('2026-12-01');
+  await form.getByRole('button', { name: 'Create cycle' }).click();
   await expect(page.locator('#new-cycle-end-error')).toHaveText('The end must come after the start.');
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('H1 2027');
+  await expect(form.getByLabel('Name', { exact: true })).toHaveValue('H1 2027');
 
-  await page.getByLabel('Last day').fill('2027-06-30');
-  await page.getByRole('button', { name: 'Create cycle' }).click();
+  await form.getByLabel('Last day').fill('2027-06-30');
+  await form.getByRole('button', { name: 'Create cycle' }).click();
   const cycles = page.getByRole('list', { name: 'Cycles' });
   const row = cycles.getByRole('listitem').filter({ hasText: 'H1 2027' });
   await expect(row).toContainText('1 Jan – 30 Jun 2027');

@@ -9,6 +9,9 @@
 //! - [`admin`] — the administration area that frames those two.
 //! - [`cycles`] — cycles (quarters) with their phases, and the stretch setting.
 //! - [`board`] — the planning board: objectives, key results, warnings, changes.
+//! - [`checkins`] — weekly check-ins, the objective page, a unit's weekly review.
+//! - [`leaderboard`] — the live leaderboard of the current cycle.
+//! - [`screens`] — office screens: the leaderboard on a TV, by secret token.
 //! - [`live`] — live-update messages and (server only) the hub behind them.
 //! - [`home`] — the signed-in person's start page.
 //! - [`components`] — header, field errors and panels every page uses.
@@ -23,13 +26,16 @@
 pub mod admin;
 pub mod auth;
 pub mod board;
+pub mod checkins;
 pub mod components;
 pub mod cycles;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod leaderboard;
 pub mod live;
 pub mod people;
+pub mod screens;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod units;
@@ -82,9 +88,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=auth::SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/cycles") view=cycles::CyclesPage ssr=SsrMode::Async/>
                 <Route path=path!("/cycles/:id/board") view=board::BoardPage ssr=SsrMode::Async/>
+                <Route path=path!("/objectives/:id") view=checkins::ObjectivePage ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/review") view=checkins::UnitReviewPage ssr=SsrMode::Async/>
+                <Route path=path!("/leaderboard") view=leaderboard::LeaderboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/screen/:token") view=screens::ScreenPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view=admin::AdminArea ssr=SsrMode::Async>
                     <Route path=path!("") view=people::PeopleAdmin ssr=SsrMode::Async/>
                     <Route path=path!("units") view=units::UnitsAdmin ssr=SsrMode::Async/>
+                    <Route path=path!("screens") view=screens::ScreensAdmin ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -92,6 +92,18 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
             limiter.forget_idle();
         }
     });
+    // Expected progress moves with the date: once a minute the leaderboard
+    // is checked for a new day (or a new cycle) and republished if so.
+    let live_state = state.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            if let Err(error) = app::leaderboard::ssr::latest(&live_state).await {
+                tracing::warn!(%error, "could not refresh the leaderboard");
+            }
+        }
+    });
     let router = http::router(state.clone(), sessions, config);
     Ok(Built { router, state })
 }
@@ -103,6 +115,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let Built { router, state } = built;
+    // On shutdown, live sockets close first; they would keep the graceful
+    // shutdown waiting for ever otherwise.
+    let hub = state.hub.clone();
+    let shutdown = async move {
+        shutdown.await;
+        hub.close_all();
+    };
     // Live updates are small frames: with TCP_NODELAY they leave at once
     // instead of waiting for Nagle's algorithm to batch them.
     let listener = listener.tap_io(|tcp| {

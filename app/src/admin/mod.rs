@@ -1,5 +1,5 @@
 //! The administration area: the ambassador's place to manage people and
-//! units. Everyone else gets a clear "not allowed", and every server
+//! units and office screens. Everyone else gets a clear "not allowed", and every server
 //! function behind it refuses them too.
 
 use crate::auth::SignedIn;
@@ -21,6 +21,7 @@ pub fn AdminArea() -> impl IntoView {
                         <nav class="tabs" aria-label="Administration">
                             <A href="/admin" exact=true>"People"</A>
                             <A href="/admin/units">"Units"</A>
+                            <A href="/admin/screens">"Office screens"</A>
                         </nav>
                         <Outlet/>
                     </main>

@@ -17,6 +17,7 @@ pub use events::BoardEvent;
 pub use page::BoardPage;
 
 use crate::cycles::Cycle;
+use crate::domain::cadence;
 use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status, StretchPhase};
 use crate::domain::permissions::{self, Actor, Change, Scope};
 use crate::domain::progress::{Measure, objective_progress};
@@ -29,6 +30,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Board {
     pub cycle: Cycle,
+    /// The day the board was loaded (`YYYY-MM-DD`), for overdue key results.
+    pub today: String,
     /// Rises with every committed change on this board.
     pub version: i64,
     pub stretch_phase: StretchPhase,
@@ -107,9 +110,25 @@ pub struct KeyResult {
     pub fallback: Option<Fallback>,
     pub proxy_name: String,
     pub version: i64,
+    /// The day it was added (`YYYY-MM-DD`).
+    pub created_on: String,
+    /// The day of its latest check-in, if any.
+    pub last_check_in: Option<String>,
 }
 
 impl KeyResult {
+    /// Whether it is overdue for a check-in on `today` (see [`cadence::is_overdue`]).
+    pub fn is_overdue(&self, cycle: &Cycle, status: Status, today: &str) -> bool {
+        let day = |raw: &str| crate::cycles::parse_date("day", raw).ok();
+        let (Ok(calendar), Some(today), Some(created_on)) =
+            (cycle.calendar(), day(today), day(&self.created_on))
+        else {
+            return false;
+        };
+        let last = self.last_check_in.as_deref().and_then(day);
+        cadence::is_overdue(&calendar, today, status, created_on, last)
+    }
+
     pub fn measure(&self) -> Measure {
         Measure {
             metric: self.metric,

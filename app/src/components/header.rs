@@ -3,12 +3,17 @@
 use crate::auth::use_session;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
     let user = move || session.user.get().and_then(Result::ok).flatten();
+    // Office screens show the leaderboard only: no navigation, no account.
+    let location = use_location();
+    let on_screen = move || location.pathname.read().starts_with("/screen/");
     view! {
+        <Show when=move || !on_screen()>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"✦"</span>
@@ -23,6 +28,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/cycles">"Cycles"</A>
+                                    <A href="/leaderboard">"Leaderboard"</A>
                                     <Show when=move || admin>
                                         <A href="/admin">"Administration"</A>
                                     </Show>
@@ -48,5 +54,6 @@ pub fn Header() -> impl IntoView {
                 }}
             </Transition>
         </header>
+        </Show>
     }
 }

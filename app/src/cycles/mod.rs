@@ -31,6 +31,16 @@ pub struct Cycle {
 }
 
 impl Cycle {
+    /// Its calendar, for the rules that need dates.
+    pub fn calendar(&self) -> Result<Calendar, AppError> {
+        Ok(Calendar {
+            start: parse_date("start", &self.start)?,
+            end: parse_date("end", &self.end)?,
+            planning_days: self.planning_days,
+            retro_days: self.retro_days,
+        })
+    }
+
     /// "1 Jul – 30 Sep 2026".
     pub fn span(&self) -> String {
         match (

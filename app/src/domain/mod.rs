@@ -1,7 +1,9 @@
 //! Pure rules of the organisation and its OKR program: no I/O, no Leptos,
 //! so every rule is unit-tested here and shared by the server and the browser.
 
+pub mod cadence;
 pub mod cycles;
+pub mod leaderboard;
 pub mod okr;
 pub mod permissions;
 pub mod progress;

@@ -37,6 +37,9 @@ pub enum Change {
     SetOwner,
     /// Record a key result's current value.
     UpdateKeyResult { owner: i64 },
+    /// Check in on a key result: its owner, a lead of the unit, the
+    /// ambassador — and only while the objective is active.
+    CheckIn { owner: i64 },
 }
 
 /// Why a change is refused, in words for the person who tried.
@@ -59,6 +62,8 @@ pub enum Denied {
     Closed,
     #[error("Only the key result's owner, a lead of the unit or the ambassador can update it.")]
     NotOwner,
+    #[error("Check-ins are for active objectives; this one is {0}.")]
+    NotActive(&'static str),
 }
 
 /// The statuses one step away. Closing needs a closing note, so it is not
@@ -96,6 +101,11 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
     if scope.status == Status::Closed {
         return Err(Denied::Closed);
     }
+    if let Change::CheckIn { .. } = change
+        && scope.status != Status::Active
+    {
+        return Err(Denied::NotActive(scope.status.as_str()));
+    }
     if actor.role == Role::Ambassador {
         return Ok(());
     }
@@ -129,7 +139,7 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
                 Err(Denied::StatusNeedsLead(verb))
             }
         }
-        Change::UpdateKeyResult { owner } => {
+        Change::UpdateKeyResult { owner } | Change::CheckIn { owner } => {
             if owner == actor.id || lead {
                 Ok(())
             } else {
@@ -200,6 +210,15 @@ mod tests {
             (&member, UpdateKeyResult { owner: 9 }, Active, false),
             (&lead, UpdateKeyResult { owner: 9 }, Active, true),
             (&outsider, UpdateKeyResult { owner: 9 }, Active, false),
+            // Check-ins: the same people, on active objectives only.
+            (&member, CheckIn { owner: 4 }, Active, true),
+            (&member, CheckIn { owner: 9 }, Active, false),
+            (&lead, CheckIn { owner: 9 }, Active, true),
+            (&other_lead, CheckIn { owner: 9 }, Active, false),
+            (&ambassador, CheckIn { owner: 9 }, Active, true),
+            (&member, CheckIn { owner: 4 }, Draft, false),
+            (&ambassador, CheckIn { owner: 9 }, Proposed, false),
+            (&ambassador, CheckIn { owner: 9 }, Closed, false),
             // Giving an objective away: the lead or the ambassador.
             (&member, SetOwner, Draft, false),
             (&lead, SetOwner, Draft, true),

@@ -15,6 +15,14 @@ pub const MAX_UNIT_NAME: usize = 80;
 /// Longest name of a cycle ("Q3 2026", "H2 — growth").
 pub const MAX_CYCLE_NAME: usize = 80;
 
+/// Longest name of an office screen ("Lobby TV, 2nd floor").
+pub const MAX_SCREEN_NAME: usize = 80;
+
+/// An office screen's name: trimmed, not empty, not too long.
+pub fn screen_name(raw: &str) -> Result<String, String> {
+    required_text(raw, "a name for the screen", MAX_SCREEN_NAME)
+}
+
 /// A cycle's name: trimmed, not empty, not too long.
 pub fn cycle_name(raw: &str) -> Result<String, String> {
     required_text(raw, "a name for the cycle", MAX_CYCLE_NAME)

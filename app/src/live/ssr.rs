@@ -2,9 +2,15 @@
 //! functions publish after their transaction commits; each websocket
 //! subscribes to its room. A subscriber that falls too far behind gets
 //! `RecvError::Lagged` and is told to reload instead of being dropped.
+//!
+//! The leaderboard has a single channel: every open leaderboard and office
+//! screen shows the current cycle. The hub keeps the latest snapshot, so a
+//! screen that connects gets it without a query, and a snapshot older than
+//! the one already sent is never sent again.
 
 use super::ServerMessage;
 use crate::board::BoardEvent;
+use crate::leaderboard::Leaderboard;
 use crate::state::AppState;
 use leptos::prelude::use_context;
 use std::collections::HashMap;
@@ -15,11 +21,32 @@ use tokio::sync::broadcast;
 /// How many messages a room buffers for a slow subscriber before it lags.
 const ROOM_CAPACITY: usize = 1024;
 
-#[derive(Default)]
 pub struct Hub {
     rooms: Mutex<HashMap<i64, Room>>,
     /// Numbers websocket connections, so presence counts each one.
     connections: AtomicU64,
+    /// Leaderboard snapshots, already serialised.
+    leaderboard: broadcast::Sender<Arc<str>>,
+    latest: Mutex<Option<(Leaderboard, Arc<str>)>>,
+    /// Ids of office screens revoked while their sockets may be open.
+    revoked_screens: broadcast::Sender<i64>,
+    /// Turns true when the server shuts down: every socket closes, so the
+    /// graceful shutdown does not wait for clients that never leave.
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            rooms: Mutex::default(),
+            connections: AtomicU64::default(),
+            // Snapshots replace each other: a screen that lags only needs the latest.
+            leaderboard: broadcast::channel(16).0,
+            latest: Mutex::default(),
+            revoked_screens: broadcast::channel(64).0,
+            closing: tokio::sync::watch::channel(false).0,
+        }
+    }
 }
 
 struct Room {
@@ -86,6 +113,66 @@ impl Hub {
                 let _ = entry.sender.send(encode(&presence(entry)));
             }
         }
+    }
+
+    /// Listens for leaderboard snapshots.
+    pub fn subscribe_leaderboard(&self) -> broadcast::Receiver<Arc<str>> {
+        self.leaderboard.subscribe()
+    }
+
+    /// Publishes `leaderboard` (as `text`) if it supersedes the latest one;
+    /// returns whether it did.
+    pub fn offer_leaderboard(&self, leaderboard: Leaderboard, text: Arc<str>) -> bool {
+        let mut latest = self
+            .latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if latest
+            .as_ref()
+            .is_some_and(|(shown, _)| !shown.is_superseded_by(&leaderboard))
+        {
+            return false;
+        }
+        let _ = self.leaderboard.send(text.clone());
+        *latest = Some((leaderboard, text));
+        true
+    }
+
+    /// The latest snapshot, if it was computed for `day`.
+    fn latest_entry(&self, day: &str) -> Option<(Leaderboard, Arc<str>)> {
+        self.latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .filter(|(leaderboard, _)| leaderboard.day == day)
+            .cloned()
+    }
+
+    pub fn latest_leaderboard(&self, day: &str) -> Option<Leaderboard> {
+        self.latest_entry(day).map(|(leaderboard, _)| leaderboard)
+    }
+
+    pub fn latest_leaderboard_text(&self, day: &str) -> Option<Arc<str>> {
+        self.latest_entry(day).map(|(_, text)| text)
+    }
+
+    /// Tells every open socket of screen `id` that it has been revoked.
+    pub fn revoke_screen(&self, id: i64) {
+        let _ = self.revoked_screens.send(id);
+    }
+
+    pub fn subscribe_revocations(&self) -> broadcast::Receiver<i64> {
+        self.revoked_screens.subscribe()
+    }
+
+    /// Resolves (`changed()`) when the server starts shutting down.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// Closes every live socket (they reconnect to the next server).
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
     }
 
     /// How many connections are open on `room`.

@@ -39,6 +39,8 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
     Router::new()
         .route("/healthz", get(healthz))
         .route("/ws/boards/{cycle_id}", get(crate::live::board_socket))
+        .route("/ws/leaderboard", get(crate::live::leaderboard_socket))
+        .route("/ws/screens/{token}", get(crate::live::screen_socket))
         .leptos_routes_with_context(
             &state,
             routes,

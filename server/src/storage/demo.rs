@@ -282,6 +282,8 @@ pub async fn seed_cycle(
     .bind(end.to_string())
     .fetch_one(&mut *tx)
     .await?;
+    let start_day = start.to_string();
+    let execution_start = start + time::Duration::days(app::domain::cycles::DEFAULT_PLANNING_DAYS);
     let ambassador: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
         .bind(DEMO_AMBASSADOR)
         .fetch_one(&mut *tx)
@@ -317,12 +319,13 @@ pub async fn seed_cycle(
                 .bind(owner)
                 .fetch_one(&mut *tx)
                 .await?;
+            let kr_id = app::board::new_client_id();
             sqlx::query(
                 "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
                  current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-                 fallback, proxy_name, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1, ?, ?, ?, ?)",
+                 fallback, proxy_name, position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1, ?, ?, ?, ?, ?)",
             )
-            .bind(app::board::new_client_id())
+            .bind(&kr_id)
             .bind(&id)
             .bind(kr_title)
             .bind(metric)
@@ -336,10 +339,102 @@ pub async fn seed_cycle(
             .bind(fallback)
             .bind(if fallback == &Some("proxy") { "Lighthouse score on the five busiest pages" } else { "" })
             .bind(position as i64)
+            .bind(format!("{start_day}T09:00:00.000Z"))
             .execute(&mut *tx)
             .await?;
+            if *status == "active" {
+                let history = History {
+                    key_result: &kr_id,
+                    owner,
+                    start: *start,
+                    current: *current,
+                    // One key result fell silent two weeks ago: it shows as overdue.
+                    silent_weeks: if *kr_title == "Rollbacks per month" {
+                        2
+                    } else {
+                        0
+                    },
+                    confidence: 5 + (position as u8 + kr_title.len() as u8) % 4,
+                };
+                seed_check_ins(tx, &history, execution_start, today).await?;
+            }
         }
         ids.push(id);
     }
     Ok(())
 }
+
+/// The check-in history of one demo key result.
+struct History<'a> {
+    key_result: &'a str,
+    owner: i64,
+    start: f64,
+    current: f64,
+    /// Weeks at the end with no check-in.
+    silent_weeks: i64,
+    /// Its usual confidence.
+    confidence: u8,
+}
+
+/// Weekly check-ins from the first week of execution until today, moving
+/// steadily from the start value to the current one.
+async fn seed_check_ins(
+    tx: &mut sqlx::SqliteConnection,
+    history: &History<'_>,
+    execution_start: time::Date,
+    today: time::Date,
+) -> Result<(), AppError> {
+    let days: Vec<time::Date> = (0..)
+        .map(|week| execution_start + time::Duration::days(3 + 7 * week))
+        .take_while(|day| *day <= today)
+        .collect();
+    let weeks = days.len() as i64 - history.silent_weeks;
+    for (week, day) in days.into_iter().take(weeks.max(0) as usize).enumerate() {
+        let share = (week + 1) as f64 / weeks as f64;
+        let value = history.start + (history.current - history.start) * share;
+        // Confidence wobbles a little from week to week.
+        let confidence = (i64::from(history.confidence) + [0, 1, -1, 0][week % 4]).clamp(0, 10);
+        let (progress, problems, plans) = DEMO_REFLECTIONS[week % DEMO_REFLECTIONS.len()];
+        sqlx::query(
+            "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, \
+             checked_in_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(app::board::new_client_id())
+        .bind(history.key_result)
+        .bind(history.owner)
+        .bind((value * 10.0).round() / 10.0)
+        .bind(confidence)
+        .bind(progress)
+        .bind(problems)
+        .bind(plans)
+        .bind(day.to_string())
+        .bind(format!("{day}T10:00:00.000Z"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Progress, problems and plans of the demo check-ins.
+const DEMO_REFLECTIONS: &[(&str, &str, &str)] = &[
+    (
+        "First measurements are in and match the baseline.",
+        "",
+        "Automate the weekly number.",
+    ),
+    (
+        "Steady week; the change from last sprint is paying off.",
+        "Two people were out sick.",
+        "Pair on the remaining work.",
+    ),
+    (
+        "A good jump after the release on Tuesday.",
+        "",
+        "Keep the same rhythm.",
+    ),
+    (
+        "Slower than hoped.",
+        "Waiting on another team's review.",
+        "Raise it in the weekly sync.",
+    ),
+];

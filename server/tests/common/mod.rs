@@ -11,6 +11,7 @@
 )]
 
 pub mod board;
+pub mod checkins;
 
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};

@@ -63,6 +63,8 @@ struct KeyResultRow {
     fallback: Option<String>,
     proxy_name: String,
     version: i64,
+    created_on: String,
+    last_check_in: Option<String>,
 }
 
 impl KeyResultRow {
@@ -91,6 +93,8 @@ impl KeyResultRow {
                 .map_err(internal)?,
             proxy_name: self.proxy_name,
             version: self.version,
+            created_on: self.created_on,
+            last_check_in: self.last_check_in,
         })
     }
 }
@@ -101,7 +105,10 @@ const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.parent_id
 
 const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
      k.target_value, k.current_value, k.owner_id, k.source_identified, k.baseline_known, k.data_owner, \
-     k.update_frequency, k.reliable, k.fallback, k.proxy_name, k.version FROM key_results k";
+     k.update_frequency, k.reliable, k.fallback, k.proxy_name, k.version, \
+     substr(k.created_at, 1, 10) AS created_on, \
+     (SELECT max(c.checked_in_on) FROM check_ins c WHERE c.key_result_id = k.id) AS last_check_in \
+     FROM key_results k";
 
 /// Objectives matching `filter` (`o.cycle_id = ?` or `o.id = ?`), with their
 /// shared units and key results: three queries, whatever the count.
@@ -161,7 +168,7 @@ async fn fetch_objectives(
         .collect()
 }
 
-async fn fetch_objective(
+pub(crate) async fn fetch_objective(
     db: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Objective>, AppError> {
@@ -169,7 +176,7 @@ async fn fetch_objective(
 }
 
 /// The caller as permissions see them: their units and every unit above.
-async fn actor_of(
+pub(crate) async fn actor_of(
     db: &mut SqliteConnection,
     caller: &Caller,
     tree: &UnitTree,
@@ -218,6 +225,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     let stretch_phase = stretch_phase(&mut tx).await?;
     tx.commit().await?;
     Ok(Board {
+        today: crate::cycles::ssr::today().to_string(),
         cycle,
         version,
         stretch_phase,
@@ -240,7 +248,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
 }
 
 /// A client-chosen id: a UUID in its usual text form.
-fn client_id(field: &str, raw: &str) -> Result<String, AppError> {
+pub(crate) fn client_id(field: &str, raw: &str) -> Result<String, AppError> {
     let id = raw.trim().to_ascii_lowercase();
     let well_formed = id.len() == 36
         && id.char_indices().all(|(i, c)| {
@@ -257,7 +265,7 @@ fn client_id(field: &str, raw: &str) -> Result<String, AppError> {
     }
 }
 
-fn text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, AppError> {
+pub(crate) fn text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, AppError> {
     let value = raw.trim();
     if required && value.is_empty() {
         return Err(AppError::invalid(field, "This cannot be empty."));
@@ -273,7 +281,7 @@ fn text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, Ap
 
 /// After a change: new objective version, new board version, the event,
 /// the commit; then the event goes to the live hub.
-async fn finish(
+pub(crate) async fn finish(
     mut tx: Transaction<'static, Sqlite>,
     objective_id: &str,
     caller: &Caller,
@@ -308,10 +316,19 @@ async fn finish(
         .await?;
     tx.commit().await?;
     crate::live::ssr::publish_board(objective.cycle_id, event);
+    // Progress, statuses and check-ins all move the leaderboard. It is
+    // published before the reply, so screens hear of a change as soon as
+    // the person who made it; a failure here is logged, not returned: the
+    // change itself is saved.
+    if let Ok(state) = crate::state::app_state()
+        && let Err(error) = crate::leaderboard::ssr::refresh(&state, objective.cycle_id).await
+    {
+        tracing::warn!(%error, "the leaderboard could not be refreshed");
+    }
     Ok(objective)
 }
 
-fn forbidden(denied: permissions::Denied) -> AppError {
+pub(crate) fn forbidden(denied: permissions::Denied) -> AppError {
     AppError::forbidden(denied.to_string())
 }
 

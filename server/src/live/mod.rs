@@ -20,6 +20,10 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
+mod leaderboard;
+
+pub use leaderboard::{leaderboard_socket, screen_socket};
+
 /// How long a new socket may take to say which version it has.
 const RESUME_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest message a client may send (it only ever sends `resume`).
@@ -54,6 +58,7 @@ pub async fn board_socket(
 async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: Caller) {
     let connection = state.hub.next_connection();
     let mut membership = state.hub.join(cycle_id, connection, caller.name);
+    let mut closing = state.hub.closing();
     let (mut sender, mut receiver) = socket.split();
 
     let version = match tokio::time::timeout(RESUME_TIMEOUT, next_resume(&mut receiver)).await {
@@ -92,6 +97,7 @@ async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: 
                     break;
                 }
             }
+            _ = closing.changed() => break,
             incoming = receiver.next() => match incoming {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 // Pings are answered by axum; nothing else is expected.

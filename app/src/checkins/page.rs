@@ -1,0 +1,291 @@
+//! `/objectives/:id`: one objective in full — its whys, alignment, and each
+//! key result with a progress bar, a history chart, the check-in form and
+//! the check-ins so far.
+
+use super::form::{byline, short_day};
+use super::{CheckInForm, CheckInSaved, HistoryChart, ObjectiveView, Track, get_objective_view};
+use crate::auth::SignedIn;
+use crate::board::{KeyResult, format_number};
+use crate::components::ErrorPanel;
+use crate::cycles::PhaseBadge;
+use crate::domain::okr::{MetricKind, ObjectiveKind};
+use crate::domain::permissions::{self, Change};
+use crate::domain::progress::format_percent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ObjectivePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    view! { <SignedIn render=move |_| view! { <ObjectiveLoader id=id()/> }/> }
+}
+
+#[component]
+fn ObjectiveLoader(id: String) -> impl IntoView {
+    let data = Resource::new(move || id.clone(), get_objective_view);
+    view! {
+        <Suspense fallback=|| view! { <p class="loading page">"Loading the objective…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <ObjectiveDetail initial=view/> }.into_any(),
+                    Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ObjectiveDetail(initial: ObjectiveView) -> impl IntoView {
+    let data = RwSignal::new(initial);
+    let saved = Callback::new(move |saved: CheckInSaved| {
+        data.update(|d| {
+            if let Some(track) = d
+                .tracks
+                .iter_mut()
+                .find(|t| t.key_result_id == saved.check_in.key_result_id)
+                && !track.check_ins.iter().any(|c| c.id == saved.check_in.id)
+            {
+                track.check_ins.push(saved.check_in);
+            }
+            if saved.objective.version >= d.objective.version {
+                d.objective = saved.objective;
+            }
+        })
+    });
+    let d = data.get_untracked();
+    let o = &d.objective;
+    let title = format!("{} · Northstar", o.title);
+    let kind_note = match o.kind {
+        ObjectiveKind::Committed => "Committed: 1.0 is success",
+        ObjectiveKind::Aspirational => "Aspirational: 0.7 is success",
+    };
+    let why = |label: &'static str, text: &str| {
+        let text = if text.trim().is_empty() {
+            view! { <p class="muted">"Not written yet."</p> }.into_any()
+        } else {
+            view! { <p>{text.to_owned()}</p> }.into_any()
+        };
+        view! { <div class="why"><h3>{label}</h3>{text}</div> }
+    };
+    let alignment = {
+        let parent = d.parent.clone().map(|p| {
+            view! {
+                <p>"Supports " <a href=format!("/objectives/{}", p.id)>{p.title}</a>
+                    <span class="muted">" · " {p.unit}</span></p>
+            }
+        });
+        let children = (!d.children.is_empty()).then(|| {
+            view! {
+                <p>"Supported by:"</p>
+                <ul class="link-list">
+                    {d.children.iter().map(|c| view! {
+                        <li><a href=format!("/objectives/{}", c.id)>{c.title.clone()}</a>
+                            <span class="muted">" · " {c.unit.clone()}</span></li>
+                    }).collect_view()}
+                </ul>
+            }
+        });
+        let shared = (!d.shared_paths.is_empty())
+            .then(|| view! { <p>"Shared with " {d.shared_paths.join(", ")}</p> });
+        let nothing = d.parent.is_none() && d.children.is_empty() && d.shared_paths.is_empty();
+        view! {
+            {parent}
+            {children}
+            {shared}
+            {nothing.then(|| view! { <p class="muted">"Not aligned to another objective yet."</p> })}
+        }
+    };
+    let key_results = move || {
+        data.with(|d| {
+            d.objective
+                .key_results
+                .iter()
+                .map(|kr| {
+                    let track = d
+                        .tracks
+                        .iter()
+                        .find(|t| t.key_result_id == kr.id)
+                        .cloned()
+                        .unwrap_or_else(|| Track {
+                            key_result_id: kr.id.clone(),
+                            owner: String::new(),
+                            check_ins: Vec::new(),
+                        });
+                    let may_check_in = permissions::check(
+                        &d.viewer.actor(),
+                        Change::CheckIn { owner: kr.owner_id },
+                        &d.objective.scope(),
+                    )
+                    .is_ok();
+                    let overdue = kr.is_overdue(&d.cycle, d.objective.status, &d.today);
+                    view! {
+                        <KeyResultPanel kr=kr.clone() track may_check_in overdue
+                            cycle=d.cycle.clone() today=d.today.clone() on_saved=saved/>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <Title text=title/>
+        <main class="page objective-page">
+            <p class="breadcrumb">
+                <a href=format!("/cycles/{}/board", d.cycle.id)>"← " {d.cycle.name.clone()} " board"</a>
+            </p>
+            <header class="objective-header">
+                <div>
+                    <h1>{o.title.clone()}</h1>
+                    <p class="objective-facts">
+                        <span class=format!("status-badge status-{}", o.status.as_str())>{o.status.label()}</span>
+                        <span class="kind-badge" title=kind_note>{o.kind.label()}</span>
+                        <span>{d.unit_path.clone()}</span>
+                        <PhaseBadge phase=d.cycle.phase/>
+                    </p>
+                </div>
+                <div class="objective-score" aria-label="Objective progress">
+                    <span class="score-number">{move || data.with(|d| format_percent(d.objective.progress()))}</span>
+                    <span class="muted">"progress"</span>
+                </div>
+            </header>
+            <div class="grid-two">
+                <section class="panel" aria-labelledby="why-heading">
+                    <h2 id="why-heading">"Why"</h2>
+                    {why("Why it is important", &o.why_important)}
+                    {why("Why it is urgent", &o.why_urgent)}
+                    {(!o.description.is_empty()).then(|| view! { <p class="description">{o.description.clone()}</p> })}
+                </section>
+                <section class="panel" aria-labelledby="alignment-heading">
+                    <h2 id="alignment-heading">"Alignment"</h2>
+                    {alignment}
+                </section>
+            </div>
+            <section aria-labelledby="krs-heading">
+                <h2 id="krs-heading">"Key results"</h2>
+                {move || if data.with(|d| d.objective.key_results.is_empty()) {
+                    view! { <p class="panel muted">"No key results yet. Add them on the board."</p> }.into_any()
+                } else {
+                    view! { <div class="kr-panels">{key_results}</div> }.into_any()
+                }}
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn KeyResultPanel(
+    kr: KeyResult,
+    track: Track,
+    may_check_in: bool,
+    overdue: bool,
+    cycle: crate::cycles::Cycle,
+    today: String,
+    on_saved: Callback<CheckInSaved>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let heading = format!("kr-{}-heading", kr.id);
+    let unit = if kr.unit_label.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", kr.unit_label)
+    };
+    let numbers = if kr.metric == MetricKind::Milestone {
+        if kr.current >= 1.0 {
+            "Done"
+        } else {
+            "Not done yet"
+        }
+        .to_owned()
+    } else {
+        format!(
+            "{}{unit} of {}{unit} (from {})",
+            format_number(kr.current),
+            format_number(kr.target),
+            format_number(kr.start)
+        )
+    };
+    let percent = (kr.progress() * 100.0).round();
+    let milestone = kr.metric == MetricKind::Milestone;
+    let shown = move |value: f64| {
+        if milestone {
+            if value >= 1.0 { "Done" } else { "Not done" }.to_owned()
+        } else {
+            format!("{}{}", format_number(value), unit)
+        }
+    };
+    let history = track
+        .check_ins
+        .iter()
+        .rev()
+        .map(|c| {
+            let texts = [
+                ("Progress", c.progress.clone()),
+                ("Problems", c.problems.clone()),
+                ("Plans", c.plans.clone()),
+            ];
+            view! {
+                <li class="check-in">
+                    <p class="check-in-head">
+                        <strong>{shown(c.value)}</strong>
+                        <span class="muted">{byline(c)}</span>
+                    </p>
+                    <dl class="reflection">
+                        {texts.into_iter().filter(|(_, t)| !t.is_empty()).map(|(label, text)| view! {
+                            <dt>{label}</dt><dd>{text}</dd>
+                        }).collect_view()}
+                    </dl>
+                </li>
+            }
+        })
+        .collect_view();
+    let last = track.check_ins.last().map(|c| short_day(&c.on));
+    let form_kr = kr.clone();
+    let heading_ref = heading.clone();
+    view! {
+        <article class="panel kr-panel" aria-labelledby=heading_ref>
+            <header class="kr-panel-head">
+                <div>
+                    <h3 id=heading>{kr.title.clone()}</h3>
+                    <p class="muted">
+                        {format!("Owner: {}", track.owner)}
+                        {last.map_or_else(|| " · no check-in yet".to_owned(), |d| format!(" · last check-in {d}"))}
+                    </p>
+                </div>
+                {overdue.then(|| view! {
+                    <span class="overdue-badge" title="No check-in for more than 7 days">"Overdue"</span>
+                })}
+            </header>
+            <div class="progress-line">
+                <div class="progress" role="progressbar" aria-label=format!("Progress of {}", kr.title)
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent.to_string()>
+                    <span style=format!("width: {percent}%")></span>
+                </div>
+                <span class="progress-value">{format_percent(kr.progress())}</span>
+            </div>
+            <p class="kr-numbers-line">{numbers}</p>
+            <HistoryChart key_result=kr.clone() check_ins=track.check_ins.clone() cycle today/>
+            {may_check_in.then(|| view! {
+                <div class="check-in-box">
+                    <Show when=move || open.get() fallback=move || view! {
+                        <button type="button" class="button button-primary button-small"
+                            on:click=move |_| open.set(true)>"Check in"</button>
+                    }>
+                        <h4>"Check in on this key result"</h4>
+                        <CheckInForm key_result=form_kr.clone()
+                            on_saved=Callback::new(move |saved| { on_saved.run(saved); open.set(false); })
+                            on_cancel=Callback::new(move |_| open.set(false))/>
+                    </Show>
+                </div>
+            })}
+            <h4>"Check-ins"</h4>
+            {if track.check_ins.is_empty() {
+                view! { <p class="muted">"None yet."</p> }.into_any()
+            } else {
+                view! { <ol class="check-ins">{history}</ol> }.into_any()
+            }}
+        </article>
+    }
+    .into_any()
+}

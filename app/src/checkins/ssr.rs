@@ -1,0 +1,398 @@
+//! Check-ins in the database. A check-in and the key result's new current
+//! value are written in one transaction, which also bumps the objective and
+//! board versions and logs the board event (see `board::ssr::finish`).
+
+use super::{
+    CheckIn, CheckInSaved, MAX_REFLECTION, ObjectiveLink, ObjectiveView, ReviewItem,
+    SilentKeyResult, Track, UnitReview, parse_confidence,
+};
+use crate::auth::ssr::require_caller;
+use crate::board::ssr::{actor_of, client_id, fetch_objective, finish, forbidden, text};
+use crate::board::{Viewer, parse_number};
+use crate::cycles::ssr::{fetch_cycle, today};
+use crate::domain::cadence::{ReviewKey, WEEK_DAYS, review_order};
+use crate::domain::okr::MetricKind;
+use crate::domain::permissions::{self, Change};
+use crate::domain::units::UnitTree;
+use crate::error::{AppError, ssr::internal};
+use crate::state::{begin_write, pool};
+use crate::units::ssr::load_tree;
+use sqlx::SqliteConnection;
+use std::collections::HashMap;
+
+/// A check-in as the form sends it.
+pub struct CheckInInput {
+    pub id: String,
+    pub key_result_id: String,
+    pub value: String,
+    pub confidence: String,
+    pub progress: String,
+    pub problems: String,
+    pub plans: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CheckInRow {
+    id: String,
+    key_result_id: String,
+    author: String,
+    value: f64,
+    confidence: i64,
+    progress: String,
+    problems: String,
+    plans: String,
+    checked_in_on: String,
+}
+
+impl From<CheckInRow> for CheckIn {
+    fn from(row: CheckInRow) -> Self {
+        CheckIn {
+            id: row.id,
+            key_result_id: row.key_result_id,
+            author: row.author,
+            value: row.value,
+            confidence: row.confidence.clamp(0, 10) as u8,
+            progress: row.progress,
+            problems: row.problems,
+            plans: row.plans,
+            on: row.checked_in_on,
+        }
+    }
+}
+
+const SELECT_CHECK_INS: &str = "SELECT c.id, c.key_result_id, p.name AS author, c.value, c.confidence, \
+     c.progress, c.problems, c.plans, c.checked_in_on FROM check_ins c JOIN people p ON p.id = c.author_id";
+
+pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
+    let caller = require_caller().await?;
+    let id = client_id("id", &input.id)?;
+    let tree = load_tree(&pool()?).await?;
+    let mut tx = begin_write().await?;
+
+    // A retried check-in: answer with what the first attempt saved.
+    let existing = sqlx::query_as::<_, CheckInRow>(&format!("{SELECT_CHECK_INS} WHERE c.id = ?"))
+        .bind(&id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(existing) = existing {
+        if existing.key_result_id != input.key_result_id.trim() {
+            return Err(AppError::Conflict(
+                "This check-in id was already used; reload the page.".into(),
+            ));
+        }
+        let objective_id: String =
+            sqlx::query_scalar("SELECT objective_id FROM key_results WHERE id = ?")
+                .bind(&existing.key_result_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let objective = fetch_objective(&mut tx, &objective_id)
+            .await?
+            .ok_or_else(|| internal("objective of a check-in vanished"))?;
+        return Ok(CheckInSaved {
+            check_in: existing.into(),
+            objective,
+        });
+    }
+
+    let (objective_id, metric, owner_id): (String, String, i64) =
+        sqlx::query_as("SELECT objective_id, metric, owner_id FROM key_results WHERE id = ?")
+            .bind(input.key_result_id.trim())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That key result".into()))?;
+    let objective = fetch_objective(&mut tx, &objective_id)
+        .await?
+        .ok_or_else(|| internal("key result without objective"))?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    permissions::check(
+        &actor,
+        Change::CheckIn { owner: owner_id },
+        &objective.scope(),
+    )
+    .map_err(forbidden)?;
+
+    let metric: MetricKind = metric.parse().map_err(internal)?;
+    let value = if metric == MetricKind::Milestone {
+        match input.value.trim() {
+            "1" => 1.0,
+            "0" => 0.0,
+            _ => return Err(AppError::invalid("value", "Choose done or not done.")),
+        }
+    } else {
+        parse_number("value", &input.value)?
+    };
+    let confidence = parse_confidence(&input.confidence)?;
+    let progress = text("progress", &input.progress, MAX_REFLECTION, false)?;
+    let problems = text("problems", &input.problems, MAX_REFLECTION, false)?;
+    let plans = text("plans", &input.plans, MAX_REFLECTION, false)?;
+    let day = today().to_string();
+
+    sqlx::query(
+        "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, checked_in_on) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(input.key_result_id.trim())
+    .bind(caller.id)
+    .bind(value)
+    .bind(i64::from(confidence))
+    .bind(&progress)
+    .bind(&problems)
+    .bind(&plans)
+    .bind(&day)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE key_results SET current_value = ?, version = version + 1, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+    )
+    .bind(value)
+    .bind(input.key_result_id.trim())
+    .execute(&mut *tx)
+    .await?;
+    let objective = finish(tx, &objective_id, &caller).await?;
+    Ok(CheckInSaved {
+        check_in: CheckIn {
+            id,
+            key_result_id: input.key_result_id.trim().to_owned(),
+            author: caller.name,
+            value,
+            confidence,
+            progress,
+            problems,
+            plans,
+            on: day,
+        },
+        objective,
+    })
+}
+
+async fn link_rows(
+    db: &mut SqliteConnection,
+    tree: &UnitTree,
+    filter: &str,
+    key: &str,
+) -> Result<Vec<ObjectiveLink>, AppError> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT id, title, unit_id FROM objectives WHERE {filter} ORDER BY created_at, id"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, unit)| ObjectiveLink {
+            id,
+            title,
+            unit: tree.path(unit).join(" › "),
+        })
+        .collect())
+}
+
+pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
+    let caller = require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    let mut tx = pool.begin().await?;
+    let objective = fetch_objective(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+    let cycle = fetch_cycle(&mut *tx, objective.cycle_id).await?;
+    let parent = match &objective.parent_id {
+        Some(parent) => link_rows(&mut tx, &tree, "id = ?", parent).await?.pop(),
+        None => None,
+    };
+    let children = link_rows(&mut tx, &tree, "parent_id = ?", id).await?;
+    let rows = sqlx::query_as::<_, CheckInRow>(&format!(
+        "{SELECT_CHECK_INS} JOIN key_results k ON k.id = c.key_result_id \
+         WHERE k.objective_id = ? ORDER BY c.checked_in_on, c.created_at"
+    ))
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let owners: HashMap<i64, String> = sqlx::query_as(
+        "SELECT p.id, p.name FROM people p JOIN key_results k ON k.owner_id = p.id WHERE k.objective_id = ?",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    tx.commit().await?;
+
+    let mut by_key_result: HashMap<String, Vec<CheckIn>> = HashMap::new();
+    for row in rows {
+        by_key_result
+            .entry(row.key_result_id.clone())
+            .or_default()
+            .push(row.into());
+    }
+    let tracks = objective
+        .key_results
+        .iter()
+        .map(|kr| Track {
+            key_result_id: kr.id.clone(),
+            owner: owners.get(&kr.owner_id).cloned().unwrap_or_default(),
+            check_ins: by_key_result.remove(&kr.id).unwrap_or_default(),
+        })
+        .collect();
+    Ok(ObjectiveView {
+        unit_path: tree.path(objective.unit_id).join(" › "),
+        shared_paths: objective
+            .shared_unit_ids
+            .iter()
+            .map(|u| tree.path(*u).join(" › "))
+            .collect(),
+        parent,
+        children,
+        tracks,
+        cycle,
+        today: today().to_string(),
+        viewer: Viewer {
+            id: actor.id,
+            role: actor.role,
+            units: actor.units,
+        },
+        objective,
+    })
+}
+
+/// The unit and every unit below it.
+fn unit_and_below(tree: &UnitTree, unit: i64) -> Vec<i64> {
+    tree.ordered()
+        .into_iter()
+        .map(|(node, _)| node.id)
+        .filter(|&id| {
+            let mut current = Some(id);
+            let mut steps = 0;
+            while let Some(at) = current {
+                if at == unit {
+                    return true;
+                }
+                steps += 1;
+                if steps > 64 {
+                    break;
+                }
+                current = tree.get(at).and_then(|n| n.parent_id);
+            }
+            false
+        })
+        .collect()
+}
+
+pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
+    require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    if tree.get(unit_id).is_none() {
+        return Err(AppError::NotFound("That unit".into()));
+    }
+    let units = unit_and_below(&tree, unit_id);
+    let today = today();
+    let from = (today - time::Duration::days(WEEK_DAYS - 1)).to_string();
+    let to = today.to_string();
+    let mut tx = pool.begin().await?;
+    let Some(cycle_id) = crate::leaderboard::ssr::current_cycle_id(&mut tx, &to).await? else {
+        return Ok(UnitReview {
+            unit_id,
+            unit_path: tree.path(unit_id).join(" › "),
+            cycle: None,
+            from,
+            to,
+            items: Vec::new(),
+            silent: Vec::new(),
+        });
+    };
+    let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
+    // The unit's objectives, owned or shared, as a JSON list of unit ids.
+    let units_json = serde_json::to_string(&units).map_err(internal)?;
+    let in_units = "o.cycle_id = ?1 AND (o.unit_id IN (SELECT value FROM json_each(?2)) \
+         OR o.id IN (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each(?2))))";
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        check_in: CheckInRow,
+        objective_id: String,
+        objective_title: String,
+        key_result_title: String,
+        unit_label: String,
+        metric: String,
+        start_value: f64,
+        target_value: f64,
+        current_value: f64,
+    }
+    let rows = sqlx::query_as::<_, Row>(&format!(
+        "SELECT c.id, c.key_result_id, p.name AS author, c.value, c.confidence, c.progress, c.problems, \
+         c.plans, c.checked_in_on, o.id AS objective_id, o.title AS objective_title, \
+         k.title AS key_result_title, k.unit_label, k.metric, k.start_value, k.target_value, k.current_value \
+         FROM check_ins c JOIN people p ON p.id = c.author_id \
+         JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
+         WHERE {in_units} AND c.checked_in_on BETWEEN ?3 AND ?4 ORDER BY c.created_at"
+    ))
+    .bind(cycle_id)
+    .bind(&units_json)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *tx)
+    .await?;
+    let silent: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT o.id, k.title, o.title FROM key_results k JOIN objectives o ON o.id = k.objective_id \
+         WHERE {in_units} AND o.status = 'active' AND NOT EXISTS (SELECT 1 FROM check_ins c \
+         WHERE c.key_result_id = k.id AND c.checked_in_on BETWEEN ?3 AND ?4) ORDER BY o.created_at, k.position"
+    ))
+    .bind(cycle_id)
+    .bind(&units_json)
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+
+    let mut keyed = Vec::with_capacity(rows.len());
+    // Rows come oldest first, so the position orders them in time.
+    for (position, row) in rows.into_iter().enumerate() {
+        let measure = crate::domain::progress::Measure {
+            metric: row.metric.parse().map_err(internal)?,
+            start: row.start_value,
+            target: row.target_value,
+            current: row.current_value,
+        };
+        let check_in: CheckIn = row.check_in.into();
+        let key = ReviewKey {
+            confidence: check_in.confidence,
+            reports_problems: !check_in.problems.is_empty(),
+            at: position as i64,
+        };
+        keyed.push((
+            key,
+            ReviewItem {
+                check_in,
+                objective_id: row.objective_id,
+                objective_title: row.objective_title,
+                key_result_title: row.key_result_title,
+                unit_label: row.unit_label,
+                progress: measure.progress(),
+            },
+        ));
+    }
+    keyed.sort_by(|(a, _), (b, _)| review_order(a, b));
+    Ok(UnitReview {
+        unit_id,
+        unit_path: tree.path(unit_id).join(" › "),
+        cycle: Some(cycle),
+        from,
+        to,
+        items: keyed.into_iter().map(|(_, item)| item).collect(),
+        silent: silent
+            .into_iter()
+            .map(
+                |(objective_id, key_result_title, objective_title)| SilentKeyResult {
+                    objective_id,
+                    objective_title,
+                    key_result_title,
+                },
+            )
+            .collect(),
+    })
+}

@@ -1,0 +1,137 @@
+//! The live leaderboard of the current cycle: units ranked by progress
+//! against the expected line, with check-in discipline, confidence trend and
+//! celebrations. Signed-in people see it at `/leaderboard`; office screens
+//! show it at `/screen/:token`. Both receive a fresh snapshot over a
+//! websocket after every committed change on the current cycle's board.
+
+#[cfg(feature = "hydrate")]
+pub mod live_client;
+pub mod page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use page::{Celebrations, LeaderboardPage, LeaderboardRows};
+
+use crate::cycles::Cycle;
+use crate::domain::leaderboard::Standings;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The leaderboard at one board version of the current cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    /// The current cycle; `None` before the first cycle begins.
+    pub cycle: Option<Cycle>,
+    /// The cycle's board version this was computed at.
+    pub version: i64,
+    /// The day it was computed for (`YYYY-MM-DD`): expected progress moves daily.
+    pub day: String,
+    pub standings: Standings,
+}
+
+impl Leaderboard {
+    /// Whether `other` should replace this one: another cycle or day, or a
+    /// later version of the same cycle (snapshots may arrive out of order).
+    pub fn is_superseded_by(&self, other: &Leaderboard) -> bool {
+        let cycle = |l: &Leaderboard| l.cycle.as_ref().map(|c| c.id);
+        cycle(self) != cycle(other)
+            || other.day > self.day
+            || (other.day == self.day && other.version > self.version)
+    }
+}
+
+/// From the server to a leaderboard or office screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LeaderboardMessage {
+    Snapshot {
+        leaderboard: Box<Leaderboard>,
+    },
+    /// The client's snapshot is the latest: nothing to send.
+    UpToDate,
+    /// The screen's token was revoked: show so, and stop reconnecting.
+    Disconnected,
+}
+
+/// From a leaderboard or office screen to the server: the only message a
+/// screen may send. Anything else closes its socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LeaderboardRequest {
+    /// "I show this cycle at this version, computed on this day."
+    Resume {
+        cycle_id: Option<i64>,
+        version: i64,
+        day: String,
+    },
+}
+
+#[server(endpoint = "get_leaderboard")]
+pub async fn get_leaderboard() -> Result<Leaderboard, AppError> {
+    use crate::error::ssr::reply;
+    async {
+        crate::auth::ssr::require_caller().await?;
+        ssr::latest(&crate::state::app_state()?).await
+    }
+    .await
+    .map_err(reply)
+}
+
+/// "+12 pts" / "−4 pts" / "on track": a pace or gain in percentage points.
+pub fn format_points(value: f64) -> String {
+    let points = (value * 100.0).round() as i64;
+    match points {
+        0 => "±0 pts".into(),
+        p if p > 0 => format!("+{p} pts"),
+        p => format!("−{} pts", -p),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::leaderboard::Standings;
+
+    fn board(cycle: Option<i64>, day: &str, version: i64) -> Leaderboard {
+        Leaderboard {
+            cycle: cycle.map(|id| Cycle {
+                id,
+                name: "Q".into(),
+                start: "2026-10-01".into(),
+                end: "2026-12-31".into(),
+                planning_days: 14,
+                retro_days: 7,
+                phase: crate::domain::cycles::Phase::Execution,
+                days_left: 30,
+            }),
+            version,
+            day: day.into(),
+            standings: Standings {
+                expected: 0.5,
+                rows: vec![],
+                biggest_gain: None,
+                longest_streak: None,
+            },
+        }
+    }
+
+    #[test]
+    fn later_snapshots_replace_earlier_ones_only() {
+        let shown = board(Some(1), "2026-11-26", 5);
+        assert!(shown.is_superseded_by(&board(Some(1), "2026-11-26", 6)));
+        assert!(!shown.is_superseded_by(&board(Some(1), "2026-11-26", 5)));
+        assert!(!shown.is_superseded_by(&board(Some(1), "2026-11-26", 4)));
+        assert!(shown.is_superseded_by(&board(Some(1), "2026-11-27", 5)));
+        // A new cycle starts from its own versions.
+        assert!(shown.is_superseded_by(&board(Some(2), "2026-11-26", 1)));
+        assert!(shown.is_superseded_by(&board(None, "2026-11-26", 0)));
+    }
+
+    #[test]
+    fn points_read_as_ahead_or_behind() {
+        assert_eq!(format_points(0.123), "+12 pts");
+        assert_eq!(format_points(-0.04), "−4 pts");
+        assert_eq!(format_points(0.001), "±0 pts");
+    }
+}

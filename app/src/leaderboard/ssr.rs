@@ -1,0 +1,197 @@
+//! The leaderboard from the database, and its publication: computed once
+//! per committed change of the current cycle, encoded once, and fanned out
+//! to every open leaderboard and office screen by the hub.
+
+use super::{Leaderboard, LeaderboardMessage};
+use crate::cycles::ssr::{fetch_cycle, today};
+use crate::domain::leaderboard::{
+    CheckInPoint, Standings, TrackedKeyResult, TrackedObjective, UnitOkrs, rank,
+};
+use crate::domain::progress::Measure;
+use crate::error::{AppError, ssr::internal};
+use crate::state::AppState;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use time::Date;
+
+/// Which objectives count on the leaderboard, as SQL.
+const COUNTED: &str = "o.cycle_id = ? AND o.status IN ('active', 'closed')";
+
+/// The cycle a leaderboard shows on `day`: the one running that day (the
+/// latest to start, if several overlap), else the last one to have started.
+pub async fn current_cycle_id(
+    db: &mut SqliteConnection,
+    day: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE start_date <= ?1 \
+         ORDER BY end_date >= ?1 DESC, start_date DESC, id DESC LIMIT 1",
+    )
+    .bind(day)
+    .fetch_optional(&mut *db)
+    .await?)
+}
+
+/// The leaderboard of the current cycle on `today`, in one read transaction.
+pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppError> {
+    let day = today.to_string();
+    let mut tx = pool.begin().await?;
+    let Some(cycle_id) = current_cycle_id(&mut tx, &day).await? else {
+        return Ok(Leaderboard {
+            cycle: None,
+            version: 0,
+            day,
+            standings: Standings {
+                expected: 0.0,
+                rows: Vec::new(),
+                biggest_gain: None,
+                longest_streak: None,
+            },
+        });
+    };
+    let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
+    let calendar = cycle.calendar().map_err(internal)?;
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let objectives: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT o.id, o.unit_id, o.status FROM objectives o WHERE {COUNTED} ORDER BY o.created_at, o.id"
+    ))
+    .bind(cycle_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let shared: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
+         JOIN objectives o ON o.id = ou.objective_id WHERE {COUNTED}"
+    ))
+    .bind(cycle_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let key_results: Vec<(String, String, String, f64, f64, f64, String)> =
+        sqlx::query_as(&format!(
+            "SELECT k.id, k.objective_id, k.metric, k.start_value, k.target_value, k.current_value, \
+             substr(k.created_at, 1, 10) FROM key_results k \
+             JOIN objectives o ON o.id = k.objective_id WHERE {COUNTED} ORDER BY k.position, k.created_at"
+        ))
+        .bind(cycle_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let check_ins: Vec<(String, String, f64, i64)> = sqlx::query_as(&format!(
+        "SELECT c.key_result_id, c.checked_in_on, c.value, c.confidence FROM check_ins c \
+         JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
+         WHERE {COUNTED} ORDER BY c.checked_in_on, c.created_at"
+    ))
+    .bind(cycle_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let names: HashMap<i64, String> = sqlx::query_as("SELECT id, name FROM units")
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .collect();
+    tx.commit().await?;
+
+    let mut points: HashMap<String, Vec<CheckInPoint>> = HashMap::new();
+    for (key_result, on, value, confidence) in check_ins {
+        points.entry(key_result).or_default().push(CheckInPoint {
+            on: parse_day(&on)?,
+            value,
+            confidence: confidence.clamp(0, 10) as u8,
+        });
+    }
+    let mut tracked: HashMap<String, Vec<TrackedKeyResult>> = HashMap::new();
+    for (id, objective, metric, start, target, current, created_on) in key_results {
+        tracked
+            .entry(objective)
+            .or_default()
+            .push(TrackedKeyResult {
+                measure: Measure {
+                    metric: metric.parse().map_err(internal)?,
+                    start,
+                    target,
+                    current,
+                },
+                created_on: parse_day(&created_on)?,
+                check_ins: points.remove(&id).unwrap_or_default(),
+            });
+    }
+    let mut units_of: HashMap<String, Vec<i64>> = HashMap::new();
+    for (objective, unit) in shared {
+        units_of.entry(objective).or_default().push(unit);
+    }
+    // A shared objective counts for each unit that shares it.
+    let mut by_unit: BTreeMap<i64, Vec<TrackedObjective>> = BTreeMap::new();
+    for (id, owner, status) in objectives {
+        let objective = TrackedObjective {
+            status: status.parse().map_err(internal)?,
+            key_results: tracked.remove(&id).unwrap_or_default(),
+        };
+        let mut units = units_of.remove(&id).unwrap_or_default();
+        units.push(owner);
+        units.sort_unstable();
+        units.dedup();
+        for unit in units {
+            by_unit.entry(unit).or_default().push(objective.clone());
+        }
+    }
+    let units: Vec<UnitOkrs> = by_unit
+        .into_iter()
+        .map(|(unit_id, objectives)| UnitOkrs {
+            unit_id,
+            name: names.get(&unit_id).cloned().unwrap_or_default(),
+            objectives,
+        })
+        .collect();
+    Ok(Leaderboard {
+        standings: rank(&calendar, today, &units),
+        cycle: Some(cycle),
+        version,
+        day,
+    })
+}
+
+fn parse_day(raw: &str) -> Result<Date, AppError> {
+    crate::cycles::parse_date("day", raw).map_err(internal)
+}
+
+/// The latest leaderboard for today: the hub's copy, or a fresh one (which
+/// is then published, so a new day reaches every screen too).
+pub async fn latest(state: &AppState) -> Result<Leaderboard, AppError> {
+    let today = today();
+    if let Some(cached) = state.hub.latest_leaderboard(&today.to_string()) {
+        return Ok(cached);
+    }
+    let leaderboard = compute(&state.pool, today).await?;
+    state
+        .hub
+        .offer_leaderboard(leaderboard.clone(), encode(&leaderboard));
+    Ok(leaderboard)
+}
+
+/// After a committed change on `cycle_id`'s board: if that is the current
+/// cycle, compute the leaderboard and publish it (once per version).
+pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
+    let today = today();
+    let mut db = state.pool.acquire().await?;
+    if current_cycle_id(&mut db, &today.to_string()).await? != Some(cycle_id) {
+        return Ok(());
+    }
+    drop(db);
+    let leaderboard = compute(&state.pool, today).await?;
+    let text = encode(&leaderboard);
+    state.hub.offer_leaderboard(leaderboard, text);
+    Ok(())
+}
+
+/// The snapshot message, as JSON once for every subscriber.
+pub fn encode(leaderboard: &Leaderboard) -> Arc<str> {
+    message_text(&LeaderboardMessage::Snapshot {
+        leaderboard: Box::new(leaderboard.clone()),
+    })
+}
+
+pub fn message_text(message: &LeaderboardMessage) -> Arc<str> {
+    serde_json::to_string(message).unwrap_or_default().into()
+}

@@ -1,0 +1,115 @@
+//! `/screen/:token`: the office screen. No sign-in, no controls, nothing but
+//! the leaderboard and the celebrations in turn, large and dark, kept live
+//! over a websocket that survives network blips and server restarts.
+
+use super::{ScreenView, get_screen};
+use crate::domain::progress::format_percent;
+use crate::error::AppError;
+use crate::leaderboard::page::{Link, LinkMark};
+use crate::leaderboard::{Celebrations, Leaderboard, LeaderboardRows};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ScreenPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let screen = Resource::new(token, get_screen);
+    view! {
+        <Title text="Northstar"/>
+        <Suspense fallback=|| view! { <main class="screen"><p class="screen-message">"Loading…"</p></main> }>
+            {move || Suspend::new(async move {
+                match screen.await {
+                    Ok(ScreenView::Live { name, rotate_seconds, leaderboard }) => view! {
+                        <LiveScreen token=token() name rotate_seconds initial=*leaderboard/>
+                    }.into_any(),
+                    Ok(ScreenView::Disconnected) => {
+                        set_status(410);
+                        view! { <Disconnected/> }.into_any()
+                    }
+                    Err(AppError::NotFound(_)) => {
+                        set_status(404);
+                        view! { <main class="screen"><p class="screen-message">"Not found."</p></main> }.into_any()
+                    }
+                    Err(error) => view! {
+                        <main class="screen"><p class="screen-message">{error.to_string()}</p></main>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = axum::http::StatusCode::from_u16(code)
+    {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+#[component]
+fn Disconnected() -> impl IntoView {
+    view! {
+        <main class="screen">
+            <div class="screen-message">
+                <p class="screen-brand">"✦ Northstar"</p>
+                <p>"This screen has been disconnected."</p>
+                <p class="screen-small">"Ask your OKR ambassador for a new screen address."</p>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+fn LiveScreen(
+    token: String,
+    name: String,
+    rotate_seconds: i64,
+    initial: Leaderboard,
+) -> impl IntoView {
+    let board = RwSignal::new(initial);
+    let link = RwSignal::new(Link::Connecting);
+    // 0: the leaderboard, 1: the celebrations.
+    let showing = RwSignal::new(0u8);
+    #[cfg(feature = "hydrate")]
+    {
+        crate::leaderboard::live_client::connect(format!("/ws/screens/{token}"), board, link);
+        let period = std::time::Duration::from_secs(rotate_seconds.clamp(5, 600) as u64);
+        if let Ok(handle) =
+            set_interval_with_handle(move || showing.update(|s| *s = 1 - *s), period)
+        {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&token, rotate_seconds);
+    let cycle =
+        move || board.with(|b| b.cycle.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    view! {
+        <Show when=move || link.get() != Link::Disconnected fallback=|| view! { <Disconnected/> }>
+            <main class="screen" data-showing=move || if showing.get() == 0 { "leaderboard" } else { "celebrations" }>
+                <header class="screen-header">
+                    <p class="screen-brand">"✦ Northstar"</p>
+                    <h1>{cycle}</h1>
+                    <p class="screen-expected">"Expected today "
+                        <strong>{move || board.with(|b| format_percent(b.standings.expected))}</strong></p>
+                </header>
+                <div class="screen-view" hidden=move || showing.get() != 0>
+                    <LeaderboardRows board/>
+                </div>
+                <div class="screen-view" hidden=move || showing.get() != 1>
+                    <Celebrations board/>
+                </div>
+                <footer class="screen-footer">
+                    <span>{name.clone()}</span>
+                    <LinkMark link/>
+                </footer>
+            </main>
+        </Show>
+    }
+}

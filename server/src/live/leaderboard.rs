@@ -1,0 +1,177 @@
+//! The leaderboard's websockets: `/ws/leaderboard` for signed-in people and
+//! `/ws/screens/{token}` for office screens, which need no session. Both
+//! carry the same snapshots from the hub; a screen's socket also closes
+//! when its token is revoked, and a screen may send nothing but `resume`.
+
+use app::auth::ssr::caller_of_session;
+use app::cycles::ssr::today;
+use app::leaderboard::ssr::{latest, message_text};
+use app::leaderboard::{LeaderboardMessage, LeaderboardRequest};
+use app::screens::ssr::{find, touch};
+use app::state::AppState;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{SplitSink, SplitStream};
+use futures::{SinkExt, StreamExt};
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
+
+use super::{MAX_CLIENT_MESSAGE, RESUME_TIMEOUT};
+
+pub async fn leaderboard_socket(
+    ws: WebSocketUpgrade,
+    session: Session,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if !crate::http::is_same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
+    }
+    match caller_of_session(&session, &state.pool).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in first.").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| serve(socket, state, None))
+}
+
+pub async fn screen_socket(
+    ws: WebSocketUpgrade,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if !crate::http::is_same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
+    }
+    let screen = match find(&state.pool, &token).await {
+        Ok(Some(screen)) => screen,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if screen.revoked {
+        // Upgrade anyway, so the screen hears why and stops retrying.
+        return ws.on_upgrade(|socket| async move {
+            let (mut sender, _) = socket.split();
+            let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
+            let _ = close(&mut sender, close_code::POLICY, "revoked").await;
+        });
+    }
+    if let Err(error) = touch(&state.pool, screen.id).await {
+        tracing::warn!(%error, "could not note a screen's connection");
+    }
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .on_upgrade(move |socket| serve(socket, state, Some(screen.id)))
+}
+
+#[tracing::instrument(skip_all, fields(screen))]
+async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
+    // Subscribe before reading the latest snapshot, so nothing published
+    // in between is missed (a duplicate is skipped by its version).
+    let mut snapshots = state.hub.subscribe_leaderboard();
+    let mut revocations = state.hub.subscribe_revocations();
+    let mut closing = state.hub.closing();
+    let (mut sender, mut receiver) = socket.split();
+
+    let Ok(Some(LeaderboardRequest::Resume {
+        cycle_id,
+        version,
+        day,
+    })) = tokio::time::timeout(RESUME_TIMEOUT, next_request(&mut receiver)).await
+    else {
+        let _ = close(&mut sender, close_code::POLICY, "expected resume").await;
+        return;
+    };
+    let current = match latest(&state).await {
+        Ok(current) => current,
+        Err(_) => return,
+    };
+    let up_to_date = current.cycle.as_ref().map(|c| c.id) == cycle_id
+        && current.version == version
+        && current.day == day;
+    let first = if up_to_date {
+        message_text(&LeaderboardMessage::UpToDate)
+    } else {
+        state
+            .hub
+            .latest_leaderboard_text(&today().to_string())
+            .unwrap_or_else(|| app::leaderboard::ssr::encode(&current))
+    };
+    if send(&mut sender, first).await.is_err() {
+        return;
+    }
+
+    loop {
+        tokio::select! {
+            published = snapshots.recv() => {
+                let outcome = match published {
+                    Ok(text) => send(&mut sender, text).await,
+                    // Snapshots replace each other: a lagging socket gets the latest.
+                    Err(RecvError::Lagged(_)) => match state.hub.latest_leaderboard_text(&today().to_string()) {
+                        Some(text) => send(&mut sender, text).await,
+                        None => Ok(()),
+                    },
+                    Err(RecvError::Closed) => break,
+                };
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            revoked = revocations.recv(), if screen.is_some() => {
+                if let Ok(id) = revoked && Some(id) == screen {
+                    let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
+                    let _ = close(&mut sender, close_code::POLICY, "revoked").await;
+                    break;
+                }
+            }
+            _ = closing.changed() => {
+                let _ = close(&mut sender, close_code::RESTART, "server restarting").await;
+                break;
+            }
+            incoming = receiver.next() => match incoming {
+                Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                // A leaderboard is read-only: anything else is refused.
+                Some(Ok(_)) => {
+                    let _ = close(&mut sender, close_code::POLICY, "read-only").await;
+                    break;
+                }
+            },
+        }
+    }
+}
+
+async fn next_request(receiver: &mut SplitStream<WebSocket>) -> Option<LeaderboardRequest> {
+    while let Some(Ok(message)) = receiver.next().await {
+        match message {
+            Message::Text(text) => return serde_json::from_str(&text).ok(),
+            Message::Ping(_) | Message::Pong(_) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+async fn send(
+    sender: &mut SplitSink<WebSocket, Message>,
+    text: Arc<str>,
+) -> Result<(), axum::Error> {
+    sender.send(Message::Text(text.as_ref().into())).await
+}
+
+async fn close(
+    sender: &mut SplitSink<WebSocket, Message>,
+    code: u16,
+    reason: &'static str,
+) -> Result<(), axum::Error> {
+    sender
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await
+}

@@ -1,0 +1,159 @@
+//! Helpers for check-ins, the leaderboard and office screens: an active
+//! objective in a cycle that is running today, and sockets to listen with.
+
+use super::board::{create_objective, update, uuid};
+use super::{AMBASSADOR, TestApp};
+use futures::{SinkExt, StreamExt};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A cycle running today (so the leaderboard shows it), created after the
+/// demo's, so it is the current one.
+pub async fn running_cycle(app: &TestApp) -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    let start = (today - time::Duration::days(30)).to_string();
+    let end = (today + time::Duration::days(60)).to_string();
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, cycle) = app
+        .call_json(
+            &ambassador,
+            "create_cycle",
+            &[
+                ("name", "Live test cycle"),
+                ("start", &start),
+                ("end", &end),
+                ("planning_days", "7"),
+                ("retro_days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cycle}");
+    cycle["id"].as_i64().unwrap().to_string()
+}
+
+/// An active objective of Platform with one key result (0 → 100) owned by
+/// `owner`; returns the key result's id.
+pub async fn active_key_result(app: &TestApp, cycle: &str, n: u32, owner: &str) -> String {
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let objective_id = uuid(n);
+    let (status, objective) = create_objective(
+        app,
+        &ambassador,
+        cycle,
+        &objective_id,
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let (_, objective) = update(app, &ambassador, &objective, "status", "proposed").await;
+    let (status, objective) = update(app, &ambassador, &objective, "status", "active").await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let kr_id = uuid(n + 1000);
+    let owner = app.person_id(owner).await.to_string();
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "create_key_result",
+            &[
+                ("id", kr_id.as_str()),
+                ("objective_id", objective_id.as_str()),
+                ("title", "Deploy confidence"),
+                ("metric", "number"),
+                ("unit_label", "%"),
+                ("start", "0"),
+                ("target", "100"),
+                ("owner_id", owner.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    kr_id
+}
+
+pub async fn check_in(
+    app: &TestApp,
+    client: &Client,
+    id: &str,
+    key_result: &str,
+    value: &str,
+    confidence: &str,
+) -> (StatusCode, Value) {
+    app.call_json(
+        client,
+        "save_check_in",
+        &[
+            ("id", id),
+            ("key_result_id", key_result),
+            ("value", value),
+            ("confidence", confidence),
+            ("progress", "Moved the pipeline"),
+            ("problems", ""),
+            ("plans", "Canary releases"),
+        ],
+    )
+    .await
+}
+
+/// Opens a websocket at `path` (with a cookie or not) from the app's origin.
+pub async fn open(app: &TestApp, path: &str, cookie: Option<&str>) -> Result<Socket, u16> {
+    let url = format!("{}{path}", app.base.replace("http://", "ws://"));
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", app.base.parse().unwrap());
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((socket, _)) => Ok(socket),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            Err(response.status().as_u16())
+        }
+        Err(other) => panic!("{other}"),
+    }
+}
+
+/// Sends `resume` with nothing known, and returns the first answer.
+pub async fn resume(socket: &mut Socket) -> Value {
+    let resume = json!({ "type": "resume", "cycle_id": null, "version": 0, "day": "" });
+    socket
+        .send(Message::Text(resume.to_string().into()))
+        .await
+        .unwrap();
+    next_json(socket, Duration::from_secs(5))
+        .await
+        .expect("an answer to resume")
+}
+
+/// The next text message within `wait`, or `None`.
+pub async fn next_json(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => return Some(serde_json::from_str(&text).unwrap()),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) | Err(_) => return None,
+        }
+    }
+}
+
+/// Whether the server closes the socket within `wait`.
+pub async fn closes(socket: &mut Socket, wait: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Close(_))) | Some(Err(_)) | None) => return true,
+            Ok(Some(Ok(_))) => {}
+            Err(_) => return false,
+        }
+    }
+}

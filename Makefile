@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint bench
+.PHONY: run test setup site rust-tests e2e lint bench bench-screens
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -24,7 +24,7 @@ setup:
 	@scripts/setup.sh
 
 site: setup
-	cargo leptos build --release
+	cargo leptos build --release --split --precompress
 
 ## Unit tests of `app` and the integration tests of `server`, in one build
 ## (release, like the site, so the two share most compiled crates).
@@ -43,3 +43,8 @@ lint: setup
 ## Board-change propagation to 10, 100 and 1000 live clients (numbers in docs/benchmarks.md).
 bench: setup
 	ulimit -n 16384 && cargo bench -p server --bench board_propagation
+
+## A check-in's fan-out to 1000 and 10000 office screens, against a bare websocket hub (docs/benchmarks.md).
+bench-screens: setup
+	cargo build --release -p server
+	ulimit -n 16384 && cargo bench -p server --bench screen_fanout

@@ -44,7 +44,15 @@ fn Home(user: CurrentUser) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="unit-list" aria-label="Your units">
-                                {my_units.into_iter().map(|u| view! { <li>{u.display()}</li> }).collect_view()}
+                                {my_units
+                                    .into_iter()
+                                    .map(|u| view! {
+                                        <li>
+                                            {u.display()} " · "
+                                            <a href=format!("/units/{}/review", u.id)>"Weekly review"</a>
+                                        </li>
+                                    })
+                                    .collect_view()}
                             </ul>
                         }
                             .into_any()

@@ -35,6 +35,7 @@ pub mod home;
 pub mod leaderboard;
 pub mod live;
 pub mod people;
+pub mod routes;
 pub mod screens;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -43,7 +44,8 @@ pub mod units;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
+use routes::*;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,40 +72,47 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_session();
-    // Marks the page as interactive once the WebAssembly has taken over, so
-    // browser tests (and people's scripts) know when clicks are handled here.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/northstar.css"/>
         <Title text="Northstar"/>
         <Router>
             <components::Header/>
             // Async: a page is sent whole, so a redirect or a 403 can still set the status.
+            // Lazy: each page is its own WebAssembly chunk (see `routes`).
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/sign-in") view=auth::SignInPage ssr=SsrMode::Async/>
-                <Route path=path!("/cycles") view=cycles::CyclesPage ssr=SsrMode::Async/>
-                <Route path=path!("/cycles/:id/board") view=board::BoardPage ssr=SsrMode::Async/>
-                <Route path=path!("/objectives/:id") view=checkins::ObjectivePage ssr=SsrMode::Async/>
-                <Route path=path!("/units/:id/review") view=checkins::UnitReviewPage ssr=SsrMode::Async/>
-                <Route path=path!("/leaderboard") view=leaderboard::LeaderboardPage ssr=SsrMode::Async/>
-                <Route path=path!("/screen/:token") view=screens::ScreenPage ssr=SsrMode::Async/>
-                <ParentRoute path=path!("/admin") view=admin::AdminArea ssr=SsrMode::Async>
-                    <Route path=path!("") view=people::PeopleAdmin ssr=SsrMode::Async/>
-                    <Route path=path!("units") view=units::UnitsAdmin ssr=SsrMode::Async/>
-                    <Route path=path!("screens") view=screens::ScreensAdmin ssr=SsrMode::Async/>
+                <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cycles") view={Lazy::<CyclesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cycles/:id/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/objectives/:id") view={Lazy::<ObjectiveRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/units/:id/review") view={Lazy::<UnitReviewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/screen/:token") view={Lazy::<ScreenRoute>::new()} ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("units") view={Lazy::<UnitsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("screens") view={Lazy::<ScreensAdminRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
+/// Marks the page as interactive once the WebAssembly has taken it over, so
+/// browser tests (and people's scripts) know when clicks are handled here.
+/// Called by every page's view: with lazy routes, the shell hydrates before
+/// the page's chunk has arrived, so the shell cannot tell.
+pub fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
+    mark_hydrated();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);

@@ -6,5 +6,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the routes' views are WebAssembly chunks (`--split`); hydration
+    // waits until the current page's chunks are loaded.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -6,6 +6,7 @@ use super::inline::{Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
+use crate::checkins::{CheckInForm, CheckInSaved};
 use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind};
 use crate::domain::permissions::Change;
 use crate::domain::progress::format_percent;
@@ -130,6 +131,8 @@ pub fn Card(id: String) -> impl IntoView {
                     <InlineText value=o.title.clone() label=format!("title of {}", o.title) editable=may_edit
                         save=save_title class="card-title"/>
                     <span class=kind_class>{o.kind.label()}</span>
+                    <a class="card-open" href=format!("/objectives/{}", o.id) draggable="false"
+                        aria-label=format!("Open {}", o.title) title="Open the objective page">"↗"</a>
                 </header>
             }
         })
@@ -284,6 +287,17 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
     // not on every live update to some other objective.
     let may_define = Memo::new(move |_| may(Change::Edit));
     let may_update = Memo::new(move |_| may(Change::UpdateKeyResult { owner: owner_id }));
+    let may_check_in = Memo::new(move |_| may(Change::CheckIn { owner: owner_id }));
+    let checking_in = RwSignal::new(false);
+    let overdue = {
+        let kr = kr.clone();
+        Memo::new(move |_| {
+            objective.with(|o| {
+                o.as_ref()
+                    .is_some_and(|o| board.with(|b| kr.is_overdue(&b.cycle, o.status, &b.today)))
+            })
+        })
+    };
     let owner = board.with_untracked(|b| b.person_name(kr.owner_id));
     let save = |field: &'static str, kr: &KeyResult| {
         let kr = kr.clone();
@@ -344,6 +358,8 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
     };
     let not_ready = !kr.readiness.is_ready();
     let readiness_kr = kr.clone();
+    let check_in_kr = StoredValue::new(kr.clone());
+    let check_in_title = StoredValue::new(kr.title.clone());
     view! {
         <li class="key-result">
             <div class="kr-line">
@@ -364,7 +380,25 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
                         {kr.fallback.map_or("· not data-ready".to_owned(), |f| format!("· fallback: {}", f.label().to_lowercase()))}
                     </span>
                 })}
+                {move || overdue.get().then(|| view! {
+                    <span class="overdue-badge" title="No check-in for more than 7 days">"Overdue"</span>
+                })}
+                {move || (may_check_in.get() && !checking_in.get()).then(|| view! {
+                    <button type="button" class="button-link" draggable="false"
+                        aria-label=format!("Check in on {}", check_in_title.get_value())
+                        on:click=move |_| checking_in.set(true)>"Check in"</button>
+                })}
             </p>
+            {move || checking_in.get().then(|| view! {
+                <div class="card-check-in">
+                    <CheckInForm key_result=check_in_kr.get_value()
+                        on_saved=Callback::new(move |saved: CheckInSaved| {
+                            ctx.saved(saved.objective);
+                            checking_in.set(false);
+                        })
+                        on_cancel=Callback::new(move |_| checking_in.set(false))/>
+                </div>
+            })}
             {move || may_define.get().then(|| view! { <ReadinessEditor kr=readiness_kr.clone()/> })}
         </li>
     }

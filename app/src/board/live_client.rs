@@ -4,8 +4,8 @@
 
 use super::get_board;
 use super::page::{BoardContext, LiveState};
+use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, socket_url, stop_on_cleanup};
 use crate::live::{ClientMessage, ServerMessage};
-use futures::channel::oneshot;
 use futures::future::{Either, select};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
@@ -14,23 +14,16 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// First and longest wait before reconnecting, in milliseconds.
-const FIRST_RETRY: u32 = 250;
-const LONGEST_RETRY: u32 = 8_000;
-
 /// Keeps the board live until the component that called it goes away.
 pub fn connect(ctx: BoardContext) {
-    let (stop, mut stopped) = oneshot::channel::<()>();
-    let stop = StoredValue::new_local(Some(stop));
-    on_cleanup(move || {
-        if let Some(stop) = stop.try_update_value(Option::take).flatten() {
-            let _ = stop.send(());
-        }
-    });
+    let mut stopped = stop_on_cleanup();
     spawn_local(async move {
         let mut retry = FIRST_RETRY;
         loop {
-            if let Ok(socket) = WebSocket::open(&socket_url(ctx)) {
+            if let Ok(socket) = WebSocket::open(&socket_url(&format!(
+                "/ws/boards/{}",
+                ctx.board.with_untracked(|b| b.cycle.id)
+            ))) {
                 let (mut sink, mut stream) = socket.split();
                 let resume = ClientMessage::Resume {
                     version: ctx.board.with_untracked(|b| b.version),
@@ -61,20 +54,6 @@ pub fn connect(ctx: BoardContext) {
             }
         }
     });
-}
-
-fn socket_url(ctx: BoardContext) -> String {
-    let location = window().location();
-    let scheme = if location.protocol().as_deref() == Ok("https:") {
-        "wss"
-    } else {
-        "ws"
-    };
-    let host = location.host().unwrap_or_default();
-    format!(
-        "{scheme}://{host}/ws/boards/{}",
-        ctx.board.with_untracked(|b| b.cycle.id)
-    )
 }
 
 async fn handle(ctx: BoardContext, text: &str) {

@@ -4,7 +4,7 @@
 
 use super::page::Link;
 use super::{Leaderboard, LeaderboardMessage, LeaderboardRequest};
-use futures::channel::oneshot;
+use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, socket_url, stop_on_cleanup};
 use futures::future::{Either, select};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
@@ -13,20 +13,10 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// First and longest wait before reconnecting, in milliseconds.
-const FIRST_RETRY: u32 = 250;
-const LONGEST_RETRY: u32 = 8_000;
-
 /// Keeps `board` live from `path` (e.g. `/ws/leaderboard`) until the
 /// calling component goes away.
 pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>) {
-    let (stop, mut stopped) = oneshot::channel::<()>();
-    let stop = StoredValue::new_local(Some(stop));
-    on_cleanup(move || {
-        if let Some(stop) = stop.try_update_value(Option::take).flatten() {
-            let _ = stop.send(());
-        }
-    });
+    let mut stopped = stop_on_cleanup();
     spawn_local(async move {
         let mut retry = FIRST_RETRY;
         loop {
@@ -77,15 +67,4 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
             }
         }
     });
-}
-
-fn socket_url(path: &str) -> String {
-    let location = window().location();
-    let scheme = if location.protocol().as_deref() == Ok("https:") {
-        "wss"
-    } else {
-        "ws"
-    };
-    let host = location.host().unwrap_or_default();
-    format!("{scheme}://{host}{path}")
 }

@@ -1,6 +1,8 @@
 //! Live updates: the messages a board's websocket carries, defined once for
 //! both sides, and (on the server) the hub that fans them out.
 
+#[cfg(feature = "hydrate")]
+pub mod client;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -100,7 +100,7 @@ fn ScreenRow(
     let name = screen.name.clone();
     view! {
         <tr class:row-inactive=revoked>
-            <th scope="row">{screen.name.clone()}</th>
+            <td><strong>{screen.name.clone()}</strong></td>
             <td>{format!("{} s", screen.rotate_seconds)}</td>
             <td>{screen.last_connected_at.as_deref().map_or_else(|| "Never".to_owned(), timestamp)}</td>
             <td>{if revoked { "Revoked" } else { "Active" }}</td>

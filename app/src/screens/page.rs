@@ -18,6 +18,11 @@ pub fn ScreenPage() -> impl IntoView {
     let screen = Resource::new(token, get_screen);
     view! {
         <Title text="Northstar"/>
+        // A TV has nobody to press reload: if the page never comes alive
+        // (a chunk failed to load), it tries again after a minute.
+        <script>
+            "setTimeout(function () { if (!document.body.dataset.hydrated) location.reload(); }, 60000);"
+        </script>
         <Suspense fallback=|| view! { <main class="screen"><p class="screen-message">"Loading…"</p></main> }>
             {move || Suspend::new(async move {
                 match screen.await {

@@ -17,6 +17,7 @@ use axum::{Json, Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde_json::json;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -56,6 +57,9 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
         .layer(middleware::from_fn(origin::refuse_cross_origin))
+        // Pages and server-function answers leave compressed; precompressed
+        // static files already carry their encoding and pass through as they are.
+        .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {

@@ -58,13 +58,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {if on_office_screen() {
+                    // A TV runs no WebAssembly: the page is rendered here and
+                    // a small script keeps it live (see `screens`).
+                    view! { <script type="module" src="/screen.js"></script> }.into_any()
+                } else {
+                    view! { <HydrationScripts options/> }.into_any()
+                }}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// Whether the page being rendered is an office screen (`/screen/…`).
+fn on_office_screen() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .is_some_and(|parts| parts.uri.path().starts_with("/screen/"))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
     }
 }
 

@@ -16,7 +16,11 @@ use reqwest::StatusCode;
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::start().await;
     let client = app.client();
-    for (accept, expected) in [("br", Some("br")), ("gzip", Some("gzip")), ("identity", None)] {
+    for (accept, expected) in [
+        ("br", Some("br")),
+        ("gzip", Some("gzip")),
+        ("identity", None),
+    ] {
         let response = client
             .get(app.url("/sign-in"))
             .header("accept-encoding", accept)

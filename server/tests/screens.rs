@@ -17,7 +17,7 @@ use common::checkins::{
 use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use futures::SinkExt;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -140,7 +140,8 @@ async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
         .await
         .unwrap();
     let first = resume(&mut socket).await;
-    assert_eq!(first["type"], "snapshot");
+    assert_eq!(first["type"], "frame");
+    assert!(first["html"].as_str().unwrap().contains("leaderboard-rows"));
 }
 
 #[tokio::test]
@@ -153,27 +154,28 @@ async fn a_check_in_reaches_an_open_screen() {
         .await
         .unwrap();
     let first = resume(&mut socket).await;
-    let version = first["leaderboard"]["version"].as_i64().unwrap();
+    let version = first["version"].as_i64().unwrap();
     let priya = app.signed_in(MEMBER).await;
     check_in(&app, &priya, &uuid(100), &kr, "55", "7").await;
-    let event = next_json(&mut socket, Duration::from_secs(5))
+    let frame = next_json(&mut socket, Duration::from_secs(5))
         .await
         .unwrap();
-    assert!(event["leaderboard"]["version"].as_i64().unwrap() > version);
-    let rows = event["leaderboard"]["standings"]["rows"]
-        .as_array()
-        .unwrap();
+    assert_eq!(frame["type"], "frame");
+    assert!(frame["version"].as_i64().unwrap() > version);
+    assert_eq!(frame["cycle_name"], "Live test cycle");
+    // The rows as the page renders them, Platform at 55%.
+    let html = frame["html"].as_str().unwrap();
+    let platform = &html[html.find(r#"data-unit="Platform""#).unwrap()..];
     assert!(
-        rows.iter()
-            .any(|r| r["name"] == "Platform" && r["progress"] == 0.55)
+        platform[..platform.find("</li>").unwrap()].contains("55%"),
+        "{html}"
     );
     // Resuming at the latest version is answered with "up to date".
-    let current: Value = event["leaderboard"].clone();
     let mut again = open(&app, &format!("/ws/screens/{token}"), None)
         .await
         .unwrap();
-    let resume = json!({ "type": "resume", "cycle_id": current["cycle"]["id"],
-        "version": current["version"], "day": current["day"] });
+    let resume = json!({ "type": "resume", "cycle_id": frame["cycle_id"],
+        "version": frame["version"], "day": frame["day"] });
     again
         .send(Message::Text(resume.to_string().into()))
         .await

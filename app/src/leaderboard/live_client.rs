@@ -45,7 +45,11 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
                                             board.set(*leaderboard);
                                         }
                                     }
-                                    Ok(LeaderboardMessage::UpToDate) => link.set(Link::Live),
+                                    // Frames are for office screens, which run no WebAssembly.
+                                    Ok(
+                                        LeaderboardMessage::UpToDate
+                                        | LeaderboardMessage::Frame { .. },
+                                    ) => link.set(Link::Live),
                                     Ok(LeaderboardMessage::Disconnected) => {
                                         link.set(Link::Disconnected);
                                         return;

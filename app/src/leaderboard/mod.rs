@@ -50,6 +50,17 @@ pub enum LeaderboardMessage {
     },
     /// The client's snapshot is the latest: nothing to send.
     UpToDate,
+    /// For office screens, which run no WebAssembly: the leaderboard as
+    /// server-rendered HTML (the same components as the page), which the
+    /// screen's small script merges into the page.
+    Frame {
+        cycle_id: Option<i64>,
+        version: i64,
+        day: String,
+        cycle_name: String,
+        expected: String,
+        html: String,
+    },
     /// The screen's token was revoked: show so, and stop reconnecting.
     Disconnected,
 }

@@ -159,7 +159,7 @@ fn Row(board: RwSignal<Leaderboard>, id: i64) -> impl IntoView {
             };
             let pace_class = if pace >= 0.0 { "pace pace-ahead" } else { "pace pace-behind" };
             view! {
-                <li class="leaderboard-row" style=format!("--at: {at}") data-unit=name.clone()
+                <li class="leaderboard-row" style=format!("--at: {at}") data-id=id data-unit=name.clone()
                     aria-label=format!("{rank}. {name}")>
                     <span class="rank">{rank}</span>
                     <span class="unit-name">{name.clone()}

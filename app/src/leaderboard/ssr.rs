@@ -164,9 +164,10 @@ pub async fn latest(state: &AppState) -> Result<Leaderboard, AppError> {
         return Ok(cached);
     }
     let leaderboard = compute(&state.pool, today).await?;
+    let (text, frame) = (encode(&leaderboard), encode_frame(&leaderboard));
     state
         .hub
-        .offer_leaderboard(leaderboard.clone(), encode(&leaderboard));
+        .offer_leaderboard(leaderboard.clone(), text, frame);
     Ok(leaderboard)
 }
 
@@ -180,9 +181,36 @@ pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
     }
     drop(db);
     let leaderboard = compute(&state.pool, today).await?;
-    let text = encode(&leaderboard);
-    state.hub.offer_leaderboard(leaderboard, text);
+    let (text, frame) = (encode(&leaderboard), encode_frame(&leaderboard));
+    state.hub.offer_leaderboard(leaderboard, text, frame);
     Ok(())
+}
+
+/// An office screen's frame: the rows and celebrations rendered to HTML by
+/// the same components the page uses, as JSON once for every screen.
+pub fn encode_frame(leaderboard: &Leaderboard) -> Arc<str> {
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    let html = owner.with(|| {
+        let board = RwSignal::new(leaderboard.clone());
+        view! {
+            <super::LeaderboardRows board/>
+            <super::Celebrations board/>
+        }
+        .to_html()
+    });
+    message_text(&LeaderboardMessage::Frame {
+        cycle_id: leaderboard.cycle.as_ref().map(|c| c.id),
+        version: leaderboard.version,
+        day: leaderboard.day.clone(),
+        cycle_name: leaderboard
+            .cycle
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        expected: crate::domain::progress::format_percent(leaderboard.standings.expected),
+        html,
+    })
 }
 
 /// The snapshot message, as JSON once for every subscriber.

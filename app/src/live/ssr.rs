@@ -25,14 +25,24 @@ pub struct Hub {
     rooms: Mutex<HashMap<i64, Room>>,
     /// Numbers websocket connections, so presence counts each one.
     connections: AtomicU64,
-    /// Leaderboard snapshots, already serialised.
+    /// Leaderboard snapshots, already serialised: as JSON data for the
+    /// leaderboard page, and as rendered frames for office screens.
     leaderboard: broadcast::Sender<Arc<str>>,
-    latest: Mutex<Option<(Leaderboard, Arc<str>)>>,
+    frames: broadcast::Sender<Arc<str>>,
+    latest: Mutex<Option<Latest>>,
     /// Ids of office screens revoked while their sockets may be open.
     revoked_screens: broadcast::Sender<i64>,
     /// Turns true when the server shuts down: every socket closes, so the
     /// graceful shutdown does not wait for clients that never leave.
     closing: tokio::sync::watch::Sender<bool>,
+}
+
+/// The latest leaderboard and its two encodings.
+#[derive(Clone)]
+struct Latest {
+    leaderboard: Leaderboard,
+    text: Arc<str>,
+    frame: Arc<str>,
 }
 
 impl Default for Hub {
@@ -42,6 +52,7 @@ impl Default for Hub {
             connections: AtomicU64::default(),
             // Snapshots replace each other: a screen that lags only needs the latest.
             leaderboard: broadcast::channel(16).0,
+            frames: broadcast::channel(16).0,
             latest: Mutex::default(),
             revoked_screens: broadcast::channel(64).0,
             closing: tokio::sync::watch::channel(false).0,
@@ -120,40 +131,59 @@ impl Hub {
         self.leaderboard.subscribe()
     }
 
-    /// Publishes `leaderboard` (as `text`) if it supersedes the latest one;
-    /// returns whether it did.
-    pub fn offer_leaderboard(&self, leaderboard: Leaderboard, text: Arc<str>) -> bool {
+    /// Listens for office-screen frames.
+    pub fn subscribe_frames(&self) -> broadcast::Receiver<Arc<str>> {
+        self.frames.subscribe()
+    }
+
+    /// Publishes `leaderboard` (as `text` for pages and `frame` for screens)
+    /// if it supersedes the latest one; returns whether it did.
+    pub fn offer_leaderboard(
+        &self,
+        leaderboard: Leaderboard,
+        text: Arc<str>,
+        frame: Arc<str>,
+    ) -> bool {
         let mut latest = self
             .latest
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if latest
             .as_ref()
-            .is_some_and(|(shown, _)| !shown.is_superseded_by(&leaderboard))
+            .is_some_and(|shown| !shown.leaderboard.is_superseded_by(&leaderboard))
         {
             return false;
         }
         let _ = self.leaderboard.send(text.clone());
-        *latest = Some((leaderboard, text));
+        let _ = self.frames.send(frame.clone());
+        *latest = Some(Latest {
+            leaderboard,
+            text,
+            frame,
+        });
         true
     }
 
     /// The latest snapshot, if it was computed for `day`.
-    fn latest_entry(&self, day: &str) -> Option<(Leaderboard, Arc<str>)> {
+    fn latest_entry(&self, day: &str) -> Option<Latest> {
         self.latest
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
-            .filter(|(leaderboard, _)| leaderboard.day == day)
+            .filter(|latest| latest.leaderboard.day == day)
             .cloned()
     }
 
     pub fn latest_leaderboard(&self, day: &str) -> Option<Leaderboard> {
-        self.latest_entry(day).map(|(leaderboard, _)| leaderboard)
+        self.latest_entry(day).map(|latest| latest.leaderboard)
     }
 
     pub fn latest_leaderboard_text(&self, day: &str) -> Option<Arc<str>> {
-        self.latest_entry(day).map(|(_, text)| text)
+        self.latest_entry(day).map(|latest| latest.text)
+    }
+
+    pub fn latest_frame(&self, day: &str) -> Option<Arc<str>> {
+        self.latest_entry(day).map(|latest| latest.frame)
     }
 
     /// Tells every open socket of screen `id` that it has been revoked.

@@ -70,6 +70,9 @@ fn Disconnected() -> impl IntoView {
     }
 }
 
+/// The screen as the server renders it. It is never hydrated: `screen.js`
+/// (in `public/`) keeps it live, merging the frames the server pushes into
+/// these elements, and rotates the two views.
 #[component]
 fn LiveScreen(
     token: String,
@@ -77,44 +80,36 @@ fn LiveScreen(
     rotate_seconds: i64,
     initial: Leaderboard,
 ) -> impl IntoView {
+    let cycle_id = initial
+        .cycle
+        .as_ref()
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
+    let cycle_name = initial
+        .cycle
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let expected = format_percent(initial.standings.expected);
+    let (version, day) = (initial.version.to_string(), initial.day.clone());
     let board = RwSignal::new(initial);
     let link = RwSignal::new(Link::Connecting);
-    // 0: the leaderboard, 1: the celebrations.
-    let showing = RwSignal::new(0u8);
-    #[cfg(feature = "hydrate")]
-    {
-        crate::leaderboard::live_client::connect(format!("/ws/screens/{token}"), board, link);
-        let period = std::time::Duration::from_secs(rotate_seconds.clamp(5, 600) as u64);
-        if let Ok(handle) =
-            set_interval_with_handle(move || showing.update(|s| *s = 1 - *s), period)
-        {
-            on_cleanup(move || handle.clear());
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (&token, rotate_seconds);
-    let cycle =
-        move || board.with(|b| b.cycle.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     view! {
-        <Show when=move || link.get() != Link::Disconnected fallback=|| view! { <Disconnected/> }>
-            <main class="screen" data-showing=move || if showing.get() == 0 { "leaderboard" } else { "celebrations" }>
-                <header class="screen-header">
-                    <p class="screen-brand">"✦ Northstar"</p>
-                    <h1>{cycle}</h1>
-                    <p class="screen-expected">"Expected today "
-                        <strong>{move || board.with(|b| format_percent(b.standings.expected))}</strong></p>
-                </header>
-                <div class="screen-view" hidden=move || showing.get() != 0>
-                    <LeaderboardRows board/>
-                </div>
-                <div class="screen-view" hidden=move || showing.get() != 1>
-                    <Celebrations board/>
-                </div>
-                <footer class="screen-footer">
-                    <span>{name.clone()}</span>
-                    <LinkMark link/>
-                </footer>
-            </main>
-        </Show>
+        <main class="screen" data-showing="leaderboard" data-token=token data-cycle=cycle_id
+            data-version=version data-day=day data-rotate=rotate_seconds.to_string()>
+            <header class="screen-header">
+                <p class="screen-brand">"✦ Northstar"</p>
+                <h1 data-part="cycle">{cycle_name}</h1>
+                <p class="screen-expected">"Expected today " <strong data-part="expected">{expected}</strong></p>
+            </header>
+            <div class="screen-view" data-part="frame">
+                <LeaderboardRows board/>
+                <Celebrations board/>
+            </div>
+            <footer class="screen-footer">
+                <span>{name}</span>
+                <LinkMark link/>
+            </footer>
+        </main>
     }
 }

@@ -1,6 +1,7 @@
 //! The leaderboard's websockets: `/ws/leaderboard` for signed-in people and
 //! `/ws/screens/{token}` for office screens, which need no session. Both
-//! carry the same snapshots from the hub; a screen's socket also closes
+//! carry the hub's snapshots (as data for the page, as rendered frames for
+//! screens, which run no WebAssembly); a screen's socket also closes
 //! when its token is revoked, and a screen may send nothing but `resume`.
 
 use app::auth::ssr::caller_of_session;
@@ -72,7 +73,20 @@ pub async fn screen_socket(
 async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
     // Subscribe before reading the latest snapshot, so nothing published
     // in between is missed (a duplicate is skipped by its version).
-    let mut snapshots = state.hub.subscribe_leaderboard();
+    // Screens run no WebAssembly: they get frames rendered on the server.
+    let latest_text = |state: &AppState| {
+        let day = today().to_string();
+        if screen.is_some() {
+            state.hub.latest_frame(&day)
+        } else {
+            state.hub.latest_leaderboard_text(&day)
+        }
+    };
+    let mut snapshots = if screen.is_some() {
+        state.hub.subscribe_frames()
+    } else {
+        state.hub.subscribe_leaderboard()
+    };
     let mut revocations = state.hub.subscribe_revocations();
     let mut closing = state.hub.closing();
     let (mut sender, mut receiver) = socket.split();
@@ -95,11 +109,12 @@ async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
         && current.day == day;
     let first = if up_to_date {
         message_text(&LeaderboardMessage::UpToDate)
+    } else if let Some(text) = latest_text(&state) {
+        text
+    } else if screen.is_some() {
+        app::leaderboard::ssr::encode_frame(&current)
     } else {
-        state
-            .hub
-            .latest_leaderboard_text(&today().to_string())
-            .unwrap_or_else(|| app::leaderboard::ssr::encode(&current))
+        app::leaderboard::ssr::encode(&current)
     };
     if send(&mut sender, first).await.is_err() {
         return;
@@ -111,7 +126,7 @@ async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
                 let outcome = match published {
                     Ok(text) => send(&mut sender, text).await,
                     // Snapshots replace each other: a lagging socket gets the latest.
-                    Err(RecvError::Lagged(_)) => match state.hub.latest_leaderboard_text(&today().to_string()) {
+                    Err(RecvError::Lagged(_)) => match latest_text(&state) {
                         Some(text) => send(&mut sender, text).await,
                         None => Ok(()),
                     },

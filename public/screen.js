@@ -1,0 +1,98 @@
+// The office screen's live client. A TV runs no WebAssembly: the server
+// renders the screen, and this script keeps it live. It resumes the screen's
+// websocket from the version on the page, merges each frame the server pushes
+// (HTML rendered by the same components as the page) into the rows already
+// on screen, so re-ranked rows slide to their places, keeps the last frame
+// with a "Reconnecting…" mark while the connection is down, and turns
+// between the leaderboard and the celebrations.
+const main = document.querySelector('main.screen[data-token]');
+if (main) start(main);
+
+function start(main) {
+  const shown = {
+    cycle_id: main.dataset.cycle ? Number(main.dataset.cycle) : null,
+    version: Number(main.dataset.version),
+    day: main.dataset.day,
+  };
+  const mark = main.querySelector('.live-mark');
+  const link = (state, text) => {
+    mark.dataset.link = state;
+    mark.textContent = text;
+  };
+  document.body.dataset.hydrated = 'true';
+
+  const period = Math.min(600, Math.max(5, Number(main.dataset.rotate) || 20)) * 1000;
+  setInterval(() => {
+    main.dataset.showing = main.dataset.showing === 'leaderboard' ? 'celebrations' : 'leaderboard';
+  }, period);
+
+  // Another cycle or day, or a later version of the same: frames may arrive out of order.
+  const supersedes = (frame) =>
+    frame.cycle_id !== shown.cycle_id || frame.day > shown.day || (frame.day === shown.day && frame.version > shown.version);
+
+  const apply = (frame) => {
+    const next = document.createElement('template');
+    next.innerHTML = frame.html;
+    main.querySelector('[data-part="cycle"]').textContent = frame.cycle_name;
+    main.querySelector('[data-part="expected"]').textContent = frame.expected;
+    const rows = main.querySelector('.leaderboard-rows');
+    const freshRows = next.content.querySelector('.leaderboard-rows');
+    const empty = (list) => list.children.length === 0;
+    if (empty(rows) !== empty(freshRows)) {
+      // The table appears or goes: nothing to animate.
+      main.querySelector('.leaderboard').replaceWith(next.content.querySelector('.leaderboard'));
+    } else {
+      rows.setAttribute('style', freshRows.getAttribute('style'));
+      const old = new Map([...rows.children].map((row) => [row.dataset.id, row]));
+      for (const row of [...freshRows.children]) {
+        const current = old.get(row.dataset.id);
+        if (current) {
+          // Same element, new place: the CSS transition slides it there.
+          for (const name of ['style', 'aria-label', 'data-unit']) current.setAttribute(name, row.getAttribute(name));
+          current.innerHTML = row.innerHTML;
+          old.delete(row.dataset.id);
+        } else {
+          rows.append(row);
+        }
+      }
+      for (const gone of old.values()) gone.remove();
+    }
+    main.querySelector('.celebrations').replaceWith(next.content.querySelector('.celebrations'));
+    Object.assign(shown, { cycle_id: frame.cycle_id, version: frame.version, day: frame.day });
+  };
+
+  const disconnected = () => {
+    main.innerHTML =
+      '<div class="screen-message"><p class="screen-brand">✦ Northstar</p>' +
+      '<p>This screen has been disconnected.</p>' +
+      '<p class="screen-small">Ask your OKR ambassador for a new screen address.</p></div>';
+  };
+
+  let retry = 250;
+  const connect = () => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/screens/${main.dataset.token}`);
+    let over = false;
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'resume', ...shown }));
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      retry = 250;
+      if (message.type === 'frame') {
+        link('live', 'Live');
+        if (supersedes(message)) apply(message);
+      } else if (message.type === 'up_to_date') {
+        link('live', 'Live');
+      } else if (message.type === 'disconnected') {
+        over = true;
+        disconnected();
+      }
+    };
+    socket.onclose = () => {
+      if (over) return;
+      link('reconnecting', 'Reconnecting…');
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 8000);
+    };
+  };
+  connect();
+}

@@ -159,6 +159,22 @@ test('a screen keeps its data through a server restart and shows the latest afte
   await screen.context().close();
 });
 
+test('an office screen first loads in under 250 KB, as sent', async ({ page, browser }) => {
+  const path = await addScreen(page, 'Light TV');
+  const tv = await browser.newContext({ baseURL: base, viewport: { width: 1920, height: 1080 } });
+  const screen = await tv.newPage();
+  await screen.goto(path);
+  await expect(screen.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  const sent = await screen.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .map((entry) => (entry as PerformanceResourceTiming).encodedBodySize)
+      .reduce((sum, size) => sum + size, 0),
+  );
+  expect(sent).toBeGreaterThan(1_000);
+  expect(sent).toBeLessThan(250_000);
+  await tv.close();
+});
+
 test('a revoked screen says it has been disconnected; a wrong address is a 404', async ({ page, browser }) => {
   const path = await addScreen(page, 'Hall TV');
   const screen = await openScreen(browser, path);

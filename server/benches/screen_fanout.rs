@@ -6,9 +6,11 @@
 //! ambassador, creates one office screen and opens N screen sockets with its
 //! token. It then checks in on the demo key result "Deploy time" at a steady
 //! pace (5 unmeasured warm-up check-ins, then 30 measured). Every socket
-//! records when each new snapshot arrives; for each check-in and socket the
+//! records when each message with a newer leaderboard version arrives (the
+//! version is the first `"version":` in the text: a `snapshot`, or the
+//! server-rendered `frame` screens get); for each check-in and socket the
 //! benchmark reports the time from the check-in's response reaching the
-//! writer to the snapshot reaching the screen (an earlier snapshot counts as
+//! writer to the message reaching the screen (an earlier message counts as
 //! 0), and from just before the check-in was sent (so including the database
 //! write and the leaderboard's computation).
 //!
@@ -18,9 +20,11 @@
 //! publishes a real snapshot captured from the real server (its version
 //! replaced by a counter), at the same pace, measured the same way.
 //!
-//! Both servers are separate processes, so their memory (VmRSS) is read from
-//! `/proc` apart from the client's. The servers and the client share the
-//! machine's cores, so the numbers include the clients' own work.
+//! Both servers are separate processes, so their memory (VmRSS) and CPU time
+//! are read from `/proc` apart from the client's. The servers and the client
+//! share the machine's cores, so the numbers include the clients' own work;
+//! the `other` column shows how much of the machine other processes took
+//! meanwhile (anything above a few percent means a disturbed run).
 //!
 //! Run with `make bench-screens` (it builds the release server and raises
 //! the open-file limit: N sockets cost N descriptors here and N in the
@@ -42,6 +46,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Unmeasured check-ins first (cold caches, first allocations), then measured ones.
 const WARM_UP: usize = 5;
@@ -90,14 +95,14 @@ async fn run_all(sizes: Vec<usize>) {
         "office-screen fan-out: {WARM_UP} warm-up + {MEASURED} measured check-ins per run, one at a time"
     );
     println!(
-        "  resp→screen: check-in response at the writer → snapshot at the screen (earlier = 0)"
+        "  resp→screen: check-in response at the writer → new version at the screen (earlier = 0)"
     );
-    println!("  send→screen: just before the check-in is sent → snapshot at the screen");
+    println!("  send→screen: just before the check-in is sent → new version at the screen");
     let mut results = Vec::new();
     for &n in &sizes {
         let (real, snapshot) = run_real(&northstar, n).await;
         println!(
-            "N = {n}: real done (snapshot {} bytes, pace {} ms)",
+            "N = {n}: real done (screen message {} bytes, pace {} ms)",
             snapshot.len(),
             pace(n).as_millis()
         );
@@ -108,10 +113,11 @@ async fn run_all(sizes: Vec<usize>) {
 
     println!();
     println!(
-        "{:>6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>6} | {:>23} | {:>23} | {:>7}",
+        "{:>6} {:>6} {:>6} {:>6} {:>8} {:>8} {:>8} {:>6} | {:>23} | {:>23} | {:>7}",
         "N",
         "server",
         "errors",
+        "open s",
         "KiB/conn",
         "POST p50",
         "CPU/chk",
@@ -123,8 +129,9 @@ async fn run_all(sizes: Vec<usize>) {
     for (n, real, floor) in &results {
         for (name, o) in [("real", real), ("floor", floor)] {
             println!(
-                "{n:>6} {name:>6} {:>6} {:>8.1} {:>8.2} {:>8.1} {:>5.1}% | {:>7.2} {:>7.2} {:>7.2} | {:>7.2} {:>7.2} {:>7.2} | {:>7}",
+                "{n:>6} {name:>6} {:>6} {:>6.1} {:>8.1} {:>8.2} {:>8.1} {:>5.1}% | {:>7.2} {:>7.2} {:>7.2} | {:>7.2} {:>7.2} {:>7.2} | {:>7}",
                 o.errors,
+                o.opening,
                 o.kib_per_connection,
                 o.post_p50,
                 o.server_cpu,
@@ -154,8 +161,9 @@ async fn run_all(sizes: Vec<usize>) {
         );
     }
     println!(
-        "(milliseconds. KiB/conn: the server's VmRSS growth while the N sockets opened, per socket."
+        "(milliseconds. open s: seconds until all N sockets had their first message ({CONNECTING_AT_ONCE} at a time)."
     );
+    println!(" KiB/conn: the server's VmRSS growth while the N sockets opened, per socket.");
     println!(
         " CPU/chk: the server's CPU ms per check-in. other: share of the machine other processes used.)"
     );
@@ -230,7 +238,7 @@ fn rss_kib(pid: u32) -> u64 {
 /// only ratios are used): the server's, this process's and the machine's.
 struct CpuWatch {
     server: u32,
-    started: [u64; 4],
+    started: [u64; 5],
 }
 
 impl CpuWatch {
@@ -241,8 +249,8 @@ impl CpuWatch {
         }
     }
 
-    /// [machine busy, machine total, this process, the server].
-    fn now(server: u32) -> [u64; 4] {
+    /// [machine busy, machine total, this process, the server, CPUs].
+    fn now(server: u32) -> [u64; 5] {
         let stat = std::fs::read_to_string("/proc/stat").unwrap();
         // cpu  user nice system idle iowait irq softirq steal ...
         let cpu: Vec<u64> = stat
@@ -256,6 +264,10 @@ impl CpuWatch {
             .collect();
         let busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6];
         let total: u64 = cpu.iter().sum();
+        let cpus = stat
+            .lines()
+            .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
+            .count() as u64;
         let process = |pid: &str| -> u64 {
             let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
             // After "pid (name) ", utime and stime are the 12th and 13th fields.
@@ -264,22 +276,26 @@ impl CpuWatch {
                 .collect();
             fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
         };
-        [busy, total, process("self"), process(&server.to_string())]
+        [
+            busy,
+            total,
+            process("self"),
+            process(&server.to_string()),
+            cpus,
+        ]
     }
 
     /// The server's CPU milliseconds per check-in, and the share of the
     /// machine (%) that other processes used meanwhile.
     fn stop(self, elapsed: Duration, check_ins: usize) -> (f64, f64) {
-        let [busy, total, own, server] = Self::now(self.server);
-        let [busy0, total0, own0, server0] = self.started;
+        let [busy, total, own, server, cpus] = Self::now(self.server);
+        let [busy0, total0, own0, server0, _] = self.started;
         let total = (total - total0).max(1) as f64;
-        let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
-        let server = (server - server0) as f64;
-        let other = (busy - busy0).saturating_sub(own - own0 + (server as u64)) as f64;
-        (
-            server / total * cores * elapsed.as_secs_f64() * 1000.0 / check_ins as f64,
-            other / total * 100.0,
-        )
+        let server = server - server0;
+        let other = (busy - busy0).saturating_sub(own - own0 + server) as f64;
+        // Ticks of all CPUs together: a share of them is a share of (CPUs × elapsed).
+        let server_ms = server as f64 / total * cpus as f64 * elapsed.as_secs_f64() * 1000.0;
+        (server_ms / check_ins as f64, other / total * 100.0)
     }
 }
 
@@ -370,8 +386,12 @@ async fn screen(
         shared.settled.fetch_add(1, Ordering::Release);
         Vec::new()
     };
+    // tungstenite zero-fills its whole read buffer (128 KiB by default) each
+    // time a socket is polled; 8 KiB holds a snapshot and keeps that cheap,
+    // so the client, which shares the cores, costs the servers less.
+    let config = WebSocketConfig::default().read_buffer_size(8 * 1024);
     let Ok((mut socket, _)) =
-        tokio_tungstenite::connect_async_with_config(request, None, true).await
+        tokio_tungstenite::connect_async_with_config(request, Some(config), true).await
     else {
         return give_up(&shared);
     };
@@ -426,6 +446,8 @@ struct Summary {
 
 struct Outcome {
     errors: usize,
+    /// Seconds until all N sockets had their first message.
+    opening: f64,
     /// The server's CPU time per check-in (ms) while the check-ins ran.
     server_cpu: f64,
     /// Share of the machine (%) used by other processes meanwhile: a run
@@ -475,6 +497,7 @@ fn summarise(
     arrivals: &[Arrivals],
     failed: usize,
     kib_per_connection: f64,
+    opening: f64,
     cpu: (f64, f64),
 ) -> Outcome {
     let measured = &rounds[WARM_UP..];
@@ -505,6 +528,7 @@ fn summarise(
         .collect();
     Outcome {
         errors: failed + silent + missed_any,
+        opening,
         server_cpu: cpu.0,
         other_cpu: cpu.1,
         kib_per_connection,
@@ -639,7 +663,9 @@ async fn run_real(northstar: &Path, n: usize) -> (Outcome, String) {
     let shared = Arc::new(Shared::default());
     let before = rss_kib(server.pid());
     let url = format!("ws://127.0.0.1:{port}/ws/screens/{token}");
+    let opening = Instant::now();
     let handles = open_sockets(&url, &base, n, &shared).await;
+    let opening = opening.elapsed().as_secs_f64();
     let after = rss_kib(server.pid());
     let failed = shared.failed.load(Ordering::Acquire);
     let open = n - failed;
@@ -684,7 +710,10 @@ async fn run_real(northstar: &Path, n: usize) -> (Outcome, String) {
     for handle in handles {
         arrivals.push(handle.await.unwrap());
     }
-    (summarise(&rounds, &arrivals, failed, kib, cpu), snapshot)
+    (
+        summarise(&rounds, &arrivals, failed, kib, opening, cpu),
+        snapshot,
+    )
 }
 
 /// The floor server with `n` sockets, publishing `snapshot` (versions renumbered).
@@ -710,7 +739,9 @@ async fn run_floor(n: usize, snapshot: &str) -> Outcome {
 
     let shared = Arc::new(Shared::default());
     let before = rss_kib(server.pid());
+    let opening = Instant::now();
     let handles = open_sockets(&format!("ws://127.0.0.1:{port}/ws"), &base, n, &shared).await;
+    let opening = opening.elapsed().as_secs_f64();
     let after = rss_kib(server.pid());
     let failed = shared.failed.load(Ordering::Acquire);
     let open = n - failed;
@@ -741,7 +772,7 @@ async fn run_floor(n: usize, snapshot: &str) -> Outcome {
     for handle in handles {
         arrivals.push(handle.await.unwrap());
     }
-    summarise(&rounds, &arrivals, failed, kib, cpu)
+    summarise(&rounds, &arrivals, failed, kib, opening, cpu)
 }
 
 /// The floor: a websocket broadcast hub with no application logic.

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::{MAX_CLIENT_MESSAGE, RESUME_TIMEOUT};
+use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, RESUME_TIMEOUT};
 
 pub async fn leaderboard_socket(
     ws: WebSocketUpgrade,
@@ -37,6 +37,7 @@ pub async fn leaderboard_socket(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, None))
 }
 
@@ -66,6 +67,7 @@ pub async fn screen_socket(
         tracing::warn!(%error, "could not note a screen's connection");
     }
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| serve(socket, state, Some(screen.id)))
 }
 

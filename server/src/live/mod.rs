@@ -28,6 +28,11 @@ pub use leaderboard::{leaderboard_socket, screen_socket};
 const RESUME_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest message a client may send (it only ever sends `resume`).
 const MAX_CLIENT_MESSAGE: usize = 1024;
+/// Read buffer per socket. Clients send almost nothing, and tungstenite
+/// zero-fills the whole buffer before each read: axum's default of 128 KiB
+/// cost half the server's CPU during a fan-out and most of its memory per
+/// connection (docs/benchmarks.md).
+const READ_BUFFER: usize = 4 * 1024;
 
 pub async fn board_socket(
     ws: WebSocketUpgrade,
@@ -51,6 +56,7 @@ pub async fn board_socket(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| serve_board(socket, state, cycle_id, caller))
 }
 

@@ -38,7 +38,7 @@
 
 use futures::{SinkExt, StreamExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -192,113 +192,6 @@ fn release_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// A child server, killed when dropped (also when the benchmark panics).
-struct ChildGuard(Child);
-
-impl Drop for ChildGuard {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl ChildGuard {
-    fn pid(&self) -> u32 {
-        self.0.id()
-    }
-
-    fn assert_running(&mut self, what: &str) {
-        if let Ok(Some(status)) = self.0.try_wait() {
-            panic!("{what} exited early: {status}");
-        }
-    }
-}
-
-/// A port nobody listens on right now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Resident memory of process `pid`, in KiB.
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|kib| kib.parse().ok())
-        .expect("VmRSS in /proc/<pid>/status")
-}
-
-/// CPU time over a stretch of the run, from `/proc` (in clock ticks, so
-/// only ratios are used): the server's, this process's and the machine's.
-struct CpuWatch {
-    server: u32,
-    started: [u64; 5],
-}
-
-impl CpuWatch {
-    fn start(server: u32) -> Self {
-        CpuWatch {
-            server,
-            started: Self::now(server),
-        }
-    }
-
-    /// [machine busy, machine total, this process, the server, CPUs].
-    fn now(server: u32) -> [u64; 5] {
-        let stat = std::fs::read_to_string("/proc/stat").unwrap();
-        // cpu  user nice system idle iowait irq softirq steal ...
-        let cpu: Vec<u64> = stat
-            .lines()
-            .next()
-            .unwrap()
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|f| f.parse().unwrap())
-            .collect();
-        let busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6];
-        let total: u64 = cpu.iter().sum();
-        let cpus = stat
-            .lines()
-            .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
-            .count() as u64;
-        let process = |pid: &str| -> u64 {
-            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-            // After "pid (name) ", utime and stime are the 12th and 13th fields.
-            let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
-                .split_whitespace()
-                .collect();
-            fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
-        };
-        [
-            busy,
-            total,
-            process("self"),
-            process(&server.to_string()),
-            cpus,
-        ]
-    }
-
-    /// The server's CPU milliseconds per check-in, and the share of the
-    /// machine (%) that other processes used meanwhile.
-    fn stop(self, elapsed: Duration, check_ins: usize) -> (f64, f64) {
-        let [busy, total, own, server, cpus] = Self::now(self.server);
-        let [busy0, total0, own0, server0, _] = self.started;
-        let total = (total - total0).max(1) as f64;
-        let server = server - server0;
-        let other = (busy - busy0).saturating_sub(own - own0 + server) as f64;
-        // Ticks of all CPUs together: a share of them is a share of (CPUs × elapsed).
-        let server_ms = server as f64 / total * cpus as f64 * elapsed.as_secs_f64() * 1000.0;
-        (server_ms / check_ins as f64, other / total * 100.0)
-    }
-}
-
 /// The first `"version":` number in a message, found without parsing the JSON.
 fn version_of(text: &str) -> Option<i64> {
     let start = text.find("\"version\":")? + "\"version\":".len();
@@ -430,36 +323,6 @@ async fn screen(
     arrivals
 }
 
-/// One check-in (or publish) as the writer saw it.
-struct Round {
-    version: Option<i64>,
-    sent: Instant,
-    responded: Instant,
-}
-
-#[derive(Clone, Copy, Default)]
-struct Summary {
-    p50: f64,
-    p99: f64,
-    max: f64,
-}
-
-struct Outcome {
-    errors: usize,
-    /// Seconds until all N sockets had their first message.
-    opening: f64,
-    /// The server's CPU time per check-in (ms) while the check-ins ran.
-    server_cpu: f64,
-    /// Share of the machine (%) used by other processes meanwhile: a run
-    /// with more than a few percent was disturbed.
-    other_cpu: f64,
-    kib_per_connection: f64,
-    post_p50: f64,
-    to_screen: Summary,
-    end_to_end: Summary,
-    samples: usize,
-}
-
 /// Sends `WARM_UP + MEASURED` changes with `change(round)` at a steady pace,
 /// waiting after each until every open socket has its snapshot.
 async fn drive<F, Fut>(n_open: usize, pace: Duration, shared: &Shared, mut change: F) -> Vec<Round>
@@ -489,75 +352,6 @@ where
         });
     }
     rounds
-}
-
-/// Latencies of the measured rounds over every socket's arrivals.
-fn summarise(
-    rounds: &[Round],
-    arrivals: &[Arrivals],
-    failed: usize,
-    kib_per_connection: f64,
-    opening: f64,
-    cpu: (f64, f64),
-) -> Outcome {
-    let measured = &rounds[WARM_UP..];
-    let mut to_screen = Vec::with_capacity(arrivals.len() * measured.len());
-    let mut end_to_end = Vec::with_capacity(arrivals.len() * measured.len());
-    let mut missed_any = 0;
-    for socket in arrivals.iter().filter(|a| !a.is_empty()) {
-        let mut missed = false;
-        for round in measured {
-            match round
-                .version
-                .and_then(|v| socket.iter().find(|(version, _)| *version == v))
-            {
-                Some((_, at)) => {
-                    to_screen.push(ms(at.saturating_duration_since(round.responded)));
-                    end_to_end.push(ms(at.saturating_duration_since(round.sent)));
-                }
-                None => missed = true,
-            }
-        }
-        missed_any += usize::from(missed);
-    }
-    // A socket that connected but heard nothing after its first message missed everything.
-    let silent = arrivals.iter().filter(|a| a.is_empty()).count() - failed;
-    let mut posts: Vec<f64> = measured
-        .iter()
-        .map(|r| ms(r.responded.duration_since(r.sent)))
-        .collect();
-    Outcome {
-        errors: failed + silent + missed_any,
-        opening,
-        server_cpu: cpu.0,
-        other_cpu: cpu.1,
-        kib_per_connection,
-        post_p50: percentiles(&mut posts).p50,
-        samples: to_screen.len(),
-        to_screen: percentiles(&mut to_screen),
-        end_to_end: percentiles(&mut end_to_end),
-    }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn percentiles(samples: &mut [f64]) -> Summary {
-    if samples.is_empty() {
-        return Summary {
-            p50: f64::NAN,
-            p99: f64::NAN,
-            max: f64::NAN,
-        };
-    }
-    samples.sort_by(f64::total_cmp);
-    let pick = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
-    Summary {
-        p50: pick(0.50),
-        p99: pick(0.99),
-        max: *samples.last().unwrap(),
-    }
 }
 
 async fn wait_until_up(child: &mut ChildGuard, client: &reqwest::Client, url: &str, what: &str) {
@@ -775,78 +569,10 @@ async fn run_floor(n: usize, snapshot: &str) -> Outcome {
     summarise(&rounds, &arrivals, failed, kib, opening, cpu)
 }
 
-/// The floor: a websocket broadcast hub with no application logic.
-mod floor {
-    use axum::Router;
-    use axum::extract::State;
-    use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-    use axum::http::StatusCode;
-    use axum::response::Response;
-    use axum::routing::{get, post};
-    use axum::serve::ListenerExt;
-    use futures::{SinkExt, StreamExt};
-    use std::sync::Arc;
-    use tokio::sync::broadcast;
-    use tokio::sync::broadcast::error::RecvError;
+mod floor;
+mod process;
+mod stats;
 
-    type Hub = broadcast::Sender<Arc<str>>;
+use stats::*;
 
-    /// Sent once subscribed, so the client knows no publication can be missed.
-    const HELLO: &str = r#"{"type":"hello","version":0}"#;
-
-    pub fn serve(port: u16) {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let hub: Hub = broadcast::channel(16).0;
-            let app = Router::new()
-                .route("/healthz", get(|| async { StatusCode::OK }))
-                .route("/ws", get(socket))
-                .route("/publish", post(publish))
-                .with_state(hub);
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-                .await
-                .unwrap()
-                .tap_io(|tcp| {
-                    let _ = tcp.set_nodelay(true);
-                });
-            axum::serve(listener, app).await.unwrap();
-        });
-    }
-
-    async fn socket(upgrade: WebSocketUpgrade, State(hub): State<Hub>) -> Response {
-        upgrade.on_upgrade(move |socket| relay(socket, hub))
-    }
-
-    async fn relay(socket: WebSocket, hub: Hub) {
-        let mut published = hub.subscribe();
-        let (mut sender, mut receiver) = socket.split();
-        if sender.send(Message::Text(HELLO.into())).await.is_err() {
-            return;
-        }
-        loop {
-            tokio::select! {
-                message = published.recv() => match message {
-                    Ok(text) => {
-                        if sender.send(Message::Text(text.as_ref().into())).await.is_err() {
-                            break;
-                        }
-                    }
-                    Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => break,
-                },
-                incoming = receiver.next() => match incoming {
-                    Some(Ok(_)) => {}
-                    Some(Err(_)) | None => break,
-                },
-            }
-        }
-    }
-
-    async fn publish(State(hub): State<Hub>, body: String) -> StatusCode {
-        let _ = hub.send(body.into());
-        StatusCode::OK
-    }
-}
+use process::{ChildGuard, CpuWatch, free_port, rss_kib};

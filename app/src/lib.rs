@@ -33,6 +33,7 @@ pub mod domain;
 pub mod error;
 pub mod home;
 pub mod leaderboard;
+pub mod lessons;
 pub mod live;
 pub mod people;
 pub mod routes;
@@ -106,6 +107,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/objectives/:id") view={Lazy::<ObjectiveRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/review") view={Lazy::<UnitReviewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/lessons") view={Lazy::<LessonsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/screen/:token") view={Lazy::<ScreenRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>

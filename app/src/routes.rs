@@ -101,6 +101,19 @@ impl LazyRoute for LeaderboardRoute {
     }
 }
 
+pub struct LessonsRoute;
+
+#[lazy_route]
+impl LazyRoute for LessonsRoute {
+    fn data() -> Self {
+        LessonsRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::lessons::LessonsPage/> }.into_any()
+    }
+}
+
 pub struct ScreenRoute;
 
 #[lazy_route]

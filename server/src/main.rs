@@ -65,6 +65,8 @@ struct ServeArgs {
 enum AdminCommand {
     /// Create an account. Without --password-stdin a random password is generated and printed.
     CreateUser(CreateUserArgs),
+    /// Rebuild the lessons-learned search index from the closing notes.
+    Reindex(DatabaseArgs),
 }
 
 #[derive(Args)]
@@ -90,6 +92,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
+        Command::Admin(AdminCommand::Reindex(args)) => reindex(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,6 +140,23 @@ async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     storage::migrate(&pool).await.map_err(|e| e.to_string())?;
     pool.close().await;
     println!("{} is up to date.", args.database_url);
+    Ok(())
+}
+
+async fn reindex(args: DatabaseArgs) -> Result<(), String> {
+    let pool = storage::connect(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    let notes = app::lessons::ssr::reindex(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    pool.close().await;
+    println!(
+        "Rebuilt the lessons index: {notes} closing notes in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

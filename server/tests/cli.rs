@@ -142,3 +142,19 @@ fn a_bad_role_is_refused_before_touching_the_database() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown role"));
     assert!(!path.exists());
 }
+
+#[test]
+fn admin_reindex_rebuilds_the_lessons_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("reindex.db").display());
+    let output = northstar()
+        .args(["admin", "reindex", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("Rebuilt the lessons index: 0 closing notes"),
+        "{printed}"
+    );
+}

@@ -225,6 +225,7 @@ pub fn Card(id: String) -> impl IntoView {
                 />
             </ul>
             {warnings}
+            <super::closing::CardClosing objective/>
             // While another card is dragged, this zone aligns it under this objective.
             {move || {
                 let shown = ctx.dragging.get().is_some_and(|d| d != zone_id);

@@ -4,6 +4,7 @@
 //! stale edit is refused instead of overwriting someone else's.
 
 mod card;
+mod closing;
 mod events;
 mod inline;
 #[cfg(feature = "hydrate")]
@@ -92,6 +93,8 @@ pub struct Objective {
     pub version: i64,
     /// Who made the last change, for "changed by … meanwhile".
     pub updated_by: String,
+    /// The final score, once closed.
+    pub score: Option<f64>,
     pub key_results: Vec<KeyResult>,
 }
 

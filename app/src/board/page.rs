@@ -309,9 +309,17 @@ fn NewObjective() -> impl IntoView {
         })
     };
     let cycle_id = move || board.with(|b| b.cycle.id.to_string());
+    // What is typed as the title: lessons of similar objectives follow it.
+    let title = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            title.set(String::new());
+        }
+    });
     view! {
         <details class="panel new-objective" open=board.with_untracked(|b| b.objectives.is_empty())>
             <summary>"Add an objective"</summary>
+            <div class="new-objective-body">
             <ActionForm action=create node_ref=form>
                 <input type="hidden" name="id" value=move || client_id.get()/>
                 <input type="hidden" name="cycle_id" value=cycle_id/>
@@ -319,7 +327,8 @@ fn NewObjective() -> impl IntoView {
                     <div class="field field-wide">
                         <label for="new-objective-title">"Objective"</label>
                         <input id="new-objective-title" name="title" required maxlength="200"
-                            placeholder="Customers get answers the same day" aria-describedby="new-objective-title-error"/>
+                            placeholder="Customers get answers the same day" aria-describedby="new-objective-title-error"
+                            on:input=move |ev| title.set(event_target_value(&ev))/>
                         <FieldError error field="title" id="new-objective-title-error"/>
                     </div>
                     <div class="field">
@@ -341,6 +350,8 @@ fn NewObjective() -> impl IntoView {
                     "Add objective"
                 </button>
             </ActionForm>
+            <crate::lessons::RelatedLessons text=title/>
+            </div>
         </details>
     }
 }

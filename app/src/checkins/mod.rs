@@ -10,7 +10,7 @@ mod review;
 pub mod ssr;
 
 pub use chart::HistoryChart;
-pub use form::CheckInForm;
+pub use form::{CheckInForm, short_day};
 pub use page::ObjectivePage;
 pub use review::UnitReviewPage;
 
@@ -64,6 +64,8 @@ pub struct ObjectiveView {
     pub parent: Option<ObjectiveLink>,
     pub children: Vec<ObjectiveLink>,
     pub tracks: Vec<Track>,
+    /// The closing note, once closed.
+    pub closing: Option<crate::lessons::ClosingNote>,
     pub viewer: Viewer,
 }
 

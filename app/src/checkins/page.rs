@@ -8,7 +8,7 @@ use crate::auth::SignedIn;
 use crate::board::{KeyResult, format_number};
 use crate::components::ErrorPanel;
 use crate::cycles::PhaseBadge;
-use crate::domain::okr::{MetricKind, ObjectiveKind};
+use crate::domain::okr::{MetricKind, ObjectiveKind, Status};
 use crate::domain::permissions::{self, Change};
 use crate::domain::progress::format_percent;
 use leptos::prelude::*;
@@ -24,12 +24,18 @@ pub fn ObjectivePage() -> impl IntoView {
 
 #[component]
 fn ObjectiveLoader(id: String) -> impl IntoView {
-    let data = Resource::new(move || id.clone(), get_objective_view);
+    // Raised after a change that reshapes the page (closing it): reload.
+    let reloads = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (id.clone(), reloads.get()),
+        |(id, _)| get_objective_view(id),
+    );
+    let reload = Callback::new(move |_| reloads.update(|n| *n += 1));
     view! {
         <Suspense fallback=|| view! { <p class="loading page">"Loading the objective…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <ObjectiveDetail initial=view/> }.into_any(),
+                    Ok(view) => view! { <ObjectiveDetail initial=view reload/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                 }
             })}
@@ -38,7 +44,7 @@ fn ObjectiveLoader(id: String) -> impl IntoView {
 }
 
 #[component]
-fn ObjectiveDetail(initial: ObjectiveView) -> impl IntoView {
+fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoView {
     let data = RwSignal::new(initial);
     let saved = Callback::new(move |saved: CheckInSaved| {
         data.update(|d| {
@@ -162,6 +168,7 @@ fn ObjectiveDetail(initial: ObjectiveView) -> impl IntoView {
                     {alignment}
                 </section>
             </div>
+            <Closing view=d.clone() reload/>
             <section aria-labelledby="krs-heading">
                 <h2 id="krs-heading">"Key results"</h2>
                 {move || if data.with(|d| d.objective.key_results.is_empty()) {
@@ -172,6 +179,52 @@ fn ObjectiveDetail(initial: ObjectiveView) -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// The closing note of a closed objective; the way to close an open one;
+/// lessons of similar objectives beside a draft.
+#[component]
+fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
+    use crate::lessons::closing_form::{Closing, ClosingForm};
+    use crate::lessons::{ClosingNotePanel, RelatedLessons};
+    let actor = view.viewer.actor();
+    let scope = view.objective.scope();
+    if let Some(note) = view.closing {
+        let may_edit = permissions::check(
+            &actor,
+            Change::EditNote {
+                author: note.author_id,
+            },
+            &scope,
+        )
+        .is_ok();
+        return view! { <ClosingNotePanel note may_edit/> }.into_any();
+    }
+    let may_close = permissions::check(&actor, Change::Close, &scope).is_ok();
+    let draft = view.objective.status == Status::Draft;
+    let about = format!("{} {}", view.objective.title, view.objective.description);
+    let closing = RwSignal::new(false);
+    let objective = StoredValue::new(view.objective);
+    view! {
+        {draft.then(|| view! { <section class="panel"><RelatedLessons text=Signal::stored(about)/></section> })}
+        {may_close.then(|| view! {
+            <section class="panel closing-box" aria-labelledby="close-heading">
+                <header class="section-head">
+                    <h2 id="close-heading">"Close this objective"</h2>
+                    <button type="button" class="button button-small" hidden=move || closing.get()
+                        on:click=move |_| closing.set(true)>"Close…"</button>
+                </header>
+                <Show when=move || closing.get() fallback=|| view! {
+                    <p class="muted">"Closing asks for a final score and a closing note: what went well, what did not, and the lessons for the next team."</p>
+                }>
+                    <ClosingForm closing=Closing::New(objective.get_value())
+                        on_closed=Callback::new(move |_| reload.run(()))
+                        on_cancel=Callback::new(move |_| closing.set(false))/>
+                </Show>
+            </section>
+        })}
+    }
+    .into_any()
 }
 
 #[component]

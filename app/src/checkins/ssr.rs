@@ -219,6 +219,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     .into_iter()
     .collect();
     let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let closing = crate::lessons::ssr::note_of(&mut tx, id).await?;
     tx.commit().await?;
 
     let mut by_key_result: HashMap<String, Vec<CheckIn>> = HashMap::new();
@@ -247,6 +248,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         parent,
         children,
         tracks,
+        closing,
         cycle,
         today: today().to_string(),
         viewer: Viewer {

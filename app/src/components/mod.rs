@@ -1,9 +1,11 @@
 //! Small pieces every page uses: the header, error messages next to fields,
 //! and the panel shown when loading fails.
 
+mod debounce;
 mod forms;
 mod header;
 
+pub use debounce::debounced;
 pub use forms::{
     ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,
     reset_after,

@@ -108,6 +108,8 @@ fn CycleRow(cycle: Cycle, admin: bool, update: ServerAction<UpdateCycle>) -> imp
                 <PhaseBadge phase=cycle.phase/>
                 <a class="button button-primary" href=board>"Open board"</a>
             </div>
+            {matches!(cycle.phase, Phase::Retrospective | Phase::Closed)
+                .then(|| view! { <crate::lessons::RetroOpenObjectives cycle_id=cycle.id/> })}
             {edit}
         </li>
     }

@@ -2,12 +2,14 @@
 //! so every rule is unit-tested here and shared by the server and the browser.
 
 pub mod cadence;
+pub mod closing;
 pub mod cycles;
 pub mod leaderboard;
 pub mod okr;
 pub mod permissions;
 pub mod progress;
 pub mod roles;
+pub mod search;
 pub mod units;
 pub mod validation;
 pub mod warnings;

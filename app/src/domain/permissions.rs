@@ -40,6 +40,11 @@ pub enum Change {
     /// Check in on a key result: its owner, a lead of the unit, the
     /// ambassador — and only while the objective is active.
     CheckIn { owner: i64 },
+    /// Close an open objective with its closing note: anyone in the owning
+    /// or a sharing unit, a lead of the owning unit, the ambassador.
+    Close,
+    /// Edit the closing note of a closed objective: its author or the ambassador.
+    EditNote { author: i64 },
 }
 
 /// Why a change is refused, in words for the person who tried.
@@ -64,6 +69,14 @@ pub enum Denied {
     NotOwner,
     #[error("Check-ins are for active objectives; this one is {0}.")]
     NotActive(&'static str),
+    #[error(
+        "Only people of the owning or sharing units and the ambassador can close this objective."
+    )]
+    CloseNeedsUnit,
+    #[error("Only a closed objective has a closing note to edit.")]
+    NotClosed,
+    #[error("Only the note's author and the ambassador can edit a closing note.")]
+    NotAuthor,
 }
 
 /// The statuses one step away. Closing needs a closing note, so it is not
@@ -97,6 +110,15 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
             from: scope.status.as_str(),
             to: to.as_str(),
         });
+    }
+    if let Change::EditNote { author } = change {
+        return if scope.status != Status::Closed {
+            Err(Denied::NotClosed)
+        } else if actor.id == author || actor.role == Role::Ambassador {
+            Ok(())
+        } else {
+            Err(Denied::NotAuthor)
+        };
     }
     if scope.status == Status::Closed {
         return Err(Denied::Closed);
@@ -139,6 +161,15 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
                 Err(Denied::StatusNeedsLead(verb))
             }
         }
+        Change::Close => {
+            if lead || actor.in_unit(scope) {
+                Ok(())
+            } else {
+                Err(Denied::CloseNeedsUnit)
+            }
+        }
+        // Answered above, before the closed check.
+        Change::EditNote { .. } => Err(Denied::NotAuthor),
         Change::UpdateKeyResult { owner } | Change::CheckIn { owner } => {
             if owner == actor.id || lead {
                 Ok(())
@@ -219,6 +250,20 @@ mod tests {
             (&member, CheckIn { owner: 4 }, Draft, false),
             (&ambassador, CheckIn { owner: 9 }, Proposed, false),
             (&ambassador, CheckIn { owner: 9 }, Closed, false),
+            // Closing: anyone of the unit, its lead, the ambassador; once.
+            (&member, Close, Active, true),
+            (&member, Close, Draft, true),
+            (&lead, Close, Proposed, true),
+            (&outsider, Close, Active, false),
+            (&other_lead, Close, Active, false),
+            (&ambassador, Close, Active, true),
+            (&ambassador, Close, Closed, false),
+            // Closing notes: their author and the ambassador, once closed.
+            (&member, EditNote { author: 4 }, Closed, true),
+            (&lead, EditNote { author: 4 }, Closed, false),
+            (&outsider, EditNote { author: 4 }, Closed, false),
+            (&ambassador, EditNote { author: 4 }, Closed, true),
+            (&member, EditNote { author: 4 }, Active, false),
             // Giving an objective away: the lead or the ambassador.
             (&member, SetOwner, Draft, false),
             (&lead, SetOwner, Draft, true),

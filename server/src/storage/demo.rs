@@ -282,12 +282,34 @@ pub async fn seed_cycle(
     .bind(end.to_string())
     .fetch_one(&mut *tx)
     .await?;
+    let last_start = if quarter == 0 {
+        time::Date::from_calendar_date(today.year() - 1, time::Month::October, 1)
+    } else {
+        time::Date::from_calendar_date(today.year(), first.nth_prev(3), 1)
+    }
+    .map_err(app::error::ssr::internal)?;
+    let last_name = format!(
+        "Q{} {}",
+        (u8::from(last_start.month()) - 1) / 3 + 1,
+        last_start.year()
+    );
     let start_day = start.to_string();
     let execution_start = start + time::Duration::days(app::domain::cycles::DEFAULT_PLANNING_DAYS);
     let ambassador: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
         .bind(DEMO_AMBASSADOR)
         .fetch_one(&mut *tx)
         .await?;
+    super::demo_lessons::seed_last_quarter(
+        tx,
+        unit_ids,
+        &last_name,
+        last_start,
+        start
+            .previous_day()
+            .ok_or_else(|| app::error::ssr::internal("no day before"))?,
+        ambassador,
+    )
+    .await?;
     let mut ids = Vec::new();
     for (unit, status, kind, title, why_important, why_urgent, parent, key_results) in OBJECTIVES {
         let id = app::board::new_client_id();

@@ -2,6 +2,7 @@
 //! (WAL, busy timeout, foreign keys) and bringing its schema up to date.
 
 pub mod demo;
+mod demo_lessons;
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

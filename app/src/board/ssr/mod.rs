@@ -42,6 +42,7 @@ struct ObjectiveRow {
     status: String,
     version: i64,
     updated_by: String,
+    score: Option<f64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -100,8 +101,8 @@ impl KeyResultRow {
 }
 
 const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.parent_id, o.title, o.description, \
-     o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by \
-     FROM objectives o JOIN people p ON p.id = o.updated_by";
+     o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score \
+     FROM objectives o JOIN people p ON p.id = o.updated_by LEFT JOIN closing_notes n ON n.objective_id = o.id";
 
 const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
      k.target_value, k.current_value, k.owner_id, k.source_identified, k.baseline_known, k.data_owner, \
@@ -112,7 +113,7 @@ const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric
 
 /// Objectives matching `filter` (`o.cycle_id = ?` or `o.id = ?`), with their
 /// shared units and key results: three queries, whatever the count.
-async fn fetch_objectives(
+pub(crate) async fn fetch_objectives(
     db: &mut SqliteConnection,
     filter: &str,
     key: &str,
@@ -163,6 +164,7 @@ async fn fetch_objectives(
                 status: row.status.parse().map_err(internal)?,
                 version: row.version,
                 updated_by: row.updated_by,
+                score: row.score,
             })
         })
         .collect()

@@ -1,0 +1,31 @@
+//! Waiting for typing to pause before asking the server.
+
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// A signal that follows `source` once it has stopped changing for
+/// `delay`. On the server (and before hydration) it holds the first value.
+pub fn debounced<T>(source: Signal<T>, delay: Duration) -> ReadSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let (settled, set_settled) = signal(source.get_untracked());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let value = source.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if settled.with_untracked(|s| *s != value) {
+                    set_settled.set(value);
+                }
+            },
+            delay,
+        )
+        .ok();
+        pending.set_value(handle);
+    });
+    settled
+}

@@ -134,7 +134,15 @@ pub async fn seed_last_quarter(
             units: &[unit],
             author_id,
         };
-        insert_note(&mut *tx, &of, &note).await?;
+        let note_id = insert_note(&mut *tx, &of, &note).await?;
+        // Written during last quarter's retrospective, not today.
+        let written = format!("{end}T16:00:00.000Z");
+        sqlx::query("UPDATE closing_notes SET created_at = ?, updated_at = ? WHERE id = ?")
+            .bind(&written)
+            .bind(&written)
+            .bind(note_id)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(())
 }

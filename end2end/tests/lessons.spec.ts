@@ -121,4 +121,14 @@ test('typing a new objective title brings up a related lesson', async ({ page })
   await page.getByLabel('Objective', { exact: true }).pressSequentially('Faster API latency for partners', { delay: 20 });
   await expect(related.getByRole('link', { name: 'Halve the p95 latency of the public API' })).toBeVisible();
   await expect(related.locator('mark').first()).toBeVisible();
+
+  // On a draft's own page too, beside its title and description.
+  await page.getByRole('link', { name: 'Open We know why trials stall' }).click();
+  await expect(page.getByRole('heading', { name: 'We know why trials stall', level: 1 })).toBeVisible();
+  await hydrated(page);
+  const beside = page.getByRole('complementary', { name: 'Lessons from earlier objectives' });
+  const title = page.getByRole('form', { name: 'Edit the draft' }).getByLabel('Title');
+  await title.fill('');
+  await title.pressSequentially('Interview customers about reporting', { delay: 20 });
+  await expect(beside.getByRole('link', { name: 'Interview 40 customers about reporting needs' })).toBeVisible();
 });

@@ -27,6 +27,13 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// Longest objective or key-result title.
+pub const MAX_TITLE: usize = 200;
+/// Longest description.
+pub const MAX_DESCRIPTION: usize = 4000;
+/// Longest "why important" / "why urgent".
+pub const MAX_WHY: usize = 2000;
+
 /// Everything a board shows, at one board version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Board {

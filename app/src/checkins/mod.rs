@@ -3,6 +3,7 @@
 //! them — the objective page with history charts, and a unit's weekly review.
 
 mod chart;
+mod draft;
 mod form;
 mod page;
 mod review;

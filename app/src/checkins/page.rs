@@ -186,7 +186,8 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
 #[component]
 fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
     use crate::lessons::closing_form::{Closing, ClosingForm};
-    use crate::lessons::{ClosingNotePanel, RelatedLessons};
+    use super::draft::DraftEditor;
+    use crate::lessons::ClosingNotePanel;
     let actor = view.viewer.actor();
     let scope = view.objective.scope();
     if let Some(note) = view.closing {
@@ -202,11 +203,11 @@ fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
     }
     let may_close = permissions::check(&actor, Change::Close, &scope).is_ok();
     let draft = view.objective.status == Status::Draft;
-    let about = format!("{} {}", view.objective.title, view.objective.description);
+    let may_edit = permissions::check(&actor, Change::Edit, &scope).is_ok();
     let closing = RwSignal::new(false);
     let objective = StoredValue::new(view.objective);
     view! {
-        {draft.then(|| view! { <section class="panel"><RelatedLessons text=Signal::stored(about)/></section> })}
+        {draft.then(|| view! { <DraftEditor objective=objective.get_value() may_edit reload/> })}
         {may_close.then(|| view! {
             <section class="panel closing-box" aria-labelledby="close-heading">
                 <header class="section-head">

@@ -12,6 +12,7 @@
 
 pub mod board;
 pub mod checkins;
+pub mod lessons;
 
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};

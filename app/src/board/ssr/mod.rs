@@ -21,12 +21,7 @@ mod objectives;
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};
 pub use objectives::{create_objective, update_objective};
 
-/// Longest objective or key-result title.
-pub const MAX_TITLE: usize = 200;
-/// Longest description.
-pub const MAX_DESCRIPTION: usize = 4000;
-/// Longest "why important" / "why urgent".
-pub const MAX_WHY: usize = 2000;
+pub use super::{MAX_DESCRIPTION, MAX_TITLE, MAX_WHY};
 
 #[derive(sqlx::FromRow)]
 struct ObjectiveRow {

@@ -1,0 +1,354 @@
+//! Searching closing notes: the typed words sanitised into FTS5 phrases,
+//! filters as facet tokens, bm25 ranking, highlights for one page of rows.
+
+use super::super::{Choice, FilterChoices, LessonHit, LessonResults, MAX_PAGE, PER_PAGE, RELATED};
+use super::{split_tags, tag_token};
+use crate::auth::ssr::require_caller;
+use crate::domain::closing::normalise_tag;
+use crate::domain::okr::ObjectiveKind;
+use crate::domain::search::{self, Fragment, MARK_END, MARK_START, fragments, has_hit};
+use crate::domain::units::UnitTree;
+use crate::error::{AppError, ssr::internal};
+use crate::state::pool;
+use crate::units::ssr::load_tree;
+use sqlx::SqlitePool;
+
+/// The text columns a typed query searches (not `facets`).
+const TEXT_COLUMNS: &str = "{title went_well went_badly lessons tags}";
+/// Words of context in a snippet.
+const SNIPPET_WORDS: u32 = 24;
+/// Characters of a lesson shown when nothing was searched for.
+const PREVIEW_CHARS: usize = 240;
+
+/// A search as the page's URL describes it, parsed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub text: String,
+    pub cycle: Option<i64>,
+    /// A unit and every unit below it (empty: any unit).
+    pub units: Vec<i64>,
+    pub tag: Option<String>,
+    pub achieved: Option<bool>,
+    /// From 1.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Search {
+    /// Parses the URL's values; a value that makes no sense (a hand-edited
+    /// link) filters nothing rather than failing. `None` when the unit
+    /// asked for does not exist: nothing can match.
+    pub fn parse(
+        tree: &UnitTree,
+        q: &str,
+        cycle: &str,
+        unit: &str,
+        tag: &str,
+        achieved: &str,
+        page: &str,
+    ) -> Option<Search> {
+        let units = match unit.trim() {
+            "" => Vec::new(),
+            raw => {
+                let id = raw
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| tree.get(*id).is_some())?;
+                tree.subtree(id)
+            }
+        };
+        let tag = normalise_tag(tag);
+        Some(Search {
+            text: q.to_owned(),
+            cycle: cycle.trim().parse().ok(),
+            units,
+            tag: (!tag.is_empty()).then_some(tag),
+            achieved: match achieved.trim() {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            },
+            page: page.trim().parse::<u32>().unwrap_or(1).clamp(1, MAX_PAGE),
+            per_page: PER_PAGE,
+        })
+    }
+
+    /// The FTS5 filter expression of the facets, if any filter is set.
+    fn facet_query(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(cycle) = self.cycle {
+            parts.push(format!("facets : \"c{cycle}\""));
+        }
+        if !self.units.is_empty() {
+            let any: Vec<String> = self.units.iter().map(|u| format!("\"u{u}\"")).collect();
+            parts.push(format!("facets : ({})", any.join(" OR ")));
+        }
+        if let Some(tag) = &self.tag {
+            parts.push(format!("facets : \"{}\"", tag_token(tag)));
+        }
+        if let Some(achieved) = self.achieved {
+            parts.push(format!("facets : \"a{}\"", u8::from(achieved)));
+        }
+        (!parts.is_empty()).then(|| parts.join(" AND "))
+    }
+
+    /// The whole FTS5 query: the typed words (sanitised) and the filters.
+    pub fn fts_query(&self) -> (Option<String>, bool) {
+        let words = search::match_query(&self.text);
+        let searched = words.is_some();
+        let text = words.map(|w| format!("{TEXT_COLUMNS} : ({w})"));
+        let query = match (text, self.facet_query()) {
+            (Some(t), Some(f)) => Some(format!("{t} AND {f}")),
+            (t, f) => t.or(f),
+        };
+        (query, searched)
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    objective_id: String,
+    title: String,
+    went_well: String,
+    went_badly: String,
+    lessons: String,
+    score: f64,
+    achieved: bool,
+    tags: String,
+    closed_on: String,
+    kind: String,
+    unit_id: i64,
+    cycle: String,
+    author: String,
+}
+
+const HIT_DETAILS: &str = "n.objective_id, n.score, n.achieved, n.tags, substr(n.created_at, 1, 10) AS closed_on, \
+     o.kind, o.unit_id, c.name AS cycle, p.name AS author";
+const HIT_JOINS: &str = "JOIN objectives o ON o.id = n.objective_id JOIN cycles c ON c.id = o.cycle_id \
+     JOIN people p ON p.id = n.author_id";
+
+/// Ranked matches with highlights: the best page of rowids first (FTS5
+/// sorts by `rank` inside the index), then highlights for those rows only.
+fn ranked_sql() -> String {
+    let snip =
+        |column: u32| format!("snippet(lessons_fts, {column}, ?2, ?3, '…', {SNIPPET_WORDS})");
+    format!(
+        "WITH top(id, r) AS MATERIALIZED (\
+           SELECT rowid, rank FROM lessons_fts WHERE lessons_fts MATCH ?1 ORDER BY rank LIMIT ?4 OFFSET ?5) \
+         SELECT highlight(lessons_fts, 0, ?2, ?3) AS title, {} AS went_well, {} AS went_badly, {} AS lessons, {HIT_DETAILS} \
+         FROM top JOIN lessons_fts ON lessons_fts.rowid = top.id JOIN closing_notes n ON n.id = top.id {HIT_JOINS} \
+         WHERE lessons_fts MATCH ?1 ORDER BY top.r",
+        snip(1),
+        snip(2),
+        snip(3)
+    )
+}
+
+/// The most recent notes matching the filters alone.
+const FILTERED_RECENT_SQL: &str = "WITH top(id) AS MATERIALIZED (\
+       SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3) \
+     SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, n.achieved, n.tags, \
+     substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, p.name AS author \
+     FROM top JOIN closing_notes n ON n.id = top.id JOIN objectives o ON o.id = n.objective_id \
+     JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY top.id DESC";
+
+/// The most recent notes of all.
+const RECENT_SQL: &str = "SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, \
+     n.achieved, n.tags, substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, \
+     p.name AS author FROM closing_notes n JOIN objectives o ON o.id = n.objective_id \
+     JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY n.id DESC LIMIT ?1 OFFSET ?2";
+
+/// Runs a search: the code path of the lessons page, also measured by the
+/// `lessons_search` benchmark.
+pub async fn search(
+    pool: &SqlitePool,
+    tree: &UnitTree,
+    search: &Search,
+) -> Result<LessonResults, AppError> {
+    let (query, searched) = search.fts_query();
+    // One more than a page: whether there is a next page, without counting.
+    let limit = i64::from(search.per_page) + 1;
+    let offset = i64::from(search.page.saturating_sub(1) * search.per_page);
+    let rows: Vec<HitRow> = match (&query, searched) {
+        (Some(query), true) => {
+            sqlx::query_as(&ranked_sql())
+                .bind(query)
+                .bind(MARK_START.to_string())
+                .bind(MARK_END.to_string())
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?
+        }
+        (Some(query), false) => {
+            sqlx::query_as(FILTERED_RECENT_SQL)
+                .bind(query)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?
+        }
+        (None, _) => {
+            sqlx::query_as(RECENT_SQL)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    let has_more = rows.len() as i64 > i64::from(search.per_page);
+    let hits = rows
+        .into_iter()
+        .take(search.per_page as usize)
+        .map(|row| hit(row, tree, searched))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(LessonResults {
+        hits,
+        page: search.page,
+        has_more,
+        searched,
+    })
+}
+
+fn hit(row: HitRow, tree: &UnitTree, searched: bool) -> Result<LessonHit, AppError> {
+    let (field, snippet) = if searched {
+        // The part of the note that matched, lessons first; the lessons
+        // when the match was in the title or the tags.
+        let parts = [
+            ("Lessons learned", fragments(&row.lessons)),
+            ("What went well", fragments(&row.went_well)),
+            ("What did not go well", fragments(&row.went_badly)),
+        ];
+        let best = parts.iter().position(|(_, f)| has_hit(f)).unwrap_or(0);
+        let (field, snippet) = parts.into_iter().nth(best).unwrap_or_default();
+        (field, snippet)
+    } else {
+        (
+            "Lessons learned",
+            vec![Fragment {
+                text: preview(&row.lessons),
+                hit: false,
+            }],
+        )
+    };
+    let kind: ObjectiveKind = row.kind.parse().map_err(internal)?;
+    Ok(LessonHit {
+        objective_id: row.objective_id,
+        title: fragments(&row.title),
+        field: field.to_owned(),
+        snippet,
+        kind,
+        score: row.score,
+        achieved: row.achieved,
+        tags: split_tags(&row.tags),
+        cycle: row.cycle,
+        unit: tree.path(row.unit_id).join(" › "),
+        author: row.author,
+        closed_on: row.closed_on,
+    })
+}
+
+/// The start of a text, cut at a word.
+fn preview(text: &str) -> String {
+    if text.chars().count() <= PREVIEW_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(PREVIEW_CHARS).collect();
+    let at_word = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
+}
+
+pub async fn search_lessons(
+    q: &str,
+    cycle: &str,
+    unit: &str,
+    tag: &str,
+    achieved: &str,
+    page: &str,
+) -> Result<LessonResults, AppError> {
+    require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    match Search::parse(&tree, q, cycle, unit, tag, achieved, page) {
+        Some(parsed) => search(&pool, &tree, &parsed).await,
+        None => Ok(LessonResults {
+            hits: Vec::new(),
+            page: 1,
+            has_more: false,
+            searched: true,
+        }),
+    }
+}
+
+/// Lessons related to a draft's words: any meaningful word, best first.
+pub async fn related(
+    pool: &SqlitePool,
+    tree: &UnitTree,
+    text: &str,
+) -> Result<Vec<LessonHit>, AppError> {
+    let Some(words) = search::related_query(text) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<HitRow> = sqlx::query_as(&ranked_sql())
+        .bind(format!("{TEXT_COLUMNS} : ({words})"))
+        .bind(MARK_START.to_string())
+        .bind(MARK_END.to_string())
+        .bind(i64::from(RELATED))
+        .bind(0_i64)
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(|row| hit(row, tree, true)).collect()
+}
+
+pub async fn find_related_lessons(text: &str) -> Result<Vec<LessonHit>, AppError> {
+    require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    related(&pool, &tree, text).await
+}
+
+pub async fn lesson_filters() -> Result<FilterChoices, AppError> {
+    require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    let cycles: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM cycles ORDER BY start_date DESC, id DESC")
+            .fetch_all(&pool)
+            .await?;
+    let tags: Vec<String> =
+        sqlx::query_scalar("SELECT tag FROM lesson_tags ORDER BY uses DESC, tag LIMIT 200")
+            .fetch_all(&pool)
+            .await?;
+    Ok(FilterChoices {
+        cycles: cycles
+            .into_iter()
+            .map(|(id, name)| Choice {
+                value: id.to_string(),
+                label: name,
+            })
+            .collect(),
+        units: tree
+            .ordered()
+            .into_iter()
+            .map(|(node, _)| Choice {
+                value: node.id.to_string(),
+                label: tree.path(node.id).join(" › "),
+            })
+            .collect(),
+        tags,
+    })
+}
+
+/// Rebuilds the search index from the notes (`northstar admin reindex`);
+/// returns how many notes it holds.
+pub async fn reindex(pool: &SqlitePool) -> Result<i64, AppError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("INSERT INTO lessons_fts (lessons_fts) VALUES ('rebuild')")
+        .execute(&mut *tx)
+        .await?;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM closing_notes")
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(count)
+}

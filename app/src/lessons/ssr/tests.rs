@@ -1,0 +1,115 @@
+//! The sanitiser against real FTS5, and the facets.
+
+use super::facets;
+use super::search::Search;
+use crate::domain::search::HOSTILE;
+use crate::lessons::PER_PAGE;
+use sqlx::SqlitePool;
+use sqlx::sqlite::SqlitePoolOptions;
+
+async fn index() -> SqlitePool {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .unwrap();
+    sqlx::query(
+        "CREATE VIRTUAL TABLE lessons_fts USING fts5 (title, went_well, went_badly, lessons, tags, facets, \
+         tokenize = 'unicode61 remove_diacritics 2', prefix = '3')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO lessons_fts VALUES ('Say \"hello\" AND goodbye', 'near the end', 'NOT much', \
+         'onboarding takes time', 'hiring', 'c1 u2 a1')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool
+}
+
+async fn run(pool: &SqlitePool, query: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?")
+        .bind(query)
+        .fetch_one(pool)
+        .await
+}
+
+fn searching(text: &str) -> Search {
+    Search {
+        text: text.to_owned(),
+        page: 1,
+        per_page: PER_PAGE,
+        ..Search::default()
+    }
+}
+
+#[tokio::test]
+async fn every_hostile_input_is_a_valid_fts5_query() {
+    let pool = index().await;
+    for (input, _) in HOSTILE {
+        let with_filters = Search {
+            cycle: Some(1),
+            units: vec![2, 3],
+            tag: Some("hiring".into()),
+            achieved: Some(true),
+            ..searching(input)
+        };
+        for search in [searching(input), with_filters] {
+            if let (Some(query), _) = search.fts_query() {
+                run(&pool, &query)
+                    .await
+                    .unwrap_or_else(|e| panic!("{input:?} → {query}: {e}"));
+            }
+        }
+    }
+    // The raw inputs themselves would have failed.
+    assert!(run(&pool, "\"unbalanced").await.is_err());
+    assert!(run(&pool, "NEAR(a b, 3").await.is_err());
+}
+
+#[tokio::test]
+async fn operators_are_searched_as_words() {
+    let pool = index().await;
+    let count = |text: &'static str| {
+        let pool = pool.clone();
+        async move {
+            run(&pool, &searching(text).fts_query().0.unwrap())
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("\"hello\" AND").await,
+        1,
+        "AND is a word of the title"
+    );
+    assert_eq!(count("NOT much").await, 1);
+    assert_eq!(count("onboa").await, 1, "prefix while typing");
+    assert_eq!(count("onboa ").await, 0, "a finished word is whole");
+    assert_eq!(count("c1").await, 0, "typed words never match the facets");
+    assert_eq!(count("hiring -onboarding").await, 1, "a minus is not NOT");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_input_is_a_valid_fts5_query(input in "\\PC{0,60}") {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let pool = index().await;
+            if let (Some(query), _) = searching(&input).fts_query() {
+                run(&pool, &query).await.unwrap_or_else(|e| panic!("{input:?} → {query}: {e}"));
+            }
+        });
+    }
+}
+
+#[test]
+fn facets_name_cycle_units_achievement_and_tags() {
+    assert_eq!(
+        facets(3, &[5, 7], true, &["on-call".into()]),
+        "c3 u5 u7 a1 t6f6e2d63616c6c"
+    );
+}

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, signIn } from './support';
+import { DEMO_PASSWORD, hydrated, signIn } from './support';
 
 // Closing notes and the lessons-learned database: close from the board with
 // a note, find it by a word of its lessons (highlighted), filter by unit,
@@ -7,7 +7,9 @@ import { AMBASSADOR, DEMO_PASSWORD, hydrated, signIn } from './support';
 
 async function openBoard(page: Page) {
   await page.getByRole('link', { name: 'Cycles' }).click();
-  await page.getByRole('link', { name: 'Open board' }).first().click();
+  // The demo's current quarter (other journeys add cycles of their own).
+  const running = page.getByRole('listitem').filter({ hasText: 'Execution' });
+  await running.getByRole('link', { name: 'Open board' }).click();
   await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible();
   await hydrated(page);
 }
@@ -16,11 +18,27 @@ function card(page: Page, column: string, title: string) {
   return page.getByRole('region', { name: `${column} column` }).getByRole('article', { name: `Objective: ${title}` });
 }
 
+// One sign-in for the whole file, as Support's lead (who may close
+// Support's objective): an account may sign in five times at once, then
+// once a minute (the sign-in limiter), and other files sign in as the
+// ambassador.
+const SAM = 'sam@northstar.demo';
+const STATE = '../target/e2e/lessons-sam.json';
+test.beforeAll(async ({ browser }) => {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, SAM, DEMO_PASSWORD);
+  await expect(page.getByRole('link', { name: 'Lessons' })).toBeVisible();
+  await context.storageState({ path: STATE });
+  await context.close();
+});
+test.use({ storageState: STATE });
+
 const TITLE = 'Customers get answers the same day';
 const LESSON = 'A shared weekend roster with sales kept first replies under a day';
 
 test('an objective is closed from its board card with a closing note, and other boards see it move', async ({ page, context }) => {
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
+  await page.goto('/');
   await openBoard(page);
   // A second board, open in another tab, follows live.
   const other = await context.newPage();
@@ -59,7 +77,7 @@ test('an objective is closed from its board card with a closing note, and other 
 });
 
 test('a search finds a lesson by a word of it, highlighted, and keeps the search in the URL', async ({ page }) => {
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
+  await page.goto('/');
   await expect(page.getByRole('link', { name: 'Lessons' })).toBeVisible();
   await page.getByRole('link', { name: 'Lessons' }).click();
   await expect(page.getByRole('heading', { name: 'Lessons learned', level: 1 })).toBeVisible();
@@ -82,7 +100,7 @@ test('a search finds a lesson by a word of it, highlighted, and keeps the search
 });
 
 test('filters by unit narrow a search, a department including its teams', async ({ page }) => {
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
+  await page.goto('/');
   await page.goto('/lessons?q=onboarding');
   await hydrated(page);
   const titles = page.locator('.lesson-title');
@@ -99,7 +117,7 @@ test('filters by unit narrow a search, a department including its teams', async 
 });
 
 test('the lessons page works as a plain form without WebAssembly', async ({ page, browser }) => {
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
+  await page.goto('/');
   await expect(page.getByRole('link', { name: 'Lessons' })).toBeVisible();
   const plain = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
   const noscript = await plain.newPage();
@@ -113,7 +131,7 @@ test('the lessons page works as a plain form without WebAssembly', async ({ page
 });
 
 test('typing a new objective title brings up a related lesson', async ({ page }) => {
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
+  await page.goto('/');
   await openBoard(page);
   await page.getByText('Add an objective').click();
   const related = page.getByRole('complementary', { name: 'Lessons from earlier objectives' });
@@ -122,7 +140,14 @@ test('typing a new objective title brings up a related lesson', async ({ page })
   await expect(related.getByRole('link', { name: 'Halve the p95 latency of the public API' })).toBeVisible();
   await expect(related.locator('mark').first()).toBeVisible();
 
-  // On a draft's own page too, beside its title and description.
+});
+
+test("on a draft's own page, related lessons follow its title as it is edited", async ({ browser }) => {
+  // Discovery's draft is edited by people of Discovery.
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, 'noor@northstar.demo', DEMO_PASSWORD);
+  await openBoard(page);
   await page.getByRole('link', { name: 'Open We know why trials stall' }).click();
   await expect(page.getByRole('heading', { name: 'We know why trials stall', level: 1 })).toBeVisible();
   await hydrated(page);
@@ -131,4 +156,5 @@ test('typing a new objective title brings up a related lesson', async ({ page })
   await title.fill('');
   await title.pressSequentially('Interview customers about reporting', { delay: 20 });
   await expect(beside.getByRole('link', { name: 'Interview 40 customers about reporting needs' })).toBeVisible();
+  await context.close();
 });

@@ -498,3 +498,54 @@ async fn reindex_rebuilds_the_search_index() {
     assert_eq!(notes, 6);
     assert_eq!(ids(&search(&app, &priya, "latency", &[]).await).len(), 1);
 }
+
+#[tokio::test]
+async fn every_lessons_endpoint_needs_a_session() {
+    let app = TestApp::start().await;
+    let anonymous = app.client();
+    let id = uuid(1);
+    let calls: [(&str, Vec<(&str, &str)>); 6] = [
+        (
+            "close_objective",
+            vec![
+                ("id", id.as_str()),
+                ("score", "1"),
+                ("went_well", "x"),
+                ("went_badly", ""),
+                ("lessons", "y"),
+                ("tags", ""),
+            ],
+        ),
+        (
+            "edit_closing_note",
+            vec![
+                ("objective_id", id.as_str()),
+                ("version", "1"),
+                ("score", "1"),
+                ("went_well", "x"),
+                ("went_badly", ""),
+                ("lessons", "y"),
+                ("tags", ""),
+            ],
+        ),
+        (
+            "search_lessons",
+            vec![
+                ("q", ""),
+                ("cycle", ""),
+                ("unit", ""),
+                ("tag", ""),
+                ("achieved", ""),
+                ("page", ""),
+            ],
+        ),
+        ("lesson_filters", vec![]),
+        ("find_related_lessons", vec![("text", "latency")]),
+        ("open_objectives_of_cycle", vec![("cycle_id", "1")]),
+    ];
+    for (endpoint, form) in calls {
+        let (status, body) = app.call_json(&anonymous, endpoint, &form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{endpoint}: {body}");
+        assert_eq!(error_kind(&body), "unauthenticated", "{endpoint}");
+    }
+}

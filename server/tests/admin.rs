@@ -212,6 +212,25 @@ async fn a_unit_with_sub_units_or_members_cannot_be_deleted() {
         2
     );
 
+    // A unit with objectives (here only closed ones, last quarter's) keeps
+    // them: it is refused with the reason, not a foreign-key error.
+    let discovery = app.unit_id("Discovery").await.to_string();
+    let noor = app.person_id("noor@northstar.demo").await.to_string();
+    app.call_json(
+        &ambassador,
+        "remove_membership",
+        &[("person_id", &noor), ("unit_id", &discovery)],
+    )
+    .await;
+    let (status, body) = app
+        .call_json(&ambassador, "delete_unit", &[("unit_id", &discovery)])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("objective"),
+        "{body}"
+    );
+
     // Emptied, it goes.
     let lea = app.person_id("lea@northstar.demo").await.to_string();
     let design = app.unit_id("Design").await.to_string();

@@ -62,7 +62,7 @@ const NOTES: &[DemoNote] = &[
         "research, customers",
     ),
     (
-        "Design",
+        "Product",
         ObjectiveKind::Committed,
         "Ship a design system used by every product team",
         0.6,

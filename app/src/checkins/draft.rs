@@ -22,7 +22,11 @@ pub fn DraftEditor(objective: Objective, may_edit: bool, reload: Callback<()>) -
         let base = base.get_value();
         let changes: Vec<(&'static str, String, String)> = [
             ("title", base.title.clone(), title.get_untracked()),
-            ("description", base.description.clone(), description.get_untracked()),
+            (
+                "description",
+                base.description.clone(),
+                description.get_untracked(),
+            ),
         ]
         .into_iter()
         .filter(|(_, before, now)| before.trim() != now.trim())

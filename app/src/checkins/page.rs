@@ -185,9 +185,9 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
 /// lessons of similar objectives beside a draft.
 #[component]
 fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
-    use crate::lessons::closing_form::{Closing, ClosingForm};
     use super::draft::DraftEditor;
     use crate::lessons::ClosingNotePanel;
+    use crate::lessons::closing_form::{Closing, ClosingForm};
     let actor = view.viewer.actor();
     let scope = view.objective.scope();
     if let Some(note) = view.closing {

@@ -65,7 +65,12 @@ pub fn achieved(kind: ObjectiveKind, score: f64) -> bool {
 
 /// The score in words: "0.7 — a success for an aspirational goal".
 pub fn judgement(kind: ObjectiveKind, score: f64) -> String {
-    let shown = format_score(score);
+    format!("{} — {}", format_score(score), verdict_words(kind, score))
+}
+
+/// What the score means for its kind, without the number: "a success for
+/// an aspirational goal", "short of the 1.0 a committed goal promises".
+pub fn verdict_words(kind: ObjectiveKind, score: f64) -> String {
     let (goal, expected) = match kind {
         ObjectiveKind::Aspirational => (
             "an aspirational goal",
@@ -74,9 +79,9 @@ pub fn judgement(kind: ObjectiveKind, score: f64) -> String {
         ObjectiveKind::Committed => ("a committed goal", "the 1.0 a committed goal promises"),
     };
     match verdict(kind, score) {
-        Verdict::Success => format!("{shown} — a success for {goal}"),
-        Verdict::Short => format!("{shown} — short of {expected}"),
-        Verdict::Missed => format!("{shown} — far short of {expected}"),
+        Verdict::Success => format!("a success for {goal}"),
+        Verdict::Short => format!("short of {expected}"),
+        Verdict::Missed => format!("far short of {expected}"),
     }
 }
 

@@ -57,13 +57,11 @@ pub struct ClosingNote {
 }
 
 impl ClosingNote {
-    pub fn judgement(&self) -> String {
-        closing::judgement(self.kind, self.score)
+    /// The judgement without the number, beside the number shown large.
+    pub fn verdict_words(&self) -> String {
+        closing::verdict_words(self.kind, self.score)
     }
 
-    pub fn verdict(&self) -> closing::Verdict {
-        closing::verdict(self.kind, self.score)
-    }
 }
 
 /// A note as it was before an edit replaced it.

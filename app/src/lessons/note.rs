@@ -25,7 +25,7 @@ pub fn ClosingNotePanel(note: ClosingNote, may_edit: bool) -> impl IntoView {
         view! {
             <p class=score_class(n.kind, n.score)>
                 <span class="score-number">{format_score(n.score)}</span>
-                <span class="score-words">{n.judgement()}</span>
+                <span class="score-words">{n.verdict_words()}</span>
             </p>
             <p class="muted">
                 {format!("Closed by {} on {}", n.author, crate::checkins::short_day(&n.closed_on))}

@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint bench bench-screens
+.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-lessons
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -48,3 +48,7 @@ bench: setup
 bench-screens: setup
 	cargo build --release -p server
 	ulimit -n 16384 && cargo bench -p server --bench screen_fanout
+
+## Lessons search latency at 100,000 and 1,000,000 closing notes (numbers in docs/benchmarks.md).
+bench-lessons: setup
+	cargo bench -p server --bench lessons_search

@@ -61,7 +61,6 @@ impl ClosingNote {
     pub fn verdict_words(&self) -> String {
         closing::verdict_words(self.kind, self.score)
     }
-
 }
 
 /// A note as it was before an edit replaced it.

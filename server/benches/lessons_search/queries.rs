@@ -1,0 +1,137 @@
+//! The queries of each class: seeded, so every run asks the same, and every
+//! query with other words than the one before (caches flatter repeats).
+
+use super::vocabulary::{HEAD_WORDS, Rng, business_words, tags};
+use super::{MEASURED, WARM_UP};
+
+/// A search as the page's URL gives it, and the same written by hand for bare FTS5.
+pub struct Query {
+    pub q: String,
+    pub cycle: String,
+    pub unit: String,
+    pub tag: String,
+    pub achieved: &'static str,
+    pub floor: String,
+    pub variant: usize,
+}
+
+impl Query {
+    fn text(q: String, floor: String) -> Query {
+        Query {
+            q,
+            cycle: String::new(),
+            unit: String::new(),
+            tag: String::new(),
+            achieved: "",
+            floor,
+            variant: 0,
+        }
+    }
+}
+
+pub struct Class {
+    pub name: &'static str,
+    /// Names of the kinds of query a class alternates between (one: none).
+    pub variants: &'static [&'static str],
+    pub queries: Vec<Query>,
+}
+
+/// A head word half of the time, a mid-frequency word otherwise.
+fn word(rng: &mut Rng, words: &[&'static str]) -> &'static str {
+    if rng.chance(0.5) {
+        words[rng.below(HEAD_WORDS)]
+    } else {
+        words[HEAD_WORDS + rng.below(words.len() - HEAD_WORDS)]
+    }
+}
+
+/// The index token of a tag, as `app::lessons::ssr::facets` writes it.
+fn tag_token(tag: &str) -> String {
+    let hex: String = tag.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("t{hex}")
+}
+
+/// The queries of every class: `cycles` and `departments` (with their subtrees) from the database.
+pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
+    let mut rng = Rng::new(0x1e55_0115);
+    let (words, tags) = (business_words(), tags());
+    let n = WARM_UP + MEASURED;
+    let one: Vec<Query> = (0..n)
+        .map(|_| {
+            let w = word(&mut rng, &words);
+            Query::text(w.to_owned(), w.to_owned())
+        })
+        .collect();
+    let two: Vec<Query> = (0..n)
+        .map(|_| {
+            let first = words[rng.below(HEAD_WORDS)];
+            let mut second = word(&mut rng, &words);
+            while second == first {
+                second = word(&mut rng, &words);
+            }
+            Query::text(format!("{first} {second}"), format!("{first} {second}"))
+        })
+        .collect();
+    let prefix: Vec<Query> = (0..n)
+        .map(|_| {
+            let mut w = word(&mut rng, &words);
+            while w.len() < 4 {
+                w = word(&mut rng, &words);
+            }
+            Query::text(w[..3].to_owned(), format!("{}*", &w[..3]))
+        })
+        .collect();
+    let filtered: Vec<Query> = (0..n)
+        .map(|i| {
+            let w = word(&mut rng, &words);
+            let mut query = Query::text(w.to_owned(), String::new());
+            query.variant = i % 3;
+            match query.variant {
+                0 => {
+                    let cycle = *rng.pick(cycles);
+                    query.cycle = cycle.to_string();
+                    query.achieved = "yes";
+                    query.floor = format!("{w} AND facets:c{cycle} AND facets:a1");
+                }
+                1 => {
+                    let (department, subtree) = rng.pick(departments);
+                    query.unit = department.to_string();
+                    let any: Vec<String> = subtree.iter().map(|u| format!("u{u}")).collect();
+                    query.floor = format!("{w} AND facets:({})", any.join(" OR "));
+                }
+                _ => {
+                    let tag = tags[rng.below(20)];
+                    query.tag = tag.to_owned();
+                    query.floor = format!("{w} AND facets:{}", tag_token(tag));
+                }
+            }
+            query
+        })
+        .collect();
+    vec![
+        Class {
+            name: "one word",
+            variants: &[],
+            queries: one,
+        },
+        Class {
+            name: "two words",
+            variants: &[],
+            queries: two,
+        },
+        Class {
+            name: "prefix (3 letters)",
+            variants: &[],
+            queries: prefix,
+        },
+        Class {
+            name: "filtered",
+            variants: &[
+                "word + cycle + achieved",
+                "word + department subtree",
+                "word + tag",
+            ],
+            queries: filtered,
+        },
+    ]
+}

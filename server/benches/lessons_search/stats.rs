@@ -1,0 +1,170 @@
+//! Percentiles of the measured latencies and the verdicts against the targets.
+
+use std::time::Duration;
+
+/// Ours may take this many times the floor's p95.
+pub const MAX_RATIO: f64 = 1.5;
+/// At this many notes, every class's p95 must stay under [`MAX_P95_MS`].
+pub const ABSOLUTE_AT: usize = 100_000;
+pub const MAX_P95_MS: f64 = 10.0;
+
+#[derive(Clone, Copy)]
+pub struct Summary {
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Nearest-rank percentiles of `samples` (milliseconds).
+pub fn summary(samples: &[f64]) -> Summary {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let pick = |q: f64| {
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let rank = (q * sorted.len() as f64).ceil() as usize;
+        sorted[rank.clamp(1, sorted.len()) - 1]
+    };
+    Summary {
+        p50: pick(0.50),
+        p95: pick(0.95),
+        p99: pick(0.99),
+    }
+}
+
+pub fn median(values: &[u64]) -> u64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0)
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass { "PASS" } else { "FAIL" }
+}
+
+/// One row of the results table: a query class at one size.
+pub struct Row {
+    pub notes: usize,
+    pub class: String,
+    pub ours: Summary,
+    pub floor: Summary,
+    pub matches: u64,
+}
+
+impl Row {
+    pub fn ratio(&self) -> f64 {
+        self.ours.p95 / self.floor.p95
+    }
+
+    pub fn ratio_verdict(&self) -> &'static str {
+        verdict(self.ratio() <= MAX_RATIO)
+    }
+
+    pub fn absolute_verdict(&self) -> &'static str {
+        if self.notes == ABSOLUTE_AT {
+            verdict(self.ours.p95 < MAX_P95_MS)
+        } else {
+            "—"
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.ratio_verdict() == "PASS" && self.absolute_verdict() != "FAIL"
+    }
+}
+
+/// `1000000` → `1,000,000`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The results as a markdown table.
+pub fn print_table(rows: &[Row]) {
+    println!(
+        "| notes | query class | median matches | ours p50 | ours p95 | ours p99 | floor p50 | floor p95 | floor p99 | p95 ours/floor | ≤ {MAX_RATIO}× floor | p95 < {MAX_P95_MS} ms at {} |",
+        thousands(ABSOLUTE_AT as u64)
+    );
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}× | {} | {} |",
+            thousands(row.notes as u64),
+            row.class,
+            thousands(row.matches),
+            row.ours.p50,
+            row.ours.p95,
+            row.ours.p99,
+            row.floor.p50,
+            row.floor.p95,
+            row.floor.p99,
+            row.ratio(),
+            row.ratio_verdict(),
+            row.absolute_verdict(),
+        );
+    }
+}
+
+/// How much of the machine other processes used while a class ran: above a
+/// few percent, the numbers are disturbed (the machine has few cores).
+pub struct CpuWatch([u64; 3]);
+
+impl CpuWatch {
+    pub fn start() -> CpuWatch {
+        CpuWatch(Self::now())
+    }
+
+    /// [machine busy, machine total, this process] in clock ticks.
+    fn now() -> [u64; 3] {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        // cpu  user nice system idle iowait irq softirq steal
+        let cpu: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(1)
+            .take(8)
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        if cpu.len() < 8 {
+            return [0; 3];
+        }
+        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // After "pid (name) ", utime and stime are the 12th and 13th fields.
+        let fields: Vec<u64> = own
+            .rfind(')')
+            .map(|end| &own[end + 2..])
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let own = fields.get(11).zip(fields.get(12)).map_or(0, |(u, s)| u + s);
+        [
+            cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6],
+            cpu.iter().sum(),
+            own,
+        ]
+    }
+
+    /// Percent of the machine's CPU time used by other processes since start.
+    pub fn others(&self) -> f64 {
+        let now = Self::now();
+        let total = now[1].saturating_sub(self.0[1]).max(1) as f64;
+        let busy = now[0].saturating_sub(self.0[0]) as f64;
+        let own = now[2].saturating_sub(self.0[2]) as f64;
+        ((busy - own) / total * 100.0).max(0.0)
+    }
+}

@@ -1,18 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated, signIn } from './support';
+import { DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
 
 // Closing notes and the lessons-learned database: close from the board with
 // a note, find it by a word of its lessons (highlighted), filter by unit,
 // search without WebAssembly, and meet related lessons while drafting.
-
-async function openBoard(page: Page) {
-  await page.getByRole('link', { name: 'Cycles' }).click();
-  // The demo's current quarter (other journeys add cycles of their own).
-  const running = page.getByRole('listitem').filter({ hasText: 'Execution' });
-  await running.getByRole('link', { name: 'Open board' }).click();
-  await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible();
-  await hydrated(page);
-}
 
 function card(page: Page, column: string, title: string) {
   return page.getByRole('region', { name: `${column} column` }).getByRole('article', { name: `Objective: ${title}` });
@@ -39,7 +30,7 @@ const LESSON = 'A shared weekend roster with sales kept first replies under a da
 
 test('an objective is closed from its board card with a closing note, and other boards see it move', async ({ page, context }) => {
   await page.goto('/');
-  await openBoard(page);
+  await openCurrentBoard(page);
   // A second board, open in another tab, follows live.
   const other = await context.newPage();
   await other.goto(page.url());
@@ -132,7 +123,7 @@ test('the lessons page works as a plain form without WebAssembly', async ({ page
 
 test('typing a new objective title brings up a related lesson', async ({ page }) => {
   await page.goto('/');
-  await openBoard(page);
+  await openCurrentBoard(page);
   await page.getByText('Add an objective').click();
   const related = page.getByRole('complementary', { name: 'Lessons from earlier objectives' });
   await expect(related).toContainText('Type a title');
@@ -147,7 +138,8 @@ test("on a draft's own page, related lessons follow its title as it is edited", 
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await signIn(page, 'noor@northstar.demo', DEMO_PASSWORD);
-  await openBoard(page);
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await openCurrentBoard(page);
   await page.getByRole('link', { name: 'Open We know why trials stall' }).click();
   await expect(page.getByRole('heading', { name: 'We know why trials stall', level: 1 })).toBeVisible();
   await hydrated(page);

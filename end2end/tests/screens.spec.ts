@@ -2,7 +2,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
 
 // These journeys restart the server, so they run their own on another port
 // with its own database (the shared one stays up for the other specs).
@@ -84,9 +84,7 @@ function platformProgress(screen: Page) {
 
 /** Priya checks in on "Deploy time" from the objective page. */
 async function checkIn(page: Page, value: string, problems: string) {
-  await page.goto('/cycles');
-  await page.getByRole('link', { name: 'Open board' }).first().click();
-  await hydrated(page);
+  await openCurrentBoard(page);
   await page.getByRole('link', { name: 'Open Deploys are boring' }).click();
   await expect(page.getByRole('heading', { name: 'Deploys are boring', level: 1 })).toBeVisible();
   await hydrated(page);
@@ -112,9 +110,7 @@ test('a check-in on the objective page reaches an office screen without a reload
   await signIn(priya, 'priya@northstar.demo', DEMO_PASSWORD);
   await expect(priya.getByRole('heading', { name: /Welcome/ })).toBeVisible();
   // A bad value is named beside the field and nothing is lost.
-  await priya.goto('/cycles');
-  await priya.getByRole('link', { name: 'Open board' }).first().click();
-  await hydrated(priya);
+  await openCurrentBoard(priya);
   await priya.getByRole('link', { name: 'Open Deploys are boring' }).click();
   await hydrated(priya);
   const panel = priya.getByRole('article', { name: 'Deploy time' });

@@ -21,3 +21,19 @@ export async function signOut(page: Page) {
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole('heading', { name: 'Sign in to Northstar' })).toBeVisible();
 }
+
+/**
+ * Opens the board of the cycle in execution (the demo's current quarter;
+ * other journeys add cycles of their own) from the cycles page, once that
+ * page has settled: its last part to load is the closed cycle's
+ * retrospective list.
+ */
+export async function openCurrentBoard(page: Page) {
+  await page.goto('/cycles');
+  await hydrated(page);
+  await expect(page.getByText('Every objective of this cycle is closed')).toBeVisible();
+  const running = page.getByRole('listitem').filter({ hasText: 'Execution' });
+  await running.getByRole('link', { name: 'Open board' }).click();
+  await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible({ timeout: 20_000 });
+  await hydrated(page);
+}

@@ -13,19 +13,26 @@ where
     let pending = StoredValue::new(None::<TimeoutHandle>);
     Effect::new(move |_| {
         let value = source.get();
-        if let Some(handle) = pending.get_value() {
+        if let Some(handle) = pending.try_get_value().flatten() {
             handle.clear();
         }
         let handle = set_timeout_with_handle(
             move || {
-                if settled.with_untracked(|s| *s != value) {
-                    set_settled.set(value);
+                // The owner may be gone by now (the page was left while the
+                // timer ran): then there is nothing left to update.
+                if settled.try_with_untracked(|s| *s != value) == Some(true) {
+                    set_settled.try_set(value);
                 }
             },
             delay,
         )
         .ok();
-        pending.set_value(handle);
+        pending.try_set_value(handle);
+    });
+    on_cleanup(move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
+            handle.clear();
+        }
     });
     settled
 }

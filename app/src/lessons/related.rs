@@ -13,16 +13,19 @@ const PAUSE: Duration = Duration::from_millis(300);
 #[component]
 pub fn RelatedLessons(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let settled = debounced(text, PAUSE);
-    let lessons = Resource::new(
-        move || settled.get(),
-        |text| async move {
+    // In the browser only: it sits inside pages whose own data is a
+    // resource (the board, the objective page), and a resource created
+    // while another resolves does not hydrate reliably.
+    let lessons = LocalResource::new(move || {
+        let text = settled.get();
+        async move {
             if text.trim().is_empty() {
                 Ok(Vec::new())
             } else {
                 find_related_lessons(text).await
             }
-        },
-    );
+        }
+    });
     view! {
         <aside class="related-lessons" aria-labelledby="related-heading" aria-live="polite">
             <h3 id="related-heading">"Lessons from earlier objectives"</h3>

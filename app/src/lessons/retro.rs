@@ -10,10 +10,13 @@ use leptos::prelude::*;
 #[component]
 pub fn RetroOpenObjectives(cycle_id: i64) -> impl IntoView {
     let closed = RwSignal::new(0u32);
-    let groups = Resource::new(
-        move || closed.get(),
-        move |_| open_objectives_of_cycle(cycle_id),
-    );
+    // Loaded in the browser only: a resource created inside the cycles
+    // list's own Suspense is a nested resource, and hydrating it raced the
+    // outer one (a hydration panic on some loads of /cycles).
+    let groups = LocalResource::new(move || {
+        closed.track();
+        open_objectives_of_cycle(cycle_id)
+    });
     let heading = format!("retro-{cycle_id}-heading");
     let labelled_by = heading.clone();
     view! {

@@ -350,7 +350,7 @@ fn NewObjective() -> impl IntoView {
                     "Add objective"
                 </button>
             </ActionForm>
-            <crate::lessons::RelatedLessons text=title/>
+            <crate::components::ClientOnly><crate::lessons::RelatedLessons text=title/></crate::components::ClientOnly>
             </div>
         </details>
     }

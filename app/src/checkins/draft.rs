@@ -3,7 +3,7 @@
 //! objectives beside the form, following the title as it is typed.
 
 use crate::board::{MAX_DESCRIPTION, Objective, update_objective};
-use crate::components::{FieldError, FormAlert};
+use crate::components::{ClientOnly, FieldError, FormAlert};
 use crate::error::AppError;
 use crate::lessons::RelatedLessons;
 use leptos::prelude::*;
@@ -87,7 +87,7 @@ pub fn DraftEditor(objective: Objective, may_edit: bool, reload: Callback<()>) -
                         <p class="muted">"Members of the owning unit shape this draft; lessons of similar objectives are beside it."</p>
                     })}
                 </div>
-                <RelatedLessons text=about/>
+                <ClientOnly><RelatedLessons text=about/></ClientOnly>
             </div>
         </section>
     }

@@ -1,10 +1,12 @@
 //! Small pieces every page uses: the header, error messages next to fields,
 //! and the panel shown when loading fails.
 
+mod client_only;
 mod debounce;
 mod forms;
 mod header;
 
+pub use client_only::ClientOnly;
 pub use debounce::debounced;
 pub use forms::{
     ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,

@@ -109,7 +109,10 @@ fn CycleRow(cycle: Cycle, admin: bool, update: ServerAction<UpdateCycle>) -> imp
                 <a class="button button-primary" href=board>"Open board"</a>
             </div>
             {matches!(cycle.phase, Phase::Retrospective | Phase::Closed)
-                .then(|| view! { <crate::lessons::RetroOpenObjectives cycle_id=cycle.id/> })}
+                .then(|| {
+                    let id = cycle.id;
+                    view! { <crate::components::ClientOnly><crate::lessons::RetroOpenObjectives cycle_id=id/></crate::components::ClientOnly> }
+                })}
             {edit}
         </li>
     }

@@ -144,14 +144,19 @@ impl CpuWatch {
         }
         let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
         // After "pid (name) ", utime and stime are the 12th and 13th fields.
-        let fields: Vec<u64> = own
+        let fields: Vec<&str> = own
             .rfind(')')
             .map(|end| &own[end + 2..])
             .unwrap_or_default()
             .split_whitespace()
-            .filter_map(|f| f.parse().ok())
             .collect();
-        let own = fields.get(11).zip(fields.get(12)).map_or(0, |(u, s)| u + s);
+        let ticks = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        let own = ticks(11) + ticks(12);
         [
             cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6],
             cpu.iter().sum(),

@@ -67,6 +67,27 @@ test('an objective is closed from its board card with a closing note, and other 
   await other.close();
 });
 
+test("the note's author edits it on the objective page; the earlier version is kept", async ({ page }) => {
+  await page.goto('/lessons?q=weekend+roster');
+  await page.getByRole('link', { name: TITLE }).click();
+  await expect(page.getByRole('heading', { name: TITLE, level: 1 })).toBeVisible();
+  await hydrated(page);
+  const note = page.getByRole('region', { name: 'Closing note' });
+  await expect(note).toContainText('short of the 1.0 a committed goal promises');
+  await note.getByRole('button', { name: 'Edit the note' }).click();
+  const form = note.getByRole('form', { name: 'Edit the closing note' });
+  // Emptied lessons are refused beside the field; the other text stays.
+  await form.getByLabel('Lessons learned').fill('');
+  await form.getByRole('button', { name: 'Save the note' }).click();
+  await expect(form.getByRole('alert').filter({ hasText: 'Write down what was learned' })).toBeVisible();
+  await expect(form.getByLabel('What went well')).toHaveValue('Replies got faster in the second month');
+  await form.getByLabel('Lessons learned').fill('Start the weekend roster two weeks before the peak');
+  await form.getByRole('button', { name: 'Save the note' }).click();
+  await expect(note).toContainText('Start the weekend roster two weeks before the peak');
+  await note.getByText('Earlier versions (1)').click();
+  await expect(note.locator('.revision')).toContainText(LESSON);
+});
+
 test('a search finds a lesson by a word of it, highlighted, and keeps the search in the URL', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('link', { name: 'Lessons' })).toBeVisible();

@@ -164,6 +164,13 @@ impl Objective {
         )
     }
 
+    /// The owning unit, then the sharing units.
+    pub fn units(&self) -> Vec<i64> {
+        let mut units = vec![self.unit_id];
+        units.extend(&self.shared_unit_ids);
+        units
+    }
+
     pub fn scope(&self) -> Scope {
         Scope {
             status: self.status,

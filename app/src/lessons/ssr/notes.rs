@@ -217,8 +217,7 @@ pub async fn close_objective(id: &str, input: &NoteInput<'_>) -> Result<Objectiv
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     permissions::check(&actor, Change::Close, &objective.scope()).map_err(forbidden)?;
     let note = checked_note(input)?;
-    let mut units = vec![objective.unit_id];
-    units.extend(&objective.shared_unit_ids);
+    let units = objective.units();
     insert_note(
         &mut tx,
         &NoteOf {
@@ -283,8 +282,7 @@ pub async fn edit_closing_note(
     .execute(&mut *tx)
     .await?;
     let achieved = closing::achieved(objective.kind, note.score);
-    let mut units = vec![objective.unit_id];
-    units.extend(&objective.shared_unit_ids);
+    let units = objective.units();
     let note_id: i64 = sqlx::query_scalar(
         "UPDATE closing_notes SET score = ?, achieved = ?, went_well = ?, went_badly = ?, lessons = ?, \
          tags = ?, facets = ?, version = version + 1, updated_by = ?, \

@@ -456,14 +456,16 @@ async fn the_retrospective_lists_open_objectives_and_related_lessons_follow_a_ti
     let closed = active_objective(&app, &cycle, 2, "Web", "Accessible forms").await;
     let ambassador = app.signed_in(AMBASSADOR).await;
     close(&app, &ambassador, &closed, &NOTE).await;
-    let (status, groups) = app
+    let (status, retro) = app
         .call_json(
             &ambassador,
             "open_objectives_of_cycle",
             &[("cycle_id", &cycle)],
         )
         .await;
-    assert_eq!(status, StatusCode::OK, "{groups}");
+    assert_eq!(status, StatusCode::OK, "{retro}");
+    assert_eq!(retro["closed"], 1, "{retro}");
+    let groups = &retro["open"];
     assert_eq!(groups.as_array().unwrap().len(), 1, "{groups}");
     assert_eq!(groups[0]["unit"], "Engineering › Platform");
     assert_eq!(groups[0]["objectives"][0]["objective"]["id"], open.as_str());

@@ -160,11 +160,18 @@ pub fn has_hit(fragments: &[Fragment]) -> bool {
     fragments.iter().any(|f| f.hit)
 }
 
+/// Starts every filter token of the index (cycle, unit, tag, achieved). A
+/// private-use character: the index's tokenizer keeps it inside a token,
+/// [`terms`] treats it as a separator, and [`clean_text`] keeps it out of
+/// stored text — so no typed word and no note can match a filter token.
+pub const FACET_MARK: char = '\u{E000}';
+
 /// Removes control characters other than line breaks and tabs from stored
-/// text, so the highlight marks can never come from a note itself.
+/// text, so the highlight marks can never come from a note itself, and the
+/// filter tokens' mark, so a note cannot pose as another cycle or unit.
 pub fn clean_text(raw: &str) -> String {
     raw.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && c != FACET_MARK)
         .collect()
 }
 
@@ -286,5 +293,6 @@ mod tests {
     #[test]
     fn stored_text_loses_control_characters() {
         assert_eq!(clean_text("a\u{2}b\u{3}c\nd\te\u{0}"), "abc\nd\te");
+        assert_eq!(clean_text("in \u{E000}c12"), "in c12");
     }
 }

@@ -129,6 +129,13 @@ pub struct RetroGroup {
     pub objectives: Vec<RetroObjective>,
 }
 
+/// A cycle's retrospective: what is still open, and how much is closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Retrospective {
+    pub open: Vec<RetroGroup>,
+    pub closed: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RetroObjective {
     pub objective: Objective,
@@ -224,7 +231,7 @@ pub async fn find_related_lessons(text: String) -> Result<Vec<LessonHit>, AppErr
 
 /// The objectives of a cycle that are still open, per unit.
 #[server(endpoint = "open_objectives_of_cycle")]
-pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Vec<RetroGroup>, AppError> {
+pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, AppError> {
     use crate::error::ssr::reply;
     ssr::open_objectives_of_cycle(cycle_id).await.map_err(reply)
 }

@@ -26,11 +26,14 @@ pub fn RetroOpenObjectives(cycle_id: i64) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match groups.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        Ok(groups) if groups.is_empty() => view! {
+                        Ok(retro) if retro.open.is_empty() && retro.closed == 0 => view! {
+                            <p class="muted">"This cycle has no objectives."</p>
+                        }.into_any(),
+                        Ok(retro) if retro.open.is_empty() => view! {
                             <p class="muted">"Every objective of this cycle is closed. Its lessons are in "
                                 <a href=format!("/lessons?cycle={cycle_id}")>"Lessons learned"</a>"."</p>
                         }.into_any(),
-                        Ok(groups) => groups.into_iter().map(|group| view! {
+                        Ok(retro) => retro.open.into_iter().map(|group| view! {
                             <div class="retro-unit">
                                 <h4>{group.unit}</h4>
                                 <ul class="retro-list">

@@ -3,6 +3,7 @@
 
 use super::vocabulary::{HEAD_WORDS, Rng, business_words, tags};
 use super::{MEASURED, WARM_UP};
+use app::domain::search::FACET_MARK;
 
 /// A search as the page's URL gives it, and the same written by hand for bare FTS5.
 pub struct Query {
@@ -45,10 +46,15 @@ fn word(rng: &mut Rng, words: &[&'static str]) -> &'static str {
     }
 }
 
-/// The index token of a tag, as `app::lessons::ssr::facets` writes it.
+/// A filter token as `app::lessons::ssr::facets` writes it, quoted.
+fn facet(kind: char, value: impl std::fmt::Display) -> String {
+    format!("\"{FACET_MARK}{kind}{value}\"")
+}
+
+/// The index token of a tag, quoted.
 fn tag_token(tag: &str) -> String {
     let hex: String = tag.bytes().map(|b| format!("{b:02x}")).collect();
-    format!("t{hex}")
+    facet('t', hex)
 }
 
 /// The queries of every class: `cycles` and `departments` (with their subtrees) from the database.
@@ -91,18 +97,18 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
                     let cycle = *rng.pick(cycles);
                     query.cycle = cycle.to_string();
                     query.achieved = "yes";
-                    query.floor = format!("{w} AND facets:c{cycle} AND facets:a1");
+                    query.floor = format!("{w} AND {} AND {}", facet('c', cycle), facet('a', 1));
                 }
                 1 => {
                     let (department, subtree) = rng.pick(departments);
                     query.unit = department.to_string();
-                    let any: Vec<String> = subtree.iter().map(|u| format!("u{u}")).collect();
-                    query.floor = format!("{w} AND facets:({})", any.join(" OR "));
+                    let any: Vec<String> = subtree.iter().map(|u| facet('u', u)).collect();
+                    query.floor = format!("{w} AND ({})", any.join(" OR "));
                 }
                 _ => {
                     let tag = tags[rng.below(20)];
                     query.tag = tag.to_owned();
-                    query.floor = format!("{w} AND facets:{}", tag_token(tag));
+                    query.floor = format!("{w} AND {}", tag_token(tag));
                 }
             }
             query

@@ -1,7 +1,7 @@
 //! Closing notes: closing an objective with its note, editing a note (the
 //! earlier version kept), and the cycle's list of objectives still open.
 
-use super::super::{ClosingNote, RetroGroup, RetroObjective, Revision};
+use super::super::{ClosingNote, RetroGroup, RetroObjective, Retrospective, Revision};
 use super::{facets, split_tags};
 use crate::auth::ssr::{Caller, require_caller};
 use crate::board::Objective;
@@ -174,7 +174,7 @@ pub async fn insert_note(
          tags, facets, author_id, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(of.objective_id)
-    .bind(of.title)
+    .bind(search::clean_text(of.title))
     .bind(note.score)
     .bind(achieved)
     .bind(&note.went_well)
@@ -308,7 +308,7 @@ pub async fn edit_closing_note(
         .ok_or_else(|| internal("closing note vanished"))
 }
 
-pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Vec<RetroGroup>, AppError> {
+pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, AppError> {
     let caller: Caller = require_caller().await?;
     let pool = pool()?;
     let tree = load_tree(&pool).await?;
@@ -319,6 +319,12 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Vec<RetroGroup>, 
         "o.cycle_id = ? AND o.status <> 'closed'",
         &cycle_id.to_string(),
     )
+    .await?;
+    let closed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM objectives WHERE cycle_id = ? AND status = 'closed'",
+    )
+    .bind(cycle_id)
+    .fetch_one(&mut *tx)
     .await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     tx.commit().await?;
@@ -346,5 +352,8 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Vec<RetroGroup>, 
         }
     }
     groups.sort_by_key(|(p, _)| *p);
-    Ok(groups.into_iter().map(|(_, g)| g).collect())
+    Ok(Retrospective {
+        open: groups.into_iter().map(|(_, g)| g).collect(),
+        closed: usize::try_from(closed).unwrap_or_default(),
+    })
 }

@@ -22,8 +22,9 @@ async fn index() -> SqlitePool {
     .unwrap();
     sqlx::query(
         "INSERT INTO lessons_fts VALUES ('Say \"hello\" AND goodbye', 'near the end', 'NOT much', \
-         'onboarding takes time', 'hiring', 'c1 u2 a1')",
+         'onboarding takes time', 'hiring', ?)",
     )
+    .bind(facets(1, &[2], true, &["hiring".into()]))
     .execute(&pool)
     .await
     .unwrap();
@@ -90,6 +91,9 @@ async fn operators_are_searched_as_words() {
     assert_eq!(count("onboa").await, 1, "prefix while typing");
     assert_eq!(count("onboa ").await, 0, "a finished word is whole");
     assert_eq!(count("c1").await, 0, "typed words never match the facets");
+    assert_eq!(count("u2 a1").await, 0);
+    assert_eq!(count("\u{E000}c1").await, 0, "nor does the mark, typed");
+    assert_eq!(count("t686972696e67").await, 0, "nor a tag's token");
     assert_eq!(count("hiring -onboarding").await, 1, "a minus is not NOT");
 }
 
@@ -110,6 +114,27 @@ proptest::proptest! {
 fn facets_name_cycle_units_achievement_and_tags() {
     assert_eq!(
         facets(3, &[5, 7], true, &["on-call".into()]),
-        "c3 u5 u7 a1 t6f6e2d63616c6c"
+        "\u{E000}c3 \u{E000}u5 \u{E000}u7 \u{E000}a1 \u{E000}t6f6e2d63616c6c"
     );
+}
+
+#[tokio::test]
+async fn filters_narrow_inside_the_index() {
+    let pool = index().await;
+    let count = |search: Search| {
+        let pool = pool.clone();
+        async move { run(&pool, &search.fts_query().0.unwrap()).await.unwrap() }
+    };
+    let filtered = |cycle, units: Vec<i64>, tag: &str, achieved| Search {
+        cycle: Some(cycle),
+        units,
+        tag: Some(tag.to_owned()),
+        achieved: Some(achieved),
+        ..searching("onboarding")
+    };
+    assert_eq!(count(filtered(1, vec![7, 2], "hiring", true)).await, 1);
+    assert_eq!(count(filtered(2, vec![2], "hiring", true)).await, 0);
+    assert_eq!(count(filtered(1, vec![3], "hiring", true)).await, 0);
+    assert_eq!(count(filtered(1, vec![2], "budget", true)).await, 0);
+    assert_eq!(count(filtered(1, vec![2], "hiring", false)).await, 0);
 }

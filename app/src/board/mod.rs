@@ -208,6 +208,7 @@ impl Board {
             unit_objectives,
             unit_aspirational,
             stretch_phase: self.stretch_phase,
+            closed: objective.status == Status::Closed,
         })
     }
 

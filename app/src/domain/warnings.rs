@@ -64,6 +64,8 @@ pub struct ObjectiveFacts<'a> {
     /// Aspirational objectives (this one included, if it is one) of the owning unit in this cycle.
     pub unit_aspirational: usize,
     pub stretch_phase: StretchPhase,
+    /// Closed: its planning is over, and so is advice about it.
+    pub closed: bool,
 }
 
 /// One thing to talk about before the objective goes live.
@@ -122,6 +124,9 @@ impl Warning {
 /// Every warning that applies, in the order a planner would address them.
 pub fn warnings(facts: &ObjectiveFacts<'_>) -> Vec<Warning> {
     let mut out = Vec::new();
+    if facts.closed {
+        return out;
+    }
     if facts.why_important.trim().is_empty() {
         out.push(Warning::MissingWhyImportant);
     }
@@ -189,12 +194,24 @@ mod tests {
             unit_objectives: 3,
             unit_aspirational: 0,
             stretch_phase: StretchPhase::Intermediate,
+            closed: false,
         }
     }
 
     #[test]
     fn a_well_formed_objective_has_no_warnings() {
         assert!(warnings(&calm()).is_empty());
+    }
+
+    #[test]
+    fn a_closed_objective_is_past_advice() {
+        let mut facts = calm();
+        facts.why_important = "";
+        facts.kind = ObjectiveKind::Aspirational;
+        facts.stretch_phase = StretchPhase::Foundation;
+        assert_eq!(warnings(&facts).len(), 2);
+        facts.closed = true;
+        assert!(warnings(&facts).is_empty());
     }
 
     #[test]

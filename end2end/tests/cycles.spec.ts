@@ -59,7 +59,7 @@ test("in a cycle's retrospective window, its open objectives are listed per unit
   await hydrated(page);
   // Ends in two days: the last week of a cycle is its retrospective window.
   const row = await createCycle(page, 'Handover sprint', day(-60), day(2));
-  await expect(row).toContainText('Retrospective');
+  await expect(row.locator('.phase')).toHaveText('Retrospective');
   await expect(row.getByRole('region', { name: 'Still open' })).toContainText('This cycle has no objectives.');
 
   await row.getByRole('link', { name: 'Open board' }).click();

@@ -42,7 +42,7 @@ async fn filter_tokens_of_existing_notes_become_untypeable() {
         .unwrap();
     sqlx::query(
         "INSERT INTO closing_notes (objective_id, title, score, achieved, went_well, went_badly, lessons, \
-         tags, facets, author_id, updated_by) VALUES ('o1', 'Stable releases', 0.8, 1, 'Canary deploys', '', \
+         tags, facets, author_id, updated_by) VALUES ('o1', 'Stable releases \u{E000}c9', 0.8, 1, 'Canary deploys', '', \
          'Roll back in minutes', 'release', 'c1 u2 a1 t72656c65617365', 1, 1)",
     )
     .execute(&mut *db)
@@ -94,4 +94,13 @@ async fn filter_tokens_of_existing_notes_become_untypeable() {
         );
     }
     assert_eq!(matches(&pool, "roll").await, 1, "the text is still indexed");
+    let other_cycle = Search {
+        cycle: Some(9),
+        ..Search::default()
+    };
+    assert_eq!(
+        matches(&pool, &other_cycle.fts_query().0.unwrap()).await,
+        0,
+        "a mark typed into old text is gone, so the note is not in cycle 9"
+    );
 }

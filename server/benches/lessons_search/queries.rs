@@ -37,14 +37,19 @@ pub struct Class {
     pub queries: Vec<Query>,
 }
 
-/// A head word half of the time, a mid-frequency word otherwise.
-fn word(rng: &mut Rng, words: &[&'static str]) -> &'static str {
+/// A head word half of the time, a mid-frequency word otherwise; and
+/// which of the two (the variant: 0 head, 1 other).
+fn word(rng: &mut Rng, words: &[&'static str]) -> (&'static str, usize) {
     if rng.chance(0.5) {
-        words[rng.below(HEAD_WORDS)]
+        (words[rng.below(HEAD_WORDS)], 0)
     } else {
-        words[HEAD_WORDS + rng.below(words.len() - HEAD_WORDS)]
+        (words[HEAD_WORDS + rng.below(words.len() - HEAD_WORDS)], 1)
     }
 }
+
+/// The variants of a class by its (last) word: a head word (each in
+/// 10–40 % of notes) or a rarer business word.
+const BY_WORD: &[&str] = &["(last) word a head word", "(last) word a rarer word"];
 
 /// A filter token as `app::lessons::ssr::facets` writes it, quoted.
 fn facet(kind: char, value: impl std::fmt::Display) -> String {
@@ -64,32 +69,43 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
     let n = WARM_UP + MEASURED;
     let one: Vec<Query> = (0..n)
         .map(|_| {
-            let w = word(&mut rng, &words);
-            Query::text(w.to_owned(), w.to_owned())
+            let (w, variant) = word(&mut rng, &words);
+            Query {
+                variant,
+                ..Query::text(w.to_owned(), w.to_owned())
+            }
         })
         .collect();
     let two: Vec<Query> = (0..n)
         .map(|_| {
             let first = words[rng.below(HEAD_WORDS)];
             let mut second = word(&mut rng, &words);
-            while second == first {
+            while second.0 == first {
                 second = word(&mut rng, &words);
             }
-            Query::text(format!("{first} {second}"), format!("{first} {second}"))
+            let (second, variant) = second;
+            Query {
+                variant,
+                ..Query::text(format!("{first} {second}"), format!("{first} {second}"))
+            }
         })
         .collect();
     let prefix: Vec<Query> = (0..n)
         .map(|_| {
             let mut w = word(&mut rng, &words);
-            while w.len() < 4 {
+            while w.0.len() < 4 {
                 w = word(&mut rng, &words);
             }
-            Query::text(w[..3].to_owned(), format!("{}*", &w[..3]))
+            let (w, variant) = w;
+            Query {
+                variant,
+                ..Query::text(w[..3].to_owned(), format!("{}*", &w[..3]))
+            }
         })
         .collect();
     let filtered: Vec<Query> = (0..n)
         .map(|i| {
-            let w = word(&mut rng, &words);
+            let (w, _) = word(&mut rng, &words);
             let mut query = Query::text(w.to_owned(), String::new());
             query.variant = i % 3;
             match query.variant {
@@ -117,17 +133,17 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
     vec![
         Class {
             name: "one word",
-            variants: &[],
+            variants: BY_WORD,
             queries: one,
         },
         Class {
             name: "two words",
-            variants: &[],
+            variants: BY_WORD,
             queries: two,
         },
         Class {
             name: "prefix (3 letters)",
-            variants: &[],
+            variants: BY_WORD,
             queries: prefix,
         },
         Class {

@@ -1,17 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, signIn } from './support';
+import { AMBASSADOR, hydrated, saveSignIn } from './support';
 
-// One sign-in for the file (the sign-in limiter allows an account five at
-// once, and other files sign the ambassador in too).
+// The ambassador, signed in once for the file.
 const STATE = '../target/e2e/cycles-maya.json';
-test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await signIn(page, AMBASSADOR, DEMO_PASSWORD);
-  await expect(page.getByRole('heading', { name: 'Welcome, Maya' })).toBeVisible();
-  await context.storageState({ path: STATE });
-  await context.close();
-});
+test.beforeAll(({ browser }) => saveSignIn(browser, AMBASSADOR, STATE));
 test.use({ storageState: STATE });
 
 /** A day `offset` days from today, as a date input takes it. */

@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
+import { DEMO_PASSWORD, hydrated, openCurrentBoard, saveSignIn, signIn } from './support';
 
 // Closing notes and the lessons-learned database: close from the board with
 // a note, find it by a word of its lessons (highlighted), filter by unit,
@@ -9,20 +9,11 @@ function card(page: Page, column: string, title: string) {
   return page.getByRole('region', { name: `${column} column` }).getByRole('article', { name: `Objective: ${title}` });
 }
 
-// One sign-in for the whole file, as Support's lead (who may close
-// Support's objective): an account may sign in five times at once, then
-// once a minute (the sign-in limiter), and other files sign in as the
-// ambassador.
+// Support's lead (who may close Support's objective), signed in once for
+// the file.
 const SAM = 'sam@northstar.demo';
 const STATE = '../target/e2e/lessons-sam.json';
-test.beforeAll(async ({ browser }) => {
-  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await signIn(page, SAM, DEMO_PASSWORD);
-  await expect(page.getByRole('link', { name: 'Lessons' })).toBeVisible();
-  await context.storageState({ path: STATE });
-  await context.close();
-});
+test.beforeAll(({ browser }) => saveSignIn(browser, SAM, STATE));
 test.use({ storageState: STATE });
 
 const TITLE = 'Customers get answers the same day';

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'northstar-demo';
 export const AMBASSADOR = 'maya@northstar.demo';
@@ -6,6 +6,21 @@ export const AMBASSADOR = 'maya@northstar.demo';
 /** Waits until the WebAssembly has hydrated the page, so clicks run in the app. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+/**
+ * Signs a demo account in once and keeps its session at `path`, for a file
+ * whose journeys then share it (`test.use({ storageState: path })`): the
+ * sign-in limiter allows an account five sign-ins at once, then one a
+ * minute, and several files sign the same people in.
+ */
+export async function saveSignIn(browser: Browser, email: string, path: string) {
+  const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await signIn(page, email, DEMO_PASSWORD);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await context.storageState({ path });
+  await context.close();
 }
 
 export async function signIn(page: Page, email: string, password: string) {

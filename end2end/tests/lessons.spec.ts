@@ -20,7 +20,6 @@ const TITLE = 'Customers get answers the same day';
 const LESSON = 'A shared weekend roster with sales kept first replies under a day';
 
 test('an objective is closed from its board card with a closing note, and other boards see it move', async ({ page, context }) => {
-  await page.goto('/');
   await openCurrentBoard(page);
   // A second board, open in another tab, follows live.
   const other = await context.newPage();
@@ -134,7 +133,6 @@ test('the lessons page works as a plain form without WebAssembly', async ({ page
 });
 
 test('typing a new objective title brings up a related lesson', async ({ page }) => {
-  await page.goto('/');
   await openCurrentBoard(page);
   await page.getByText('Add an objective').click();
   const related = page.getByRole('complementary', { name: 'Lessons from earlier objectives' });

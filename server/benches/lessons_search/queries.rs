@@ -3,7 +3,7 @@
 
 use super::vocabulary::{HEAD_WORDS, Rng, business_words, tags};
 use super::{MEASURED, WARM_UP};
-use app::domain::search::FACET_MARK;
+use app::lessons::ssr;
 
 /// A search as the page's URL gives it, and the same written by hand for bare FTS5.
 pub struct Query {
@@ -51,15 +51,14 @@ fn word(rng: &mut Rng, words: &[&'static str]) -> (&'static str, usize) {
 /// 10–40 % of notes) or a rarer business word.
 const BY_WORD: &[&str] = &["(last) word a head word", "(last) word a rarer word"];
 
-/// A filter token as `app::lessons::ssr::facets` writes it, quoted.
+/// A filter token as the index holds it, quoted for a hand-written query.
 fn facet(kind: char, value: impl std::fmt::Display) -> String {
-    format!("\"{FACET_MARK}{kind}{value}\"")
+    format!("\"{}\"", ssr::facet(kind, value))
 }
 
-/// The index token of a tag, quoted.
+/// A tag's filter token, quoted.
 fn tag_token(tag: &str) -> String {
-    let hex: String = tag.bytes().map(|b| format!("{b:02x}")).collect();
-    facet('t', hex)
+    format!("\"{}\"", ssr::tag_token(tag))
 }
 
 /// The queries of every class: `cycles` and `departments` (with their subtrees) from the database.

@@ -23,13 +23,14 @@ pub use search::{
     Search, find_related_lessons, lesson_filters, reindex, related, search, search_lessons,
 };
 
-/// A filter token: the mark, a letter for its kind, its value.
-fn facet(kind: char, value: impl std::fmt::Display) -> String {
+/// A filter token: the mark, a letter for its kind, its value (public for
+/// the benchmark, which writes its floor queries with the same tokens).
+pub fn facet(kind: char, value: impl std::fmt::Display) -> String {
     format!("{FACET_MARK}{kind}{value}")
 }
 
 /// The index token of a tag: hex, so any tag is one token to the tokenizer.
-fn tag_token(tag: &str) -> String {
+pub fn tag_token(tag: &str) -> String {
     let hex: String = tag.bytes().map(|b| format!("{b:02x}")).collect();
     facet('t', hex)
 }

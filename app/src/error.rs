@@ -85,9 +85,15 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(m)
             | ServerFnErrorErr::MissingArg(m)
             | ServerFnErrorErr::UnsupportedRequestMethod(m) => Self::BadRequest(m),
-            ServerFnErrorErr::Request(m)
-            | ServerFnErrorErr::Response(m)
-            | ServerFnErrorErr::Deserialization(m) => Self::Network(m),
+            // On the server, what fails to decode is always the request: the
+            // caller's fault (the status becomes 400 in the server's router).
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) | ServerFnErrorErr::Request(m) => {
+                Self::BadRequest(m)
+            }
+            #[cfg(not(feature = "ssr"))]
+            ServerFnErrorErr::Request(m) | ServerFnErrorErr::Deserialization(m) => Self::Network(m),
+            ServerFnErrorErr::Response(m) => Self::Network(m),
             _ => Self::Internal,
         }
     }

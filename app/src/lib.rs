@@ -23,6 +23,7 @@
 // Leptos views are deeply nested types; the board page needs more than the default 128.
 #![recursion_limit = "512"]
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod board;
@@ -50,6 +51,8 @@ use routes::*;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    hand_over_csp_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -72,6 +75,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The response header that carries this page's script nonce from the
+/// render to the server's headers layer, which puts it into the
+/// Content-Security-Policy and removes this header.
+pub const CSP_NONCE_HEADER: &str = "x-northstar-csp-nonce";
+
+/// Leptos gives every rendered page a fresh nonce and puts it on the inline
+/// scripts it writes; the policy must name the same one.
+#[cfg(feature = "ssr")]
+fn hand_over_csp_nonce() {
+    use axum::http::{HeaderName, HeaderValue};
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) && let Ok(value) = HeaderValue::from_str(&nonce)
+    {
+        response.insert_header(HeaderName::from_static(CSP_NONCE_HEADER), value);
     }
 }
 
@@ -109,6 +131,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/lessons") view={Lazy::<LessonsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/screen/:token") view={Lazy::<ScreenRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("units") view={Lazy::<UnitsRoute>::new()} ssr=SsrMode::Async/>

@@ -178,3 +178,29 @@ impl LazyRoute for ScreensAdminRoute {
         view! { <crate::screens::ScreensAdmin/> }.into_any()
     }
 }
+
+pub struct ProfileRoute;
+
+#[lazy_route]
+impl LazyRoute for ProfileRoute {
+    fn data() -> Self {
+        ProfileRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::account::ProfilePage/> }.into_any()
+    }
+}
+
+pub struct ResetRoute;
+
+#[lazy_route]
+impl LazyRoute for ResetRoute {
+    fn data() -> Self {
+        ResetRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::account::ResetPage/> }.into_any()
+    }
+}

@@ -81,7 +81,7 @@ test('a member cannot activate: the card snaps back and the server says why', as
   await openBoard(page);
   const proposal = column(page, 'Proposed').getByRole('article', { name: 'Objective: The web app feels instant' });
   await proposal.dragTo(column(page, 'Active').getByRole('heading'));
-  await expect(page.getByRole('alert').filter({ hasText: 'Only a lead of the owning unit or the ambassador can activate' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Only a lead of the owning unit or of a unit above it, or the ambassador, can activate' })).toBeVisible();
   await expect(proposal).toBeVisible();
   await expect(column(page, 'Active').getByRole('article', { name: 'Objective: The web app feels instant' })).toHaveCount(0);
 });

@@ -64,9 +64,15 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
     let pool = storage::connect(&config.database_url).await?;
     storage::migrate(&pool).await?;
     if config.demo
-        && storage::demo::seed_if_empty(&pool)
-            .await
-            .map_err(StartError::Demo)?
+        && storage::demo::seed_if_empty(
+            &pool,
+            config
+                .demo_password
+                .as_deref()
+                .unwrap_or(storage::demo::DEMO_PASSWORD),
+        )
+        .await
+        .map_err(StartError::Demo)?
     {
         tracing::info!("demo data created");
     }
@@ -101,6 +107,19 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
             every_minute.tick().await;
             if let Err(error) = app::leaderboard::ssr::latest(&live_state).await {
                 tracing::warn!(%error, "could not refresh the leaderboard");
+            }
+        }
+    });
+    // The board's event log only needs its last MAX_CATCH_UP events per board.
+    let pool = state.pool.clone();
+    tokio::spawn(async move {
+        let mut every_ten_minutes = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every_ten_minutes.tick().await;
+            match app::board::ssr::prune_board_events(&pool).await {
+                Ok(0) => {}
+                Ok(pruned) => tracing::debug!(pruned, "board events pruned"),
+                Err(error) => tracing::warn!(%error, "could not prune board events"),
             }
         }
     });

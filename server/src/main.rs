@@ -59,6 +59,22 @@ struct ServeArgs {
     /// Mark the session cookie Secure; set this when Northstar is served over HTTPS.
     #[arg(long, env = "NORTHSTAR_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// The address people use, e.g. https://okr.example.org. Only requests for
+    /// its host are served (but /healthz); over https the session cookie is
+    /// Secure with the __Host- prefix and HSTS is sent.
+    #[arg(long, env = "NORTHSTAR_PUBLIC_URL")]
+    public_url: Option<server::config::PublicUrl>,
+    /// Reverse proxies whose Forwarded / X-Forwarded-For headers are believed,
+    /// as addresses or networks: 10.0.0.0/8,192.168.1.7. Nobody else's are.
+    #[arg(long, env = "NORTHSTAR_TRUSTED_PROXIES")]
+    trusted_proxies: Option<String>,
+    /// Origins that may show office screens in a frame (a dashboard), comma-separated.
+    #[arg(long, env = "NORTHSTAR_SCREEN_FRAME_ANCESTORS", value_delimiter = ',')]
+    screen_frame_ancestors: Vec<String>,
+    /// The password of the demo accounts; required with --demo on an address
+    /// other people can reach.
+    #[arg(long, env = "NORTHSTAR_DEMO_PASSWORD")]
+    demo_password: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -67,6 +83,21 @@ enum AdminCommand {
     CreateUser(CreateUserArgs),
     /// Rebuild the lessons-learned search index from the closing notes.
     Reindex(DatabaseArgs),
+    /// Set an account's password (for a locked-out ambassador); every
+    /// session of the account ends.
+    SetPassword(SetPasswordArgs),
+}
+
+#[derive(Args)]
+struct SetPasswordArgs {
+    #[arg(long)]
+    email: String,
+    /// Read the new password from standard input (one line). Required, so the
+    /// password never appears in the shell's history or the process list.
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Args)]
@@ -93,6 +124,7 @@ async fn main() -> ExitCode {
         Command::Migrate(args) => migrate(args).await,
         Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
         Command::Admin(AdminCommand::Reindex(args)) => reindex(args).await,
+        Command::Admin(AdminCommand::SetPassword(args)) => set_password(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -104,10 +136,27 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
+    if args.demo && !args.addr.ip().is_loopback() && args.demo_password.is_none() {
+        return Err(format!(
+            "--demo on {addr} would let anyone who reaches it sign in as the ambassador with the \
+             published demo password. Give the demo accounts a password of your own with \
+             --demo-password '…' (or NORTHSTAR_DEMO_PASSWORD), or listen on 127.0.0.1.",
+            addr = args.addr
+        ));
+    }
     let mut config = ServeConfig::new(args.addr, args.database.database_url);
     config.demo = args.demo;
     config.site_root = args.site_root;
     config.secure_cookies = args.secure_cookies;
+    config.public_url = args.public_url;
+    config.trusted_proxies = match args.trusted_proxies {
+        Some(raw) => {
+            server::config::parse_networks(&raw).map_err(|e| format!("--trusted-proxies: {e}"))?
+        }
+        None => Vec::new(),
+    };
+    config.screen_frame_ancestors = args.screen_frame_ancestors;
+    config.demo_password = args.demo_password;
     let built = server::build(&config).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -123,8 +172,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // The one line meant for a person at the terminal, so it is printed, not logged.
     println!("\n  Northstar is running at http://{addr}/");
     if config.demo {
+        let password = match &config.demo_password {
+            Some(_) => "the password given with --demo-password",
+            None => DEMO_PASSWORD,
+        };
         println!(
-            "  Demo sign-in: {DEMO_AMBASSADOR} / {DEMO_PASSWORD} (every demo account uses this password)"
+            "  Demo sign-in: {DEMO_AMBASSADOR} / {password} (every demo account uses this password)"
         );
     }
     println!("  Press Ctrl-C to stop.\n");
@@ -156,6 +209,29 @@ async fn reindex(args: DatabaseArgs) -> Result<(), String> {
     println!(
         "Rebuilt the lessons index: {notes} closing notes in {:.1} s.",
         started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn set_password(args: SetPasswordArgs) -> Result<(), String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    let pool = storage::connect(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    let result = app::account::ssr::set_password(&pool, &args.email, password).await;
+    pool.close().await;
+    result.map_err(|e| match e {
+        app::error::AppError::Invalid { message, .. } => format!("password: {message}"),
+        other => other.to_string(),
+    })?;
+    println!(
+        "The password of {} is set; every session of the account has ended.",
+        args.email.trim()
     );
     Ok(())
 }

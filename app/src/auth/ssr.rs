@@ -7,14 +7,23 @@ use crate::error::{AppError, ssr::internal};
 use crate::state::{app_state, pool};
 use crate::units::ssr::load_tree;
 use axum::extract::ConnectInfo;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use tower_sessions::Session;
 
 /// The session key holding the signed-in person's id.
 const PERSON_ID: &str = "person_id";
+/// The session key holding the person's session epoch at sign-in: a session
+/// whose epoch is behind the person's has ended (password changed or reset).
+const EPOCH: &str = "epoch";
+
+/// The address of the person behind a request: the connection's peer, or,
+/// when the peer is a trusted reverse proxy, the client it names. Set by
+/// the server's router on every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
 
 /// Who is calling a server function: enough to decide what they may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,23 +56,75 @@ pub async fn caller_of_session(
     let Some(id) = session.get::<i64>(PERSON_ID).await.map_err(internal)? else {
         return Ok(None);
     };
-    let row: Option<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, role FROM people WHERE id = ? AND active = 1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
+    // Sessions from before epochs existed began in epoch 0.
+    let epoch = session
+        .get::<i64>(EPOCH)
+        .await
+        .map_err(internal)?
+        .unwrap_or(0);
+    let row: Option<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, name, role, session_epoch FROM people WHERE id = ? AND active = 1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     match row {
-        Some((id, name, role)) => Ok(Some(Caller {
+        Some((id, name, role, current)) if current == epoch => Ok(Some(Caller {
             id,
             name,
             role: role.parse().map_err(internal)?,
         })),
-        // Deactivated since signing in: the session is over.
-        None => {
+        // Deactivated, or the password changed, since signing in: the session is over.
+        _ => {
             session.flush().await.map_err(internal)?;
             Ok(None)
         }
     }
+}
+
+/// How a live socket's session stands, read from the session store and the
+/// person's row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SessionState {
+    /// Still signed in, with the same role; expires in this many seconds.
+    Standing {
+        seconds_left: f64,
+    },
+    Ended(crate::live::SessionEnd),
+}
+
+/// How the session `session_id` of `person` (signed in with `role`) stands.
+pub async fn session_state(
+    pool: &sqlx::SqlitePool,
+    session_id: &str,
+    person: i64,
+    role: Role,
+) -> Result<SessionState, AppError> {
+    use crate::live::SessionEnd;
+    // The store writes the expiry as a date SQLite reads (its own clean-up
+    // compares it with `datetime('now')`).
+    let seconds_left: Option<f64> = sqlx::query_scalar(
+        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = ?",
+    )
+    .bind(session_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(seconds_left) = seconds_left else {
+        return Ok(SessionState::Ended(SessionEnd::SignedOut));
+    };
+    if seconds_left <= 0.0 {
+        return Ok(SessionState::Ended(SessionEnd::Expired));
+    }
+    let row: Option<(bool, String)> =
+        sqlx::query_as("SELECT active, role FROM people WHERE id = ?")
+            .bind(person)
+            .fetch_optional(pool)
+            .await?;
+    Ok(match row {
+        Some((true, now)) if now == role.as_str() => SessionState::Standing { seconds_left },
+        Some((true, _)) => SessionState::Ended(SessionEnd::RoleChanged),
+        _ => SessionState::Ended(SessionEnd::Deactivated),
+    })
 }
 
 /// The caller, if they are the ambassador; `Forbidden` for everyone else.
@@ -131,27 +192,32 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     {
         return Err(AppError::invalid("credentials", "Wrong email or password."));
     }
-    let address = leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .map(|ConnectInfo(addr)| addr.ip())
-        // Without connection info (an in-process test) every caller shares one bucket.
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let address = match leptos_axum::extract::<axum::Extension<ClientAddress>>().await {
+        Ok(axum::Extension(ClientAddress(address))) => address,
+        Err(_) => leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .map(|ConnectInfo(addr)| addr.ip())
+            // Without connection info (an in-process test) every caller shares one bucket.
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+    };
     state.sign_in_limiter.check(&email, address)?;
 
-    let account: Option<(i64, String, bool)> =
-        sqlx::query_as("SELECT id, password_hash, active FROM people WHERE email = ?")
-            .bind(&email)
-            .fetch_optional(&state.pool)
-            .await?;
-    let (stored, id, active) = match account {
-        Some((id, hash, active)) => (Some(hash), Some(id), active),
-        None => (None, None, false),
+    let account: Option<(i64, String, bool, i64)> = sqlx::query_as(
+        "SELECT id, password_hash, active, session_epoch FROM people WHERE email = ?",
+    )
+    .bind(&email)
+    .fetch_optional(&state.pool)
+    .await?;
+    let (stored, id, active, epoch) = match account {
+        Some((id, hash, active, epoch)) => (Some(hash), Some(id), active, epoch),
+        None => (None, None, false, 0),
     };
     let matches = password::verify(password.to_owned(), stored).await?;
     let id = match (matches, id) {
         (true, Some(id)) => id,
         _ => {
             tracing::info!(%address, "sign-in refused");
+            state.sign_in_limiter.failed(&email, address);
             return Err(AppError::invalid("credentials", "Wrong email or password."));
         }
     };
@@ -166,25 +232,107 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     // A new id on sign-in, so a session id planted before sign-in is worthless.
     session.cycle_id().await.map_err(internal)?;
     session.insert(PERSON_ID, id).await.map_err(internal)?;
+    session.insert(EPOCH, epoch).await.map_err(internal)?;
     tracing::info!(person = id, "signed in");
     Ok(())
 }
 
 pub async fn sign_out() -> Result<(), AppError> {
-    // Deletes the stored session and clears the cookie.
-    session().await?.flush().await.map_err(internal)
+    let session = session().await?;
+    let person = session.get::<i64>(PERSON_ID).await.map_err(internal)?;
+    let id = session.id().map(|id| id.to_string());
+    // Deletes the stored session and clears the cookie…
+    session.flush().await.map_err(internal)?;
+    // …and closes this session's live sockets (other sessions stay).
+    if let (Some(person), Some(id)) = (person, id) {
+        app_state()?.hub.end_sessions(
+            person,
+            crate::live::ssr::Sessions::Only(id),
+            crate::live::SessionEnd::SignedOut,
+        );
+    }
+    Ok(())
 }
 
-/// Counts sign-in attempts per account and per network address.
+/// Ends every session of `person` but `keep` (the one asking, if any): the
+/// person's epoch rises, so older sessions are refused on their next
+/// request, and their open sockets on this instance close now. Runs inside
+/// the caller's transaction; `after_commit` must be called once it commits.
+pub async fn end_other_sessions(
+    db: &mut sqlx::SqliteConnection,
+    person: i64,
+) -> Result<i64, AppError> {
+    let epoch: i64 = sqlx::query_scalar(
+        "UPDATE people SET session_epoch = session_epoch + 1 WHERE id = ? RETURNING session_epoch",
+    )
+    .bind(person)
+    .fetch_one(db)
+    .await?;
+    Ok(epoch)
+}
+
+/// After [`end_other_sessions`] committed: keeps the asking session (if
+/// any) signed in with the new epoch, and closes the other sessions' sockets.
+pub async fn after_sessions_ended(
+    person: i64,
+    epoch: i64,
+    keep: Option<&Session>,
+) -> Result<(), AppError> {
+    use crate::live::SessionEnd;
+    use crate::live::ssr::Sessions;
+    let sessions = match keep {
+        Some(session) => {
+            session.insert(EPOCH, epoch).await.map_err(internal)?;
+            match session.id() {
+                Some(id) => Sessions::AllBut(id.to_string()),
+                None => Sessions::All,
+            }
+        }
+        None => Sessions::All,
+    };
+    if let Ok(state) = app_state() {
+        state
+            .hub
+            .end_sessions(person, sessions, SessionEnd::PasswordChanged);
+    }
+    Ok(())
+}
+
+/// Counts **failed** sign-ins per account-and-address and per address. A
+/// correct password never uses up an attempt, and the account's count is
+/// kept per address too, so a stranger guessing from elsewhere cannot keep
+/// someone locked out of their own account.
+///
+/// Hand-written rather than `governor`'s: the sign-in must ask "is there an
+/// attempt left?" *before* the password is checked, and spend one only
+/// once it turns out wrong; governor's limiters spend on every check.
 pub struct SignInLimiter {
-    per_account: DefaultKeyedRateLimiter<String>,
-    per_address: DefaultKeyedRateLimiter<IpAddr>,
+    limits: SignInLimits,
+    per_account: Mutex<HashMap<(String, IpAddr), Bucket>>,
+    per_address: Mutex<HashMap<IpAddr, Bucket>>,
 }
 
-/// How many sign-in attempts are allowed before waiting.
+/// Failed attempts still counted against a key: each failure adds one, and
+/// one is forgiven every `refill`.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    failures: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    /// The failures still counted at `now`.
+    fn at(self, now: Instant, refill: Duration) -> f64 {
+        let forgiven = now.saturating_duration_since(self.at).as_secs_f64()
+            / refill.as_secs_f64().max(f64::EPSILON);
+        (self.failures - forgiven).max(0.0)
+    }
+}
+
+/// How many failed sign-ins are allowed before waiting.
 #[derive(Debug, Clone, Copy)]
 pub struct SignInLimits {
-    /// Attempts one account may see at once…
+    /// Failures one account may see from one address at once…
     pub account_burst: u32,
     /// …and how often one more is allowed after that.
     pub account_refill: Duration,
@@ -193,7 +341,8 @@ pub struct SignInLimits {
 }
 
 impl Default for SignInLimits {
-    /// Five tries per account, then one a minute; thirty per address, then one every ten seconds.
+    /// Five failures per account and address, then one a minute; thirty
+    /// per address, then one every ten seconds.
     fn default() -> Self {
         Self {
             account_burst: 5,
@@ -204,37 +353,94 @@ impl Default for SignInLimits {
     }
 }
 
+fn lock<K>(map: &Mutex<HashMap<K, Bucket>>) -> std::sync::MutexGuard<'_, HashMap<K, Bucket>> {
+    // A panic while holding the lock leaves only counts behind: still usable.
+    map.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn exhausted<K: Eq + std::hash::Hash>(
+    map: &Mutex<HashMap<K, Bucket>>,
+    key: &K,
+    burst: u32,
+    refill: Duration,
+    now: Instant,
+) -> bool {
+    lock(map)
+        .get(key)
+        .is_some_and(|bucket| bucket.at(now, refill) > f64::from(burst) - 1.0)
+}
+
+fn count<K: Eq + std::hash::Hash>(
+    map: &Mutex<HashMap<K, Bucket>>,
+    key: K,
+    refill: Duration,
+    now: Instant,
+) {
+    let mut map = lock(map);
+    let bucket = map.entry(key).or_insert(Bucket {
+        failures: 0.0,
+        at: now,
+    });
+    *bucket = Bucket {
+        failures: bucket.at(now, refill) + 1.0,
+        at: now,
+    };
+}
+
 impl SignInLimiter {
     pub fn new(limits: SignInLimits) -> Self {
-        let quota = |burst: u32, refill: Duration| {
-            Quota::with_period(refill)
-                .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
-        };
         Self {
-            per_account: RateLimiter::keyed(quota(limits.account_burst, limits.account_refill)),
-            per_address: RateLimiter::keyed(quota(limits.address_burst, limits.address_refill)),
+            limits,
+            per_account: Mutex::default(),
+            per_address: Mutex::default(),
         }
     }
 
-    /// Counts one attempt; `RateLimited` when either bucket is empty. The
-    /// address is checked first, so a blocked address cannot use up the
-    /// attempts of the accounts it aims at.
+    /// `RateLimited` when the address, or this account from this address,
+    /// has no failed attempt left. Spends nothing.
     pub fn check(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
         let address = network_of(address);
-        if self.per_address.check_key(&address).is_err()
-            || self.per_account.check_key(&email.to_owned()).is_err()
-        {
+        let now = Instant::now();
+        let l = self.limits;
+        if exhausted(
+            &self.per_address,
+            &address,
+            l.address_burst,
+            l.address_refill,
+            now,
+        ) || exhausted(
+            &self.per_account,
+            &(email.to_owned(), address),
+            l.account_burst,
+            l.account_refill,
+            now,
+        ) {
             tracing::warn!(%address, "sign-in rate limit reached");
             return Err(AppError::RateLimited);
         }
         Ok(())
     }
 
-    /// Forgets buckets that have refilled, so memory stays bounded.
+    /// Counts one failed attempt against the address and the account there.
+    pub fn failed(&self, email: &str, address: IpAddr) {
+        let address = network_of(address);
+        let now = Instant::now();
+        count(&self.per_address, address, self.limits.address_refill, now);
+        count(
+            &self.per_account,
+            (email.to_owned(), address),
+            self.limits.account_refill,
+            now,
+        );
+    }
+
+    /// Forgets keys whose failures are all forgiven, so memory stays bounded.
     pub fn forget_idle(&self) {
-        self.per_account.retain_recent();
-        self.per_address.retain_recent();
+        let now = Instant::now();
+        let l = self.limits;
+        lock(&self.per_account).retain(|_, b| b.at(now, l.account_refill) > 0.0);
+        lock(&self.per_address).retain(|_, b| b.at(now, l.address_refill) > 0.0);
     }
 }
 
@@ -266,26 +472,73 @@ mod tests {
         assert_eq!(network_of(v4), v4);
     }
 
-    #[test]
-    fn the_limiter_refuses_after_the_burst_per_account_and_per_address() {
-        let limits = SignInLimits {
+    fn limits() -> SignInLimits {
+        SignInLimits {
             account_burst: 2,
             account_refill: Duration::from_secs(3600),
             address_burst: 3,
             address_refill: Duration::from_secs(3600),
-        };
-        let limiter = SignInLimiter::new(limits);
+        }
+    }
+
+    #[test]
+    fn the_limiter_counts_failures_per_account_and_per_address() {
+        let limiter = SignInLimiter::new(limits());
         let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        assert!(limiter.check("a@x.org", here).is_ok());
-        assert!(limiter.check("a@x.org", here).is_ok());
+        for _ in 0..2 {
+            assert!(limiter.check("a@x.org", here).is_ok());
+            limiter.failed("a@x.org", here);
+        }
         assert_eq!(limiter.check("a@x.org", here), Err(AppError::RateLimited));
-        // The address has had three attempts now: another account is refused too.
-        assert_eq!(limiter.check("b@x.org", here), Err(AppError::RateLimited));
-        // Another address, another account: fine.
+        // Two failures from here so far: another account still has one try.
+        assert!(limiter.check("b@x.org", here).is_ok());
+        limiter.failed("b@x.org", here);
+        // Three failures from this address: every account is refused here.
+        assert_eq!(limiter.check("c@x.org", here), Err(AppError::RateLimited));
+        // Another address is untouched.
         assert!(
             limiter
                 .check("c@x.org", IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn checking_spends_nothing_and_a_stranger_cannot_lock_an_account() {
+        let limiter = SignInLimiter::new(limits());
+        let owner = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
+        let stranger = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 5));
+        // Sign-ins that succeed are checked but never counted.
+        for _ in 0..10 {
+            assert!(limiter.check("a@x.org", owner).is_ok());
+        }
+        for _ in 0..2 {
+            limiter.failed("a@x.org", stranger);
+        }
+        assert_eq!(
+            limiter.check("a@x.org", stranger),
+            Err(AppError::RateLimited)
+        );
+        assert!(
+            limiter.check("a@x.org", owner).is_ok(),
+            "the owner is not locked out"
+        );
+    }
+
+    #[test]
+    fn failures_are_forgiven_with_time() {
+        let refill = Duration::from_secs(60);
+        let start = Instant::now();
+        let bucket = Bucket {
+            failures: 3.0,
+            at: start,
+        };
+        assert_eq!(bucket.at(start, refill), 3.0);
+        assert_eq!(bucket.at(start + Duration::from_secs(60), refill), 2.0);
+        assert_eq!(bucket.at(start + Duration::from_secs(600), refill), 0.0);
+        let limiter = SignInLimiter::new(limits());
+        limiter.failed("a@x.org", IpAddr::V4(Ipv4Addr::LOCALHOST));
+        limiter.forget_idle();
+        assert_eq!(lock(&limiter.per_account).len(), 1, "still counted");
     }
 }

@@ -4,8 +4,8 @@
 
 use super::get_board;
 use super::page::{BoardContext, LiveState};
-use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, socket_url, stop_on_cleanup};
-use crate::live::{ClientMessage, ServerMessage};
+use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, signed_out, socket_url, stop_on_cleanup};
+use crate::live::{ClientMessage, ServerMessage, SessionEnd};
 use futures::future::{Either, select};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
@@ -20,6 +20,7 @@ pub fn connect(ctx: BoardContext) {
     spawn_local(async move {
         let mut retry = FIRST_RETRY;
         loop {
+            let mut heard = false;
             if let Ok(socket) = WebSocket::open(&socket_url(&format!(
                 "/ws/boards/{}",
                 ctx.board.with_untracked(|b| b.cycle.id)
@@ -36,9 +37,13 @@ pub fn connect(ctx: BoardContext) {
                     loop {
                         match select(stream.next(), &mut stopped).await {
                             Either::Left((Some(Ok(Message::Text(text))), _)) => {
-                                ctx.live.set(LiveState::Live);
+                                heard = true;
                                 retry = FIRST_RETRY;
-                                handle(ctx, &text).await;
+                                if let Some(reason) = handle(ctx, &text).await {
+                                    ctx.live.set(LiveState::Ended(reason));
+                                    return;
+                                }
+                                ctx.live.set(LiveState::Live);
                             }
                             Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
                             Either::Left((Some(Err(_)) | None, _)) => break,
@@ -46,6 +51,11 @@ pub fn connect(ctx: BoardContext) {
                         }
                     }
                 }
+            }
+            // Refused before a word: a session that has gone is not retried.
+            if !heard && signed_out().await {
+                ctx.live.set(LiveState::Ended(SessionEnd::SignedOut));
+                return;
             }
             ctx.live.set(LiveState::Reconnecting);
             match select(TimeoutFuture::new(retry), &mut stopped).await {
@@ -56,9 +66,10 @@ pub fn connect(ctx: BoardContext) {
     });
 }
 
-async fn handle(ctx: BoardContext, text: &str) {
+/// Applies one message; `Some(why)` when the session has ended.
+async fn handle(ctx: BoardContext, text: &str) -> Option<SessionEnd> {
     let Ok(message) = serde_json::from_str::<ServerMessage>(text) else {
-        return;
+        return None;
     };
     match message {
         ServerMessage::Event { event } => {
@@ -69,7 +80,9 @@ async fn handle(ctx: BoardContext, text: &str) {
         }
         ServerMessage::Reload => reload(ctx).await,
         ServerMessage::Presence { viewers } => ctx.presence.set(viewers),
+        ServerMessage::SessionEnded { reason } => return Some(reason),
     }
+    None
 }
 
 async fn reload(ctx: BoardContext) {

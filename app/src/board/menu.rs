@@ -7,7 +7,7 @@ use super::{CreateKeyResult, Objective, update_objective};
 use crate::components::{FieldError, FormAlert, last_error};
 use crate::domain::okr::ObjectiveKind;
 use crate::domain::okr::{MetricKind, Status};
-use crate::domain::permissions::{Change, next_statuses};
+use crate::domain::permissions::{self, Change, next_statuses};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,9 +53,12 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
     let parent_choice = RwSignal::new(initial.parent_id.clone().unwrap_or_default());
     let unit_options = move || {
         let current = objective.with(|o| o.as_ref().map(|o| o.unit_id));
+        // The current unit, and the units the viewer may give it to.
         board.with(|b| {
+            let actor = b.viewer.actor();
             b.units
                 .iter()
+                .filter(|u| Some(u.id) == current || permissions::check_give(&actor, u.id).is_ok())
                 .map(|u| view! { <option value=u.id.to_string() selected=Some(u.id) == current>{u.path.clone()}</option> })
                 .collect::<Vec<_>>()
         })

@@ -70,8 +70,10 @@ pub struct PersonChoice {
 pub struct Viewer {
     pub id: i64,
     pub role: crate::domain::roles::Role,
-    /// Their units and every unit above them.
+    /// The units they belong to.
     pub units: Vec<i64>,
+    /// The units they lead: a lead's own units and every unit below them.
+    pub led: Vec<i64>,
 }
 
 impl Viewer {
@@ -80,6 +82,18 @@ impl Viewer {
             id: self.id,
             role: self.role,
             units: self.units.clone(),
+            led: self.led.clone(),
+        }
+    }
+}
+
+impl From<Actor> for Viewer {
+    fn from(actor: Actor) -> Self {
+        Viewer {
+            id: actor.id,
+            role: actor.role,
+            units: actor.units,
+            led: actor.led,
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum LiveState {
     Connecting,
     Live,
     Reconnecting,
+    /// The session ended: the board stays as it was, marked, and stops.
+    Ended(crate::live::SessionEnd),
 }
 
 impl BoardContext {
@@ -140,6 +142,11 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
         LiveState::Connecting => "Connecting…",
         LiveState::Live => "Live",
         LiveState::Reconnecting => "Reconnecting…",
+        LiveState::Ended(_) => "Stopped",
+    };
+    let ended = move || match ctx.live.get() {
+        LiveState::Ended(reason) => Some(view! { <crate::live::SessionEndedNotice reason/> }),
+        _ => None,
     };
     view! {
         <header class="board-header">
@@ -164,6 +171,7 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
                     {others}
                 </p>
             </div>
+            {ended}
         </header>
     }
 }
@@ -290,7 +298,8 @@ fn NewObjective() -> impl IntoView {
         }
     });
     let board = ctx.board;
-    // Units the viewer may add objectives to: their own (the ambassador: all).
+    // Units the viewer may add objectives to: their own and, for a lead, the
+    // units below them (the ambassador: all).
     let units = move || {
         board.with(|b| {
             b.units

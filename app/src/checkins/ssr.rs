@@ -251,11 +251,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         closing,
         cycle,
         today: today().to_string(),
-        viewer: Viewer {
-            id: actor.id,
-            role: actor.role,
-            units: actor.units,
-        },
+        viewer: Viewer::from(actor),
         objective,
     })
 }

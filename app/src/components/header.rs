@@ -44,7 +44,7 @@ pub fn Header() -> impl IntoView {
                         .map(|user| {
                             view! {
                                 <div class="whoami">
-                                    <span class="whoami-name">{user.name}</span>
+                                    <a class="whoami-name" href="/profile" title="Your account">{user.name}</a>
                                     <span class="role-badge">{user.role.label()}</span>
                                     <ActionForm action=session.sign_out>
                                         <button type="submit" class="button button-quiet">"Sign out"</button>

@@ -4,17 +4,26 @@
 //! functions before every change; the board asks them to offer only what
 //! will work.
 
+//!
+//! Rights flow **down** the unit tree, never up or sideways: a lead leads
+//! their own units and every unit below them; a member acts in the units
+//! they belong to and only those; the ambassador runs everything.
+
 use super::okr::Status;
 use super::roles::Role;
+use super::units::UnitTree;
 
 /// The person asking, as far as permissions care.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub id: i64,
     pub role: Role,
-    /// Units the person belongs to, and every unit above those: a lead of
-    /// a department leads its teams too.
+    /// Units the person belongs to. A member acts in these and only these.
     pub units: Vec<i64>,
+    /// Units the person leads: for a lead, their own units and every unit
+    /// below them (a lead of a department leads its teams); empty for
+    /// everyone else. Never a unit above or beside their own.
+    pub led: Vec<i64>,
 }
 
 /// The objective being changed, as far as permissions care.
@@ -50,14 +59,18 @@ pub enum Change {
 /// Why a change is refused, in words for the person who tried.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
-    #[error("Only members of the owning unit can change its draft objectives.")]
+    #[error(
+        "Only people of the owning unit and leads of the units above it can change its draft objectives."
+    )]
     NotInUnit,
     #[error(
-        "Only a lead of the owning unit or the ambassador can change an objective once it is proposed."
+        "Only a lead of the owning unit or of a unit above it, or the ambassador, can change an objective once it is proposed."
     )]
     NotLead,
-    #[error("Only a lead of the owning unit or the ambassador can {0}.")]
+    #[error("Only a lead of the owning unit or of a unit above it, or the ambassador, can {0}.")]
     StatusNeedsLead(&'static str),
+    #[error("A lead can give an objective only to a unit they lead: their own or one below it.")]
+    GiveOutside,
     #[error("An objective cannot go from {from} to {to}.")]
     NoSuchStep {
         from: &'static str,
@@ -65,12 +78,14 @@ pub enum Denied {
     },
     #[error("A closed objective is part of the record and cannot be changed.")]
     Closed,
-    #[error("Only the key result's owner, a lead of the unit or the ambassador can update it.")]
+    #[error(
+        "Only the key result's owner, a lead of the unit or of a unit above it, or the ambassador can update it."
+    )]
     NotOwner,
     #[error("Check-ins are for active objectives; this one is {0}.")]
     NotActive(&'static str),
     #[error(
-        "Only people of the owning or sharing units and the ambassador can close this objective."
+        "Only people of the owning or sharing units, leads of the units above them, and the ambassador can close this objective."
     )]
     CloseNeedsUnit,
     #[error("Only a closed objective has a closing note to edit.")]
@@ -91,13 +106,49 @@ pub fn next_statuses(from: Status) -> &'static [Status] {
 }
 
 impl Actor {
+    /// The actor for a person of `role` who belongs to `own` units: a lead
+    /// leads those and everything below them in `tree`.
+    pub fn new(id: i64, role: Role, own: Vec<i64>, tree: &UnitTree) -> Self {
+        let mut led = Vec::new();
+        if role == Role::Lead {
+            for unit in &own {
+                for below in tree.subtree(*unit) {
+                    if !led.contains(&below) {
+                        led.push(below);
+                    }
+                }
+            }
+        }
+        Actor {
+            id,
+            role,
+            units: own,
+            led,
+        }
+    }
+
+    /// Whether the person acts in `unit`: they belong to it or lead it.
+    pub fn acts_in(&self, unit: i64) -> bool {
+        self.units.contains(&unit) || self.led.contains(&unit)
+    }
+
     fn in_unit(&self, scope: &Scope) -> bool {
-        self.units.contains(&scope.owner_unit)
-            || scope.shared_units.iter().any(|u| self.units.contains(u))
+        self.acts_in(scope.owner_unit) || scope.shared_units.iter().any(|u| self.acts_in(*u))
     }
 
     fn leads(&self, scope: &Scope) -> bool {
-        self.role == Role::Lead && self.units.contains(&scope.owner_unit)
+        self.role == Role::Lead && self.led.contains(&scope.owner_unit)
+    }
+}
+
+/// Whether `actor` may give an objective they may re-own (see
+/// [`Change::SetOwner`]) to `unit`: the ambassador to any unit, a lead only
+/// to a unit they lead, so nobody hands work up or sideways.
+pub fn check_give(actor: &Actor, unit: i64) -> Result<(), Denied> {
+    if actor.role == Role::Ambassador || (actor.role == Role::Lead && actor.led.contains(&unit)) {
+        Ok(())
+    } else {
+        Err(Denied::GiveOutside)
     }
 }
 
@@ -180,20 +231,47 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
     }
 }
 
+/// The organisation the permission tests share.
+#[cfg(test)]
+mod tests_support {
+    use super::{Actor, Role, UnitTree};
+    use crate::domain::units::Node;
+
+    // The organisation every test here uses, three levels deep:
+    //   Company › Engineering › Platform
+    //                         › Web
+    //           › Sales
+    pub(super) const COMPANY: i64 = 1;
+    pub(super) const ENGINEERING: i64 = 2;
+    pub(super) const PLATFORM: i64 = 3;
+    pub(super) const WEB: i64 = 4;
+    pub(super) const SALES: i64 = 5;
+
+    pub(super) fn tree() -> UnitTree {
+        let node = |id, parent_id, name: &str| Node {
+            id,
+            parent_id,
+            name: name.into(),
+        };
+        UnitTree::new([
+            node(COMPANY, None, "Company"),
+            node(ENGINEERING, Some(COMPANY), "Engineering"),
+            node(PLATFORM, Some(ENGINEERING), "Platform"),
+            node(WEB, Some(ENGINEERING), "Web"),
+            node(SALES, Some(COMPANY), "Sales"),
+        ])
+    }
+
+    pub(super) fn actor(id: i64, role: Role, units: &[i64]) -> Actor {
+        Actor::new(id, role, units.to_vec(), &tree())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PLATFORM: i64 = 5;
-    const WEB: i64 = 6;
-
-    fn actor(id: i64, role: Role, units: &[i64]) -> Actor {
-        Actor {
-            id,
-            role,
-            units: units.to_vec(),
-        }
-    }
+    use super::tests_support::*;
 
     fn scope(status: Status) -> Scope {
         Scope {
@@ -318,6 +396,145 @@ mod tests {
                 from: "active",
                 to: "closed"
             }
+        );
+    }
+}
+
+/// Rights across the levels of the tree and between siblings: every change
+/// kind, a lead and a member at each level, an objective at each level.
+#[cfg(test)]
+mod across_the_tree {
+    use super::tests_support::*;
+    use super::*;
+
+    /// The changes of each row's verdict string, in order.
+    const CHANGES: [(Change, Status); 9] = [
+        (Change::Edit, Status::Draft),
+        (Change::Edit, Status::Active),
+        (Change::SetStatus(Status::Proposed), Status::Draft),
+        (Change::SetStatus(Status::Active), Status::Proposed),
+        (Change::SetOwner, Status::Draft),
+        (Change::UpdateKeyResult { owner: 99 }, Status::Active),
+        (Change::CheckIn { owner: 99 }, Status::Active),
+        (Change::Close, Status::Active),
+        (Change::EditNote { author: 99 }, Status::Closed),
+    ];
+
+    #[test]
+    fn rights_flow_down_never_up_or_sideways() {
+        let company_lead = actor(10, Role::Lead, &[COMPANY]);
+        let company_member = actor(11, Role::Member, &[COMPANY]);
+        let engineering_lead = actor(20, Role::Lead, &[ENGINEERING]);
+        let engineering_member = actor(21, Role::Member, &[ENGINEERING]);
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let web_member = actor(31, Role::Member, &[WEB]);
+        // Verdicts for CHANGES: y = allowed, n = refused.
+        //   edit draft, edit active, propose, activate, give away,
+        //   update KR, check in, close, edit someone's note
+        #[rustfmt::skip]
+        let rows: &[(&str, &Actor, i64, &str)] = &[
+            // A lead leads their unit and everything below it.
+            ("company lead, own unit",        &company_lead, COMPANY,     "yyyyyyyyn"),
+            ("company lead, a department",    &company_lead, ENGINEERING, "yyyyyyyyn"),
+            ("company lead, a team",          &company_lead, WEB,         "yyyyyyyyn"),
+            ("engineering lead, own unit",    &engineering_lead, ENGINEERING, "yyyyyyyyn"),
+            ("engineering lead, its team",    &engineering_lead, WEB,     "yyyyyyyyn"),
+            ("engineering lead, its team",    &engineering_lead, PLATFORM, "yyyyyyyyn"),
+            // …never the unit above, never a sibling.
+            ("engineering lead, above",       &engineering_lead, COMPANY, "nnnnnnnnn"),
+            ("engineering lead, sibling",     &engineering_lead, SALES,   "nnnnnnnnn"),
+            ("web lead, own unit",            &web_lead, WEB,             "yyyyyyyyn"),
+            ("web lead, the department above", &web_lead, ENGINEERING,    "nnnnnnnnn"),
+            ("web lead, the top",             &web_lead, COMPANY,         "nnnnnnnnn"),
+            ("web lead, sibling team",        &web_lead, PLATFORM,        "nnnnnnnnn"),
+            ("web lead, another department",  &web_lead, SALES,           "nnnnnnnnn"),
+            // A member acts in their own units only: drafts and closing.
+            ("company member, own unit",      &company_member, COMPANY,   "ynnnnnnyn"),
+            ("company member, below",         &company_member, ENGINEERING, "nnnnnnnnn"),
+            ("engineering member, own unit",  &engineering_member, ENGINEERING, "ynnnnnnyn"),
+            ("engineering member, below",     &engineering_member, WEB,   "nnnnnnnnn"),
+            ("engineering member, above",     &engineering_member, COMPANY, "nnnnnnnnn"),
+            ("web member, own unit",          &web_member, WEB,           "ynnnnnnyn"),
+            ("web member, above",             &web_member, ENGINEERING,   "nnnnnnnnn"),
+            ("web member, sibling",           &web_member, PLATFORM,      "nnnnnnnnn"),
+        ];
+        for (name, who, unit, verdicts) in rows {
+            assert_eq!(verdicts.len(), CHANGES.len(), "{name}");
+            for ((change, status), verdict) in CHANGES.iter().zip(verdicts.chars()) {
+                let scope = Scope {
+                    status: *status,
+                    owner_unit: *unit,
+                    shared_units: vec![],
+                };
+                let result = check(who, *change, &scope);
+                assert_eq!(
+                    result.is_ok(),
+                    verdict == 'y',
+                    "{name}: {change:?} on a {status:?} objective: {result:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn objectives_are_given_down_never_up_or_sideways() {
+        let engineering_lead = actor(20, Role::Lead, &[ENGINEERING]);
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let web_member = actor(31, Role::Member, &[WEB]);
+        let ambassador = actor(1, Role::Ambassador, &[]);
+        assert_eq!(check_give(&engineering_lead, WEB), Ok(()));
+        assert_eq!(check_give(&engineering_lead, ENGINEERING), Ok(()));
+        assert_eq!(
+            check_give(&engineering_lead, COMPANY),
+            Err(Denied::GiveOutside)
+        );
+        assert_eq!(
+            check_give(&engineering_lead, SALES),
+            Err(Denied::GiveOutside)
+        );
+        assert_eq!(check_give(&web_lead, PLATFORM), Err(Denied::GiveOutside));
+        assert_eq!(check_give(&web_lead, ENGINEERING), Err(Denied::GiveOutside));
+        assert_eq!(check_give(&web_member, WEB), Err(Denied::GiveOutside));
+        assert_eq!(check_give(&ambassador, SALES), Ok(()));
+    }
+
+    #[test]
+    fn a_shared_objective_gives_the_sharing_unit_no_lead() {
+        // Web shares Platform's objective: Web's people act on it (drafts,
+        // closing), but Web's lead does not lead Platform's objective.
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let shared = |status| Scope {
+            status,
+            owner_unit: PLATFORM,
+            shared_units: vec![WEB],
+        };
+        assert!(check(&web_lead, Change::Edit, &shared(Status::Draft)).is_ok());
+        assert!(check(&web_lead, Change::Close, &shared(Status::Active)).is_ok());
+        assert_eq!(
+            check(&web_lead, Change::Edit, &shared(Status::Active)),
+            Err(Denied::NotLead)
+        );
+        // A lead above the sharing unit acts in it too, but still does not lead the owner
+        // unless the owner is below them.
+        let sales_lead = actor(40, Role::Lead, &[SALES]);
+        assert_eq!(
+            check(&sales_lead, Change::Close, &shared(Status::Active)),
+            Err(Denied::CloseNeedsUnit)
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_rule() {
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let upward = Scope {
+            status: Status::Active,
+            owner_unit: ENGINEERING,
+            shared_units: vec![],
+        };
+        let denied = check(&web_lead, Change::Edit, &upward).unwrap_err();
+        assert!(
+            denied.to_string().contains("of a unit above it"),
+            "{denied}"
         );
     }
 }

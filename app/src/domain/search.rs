@@ -167,12 +167,21 @@ pub fn has_hit(fragments: &[Fragment]) -> bool {
 pub const FACET_MARK: char = '\u{E000}';
 
 /// Removes control characters other than line breaks and tabs from stored
-/// text, so the highlight marks can never come from a note itself, and the
-/// filter tokens' mark, so a note cannot pose as another cycle or unit.
+/// text, so the highlight marks can never come from a note itself; the
+/// filter tokens' mark, so a note cannot pose as another cycle or unit; and
+/// the bidirectional overrides and isolates, so a title cannot show its
+/// words in an order other than the one stored ("Trojan Source").
 pub fn clean_text(raw: &str) -> String {
     raw.chars()
-        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && c != FACET_MARK)
+        .filter(|&c| {
+            (!c.is_control() || matches!(c, '\n' | '\t')) && c != FACET_MARK && !is_bidi_control(c)
+        })
         .collect()
+}
+
+/// The characters that change the direction text is shown in.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Hostile inputs and the query each becomes: every one is plain quoted
@@ -294,5 +303,15 @@ mod tests {
     fn stored_text_loses_control_characters() {
         assert_eq!(clean_text("a\u{2}b\u{3}c\nd\te\u{0}"), "abc\nd\te");
         assert_eq!(clean_text("in \u{E000}c12"), "in c12");
+    }
+
+    #[test]
+    fn stored_text_loses_direction_overrides() {
+        assert_eq!(
+            clean_text("Ship \u{202E}gnol\u{202C} v2 \u{2067}x\u{2069}\u{200F}"),
+            "Ship gnol v2 x"
+        );
+        // Letters of right-to-left scripts stay: only the controls go.
+        assert_eq!(clean_text("שלום مرحبا"), "שלום مرحبا");
     }
 }

@@ -4,7 +4,8 @@
 
 use super::page::Link;
 use super::{Leaderboard, LeaderboardMessage, LeaderboardRequest};
-use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, socket_url, stop_on_cleanup};
+use crate::live::SessionEnd;
+use crate::live::client::{FIRST_RETRY, LONGEST_RETRY, signed_out, socket_url, stop_on_cleanup};
 use futures::future::{Either, select};
 use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
@@ -20,6 +21,7 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
     spawn_local(async move {
         let mut retry = FIRST_RETRY;
         loop {
+            let mut heard = false;
             if let Ok(socket) = WebSocket::open(&socket_url(&path)) {
                 let (mut sink, mut stream) = socket.split();
                 let resume = board.with_untracked(|b| LeaderboardRequest::Resume {
@@ -35,6 +37,7 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
                     loop {
                         match select(stream.next(), &mut stopped).await {
                             Either::Left((Some(Ok(Message::Text(text))), _)) => {
+                                heard = true;
                                 retry = FIRST_RETRY;
                                 match serde_json::from_str::<LeaderboardMessage>(&text) {
                                     Ok(LeaderboardMessage::Snapshot { leaderboard }) => {
@@ -54,6 +57,10 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
                                         link.set(Link::Disconnected);
                                         return;
                                     }
+                                    Ok(LeaderboardMessage::SessionEnded { reason }) => {
+                                        link.set(Link::Ended(reason));
+                                        return;
+                                    }
                                     Err(_) => {}
                                 }
                             }
@@ -63,6 +70,11 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
                         }
                     }
                 }
+            }
+            // Refused before a word: a session that has gone is not retried.
+            if !heard && signed_out().await {
+                link.set(Link::Ended(SessionEnd::SignedOut));
+                return;
             }
             link.set(Link::Reconnecting);
             match select(TimeoutFuture::new(retry), &mut stopped).await {

@@ -63,6 +63,10 @@ pub enum LeaderboardMessage {
     },
     /// The screen's token was revoked: show so, and stop reconnecting.
     Disconnected,
+    /// The signed-in person's session ended: say why, stop reconnecting.
+    SessionEnded {
+        reason: crate::live::SessionEnd,
+    },
 }
 
 /// From a leaderboard or office screen to the server: the only message a

@@ -19,6 +19,8 @@ pub enum Link {
     Reconnecting,
     /// An office screen whose token was revoked.
     Disconnected,
+    /// The signed-in person's session ended.
+    Ended(crate::live::SessionEnd),
 }
 
 #[component]
@@ -66,6 +68,10 @@ fn LiveLeaderboard(initial: Leaderboard) -> impl IntoView {
                 </div>
                 <LinkMark link/>
             </header>
+            {move || match link.get() {
+                Link::Ended(reason) => Some(view! { <crate::live::SessionEndedNotice reason/> }),
+                _ => None,
+            }}
             <LeaderboardRows board/>
             <Celebrations board/>
         </main>
@@ -80,10 +86,17 @@ pub fn LinkMark(link: RwSignal<Link>) -> impl IntoView {
         Link::Live => "Live",
         Link::Reconnecting => "Reconnecting…",
         Link::Disconnected => "Disconnected",
+        Link::Ended(_) => "Stopped",
+    };
+    let state = move || match link.get() {
+        Link::Connecting => "connecting",
+        Link::Live => "live",
+        Link::Reconnecting => "reconnecting",
+        Link::Disconnected => "disconnected",
+        Link::Ended(_) => "ended",
     };
     view! {
-        <span class="live-mark" data-link=move || format!("{:?}", link.get()).to_lowercase()
-            role="status" aria-live="polite">{text}</span>
+        <span class="live-mark" data-link=state role="status" aria-live="polite">{text}</span>
     }
 }
 

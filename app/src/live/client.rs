@@ -32,3 +32,9 @@ pub fn stop_on_cleanup() -> oneshot::Receiver<()> {
     });
     stopped
 }
+
+/// After a socket closed before saying anything: whether that is because
+/// nobody is signed in any more (then reconnecting is pointless).
+pub async fn signed_out() -> bool {
+    matches!(crate::auth::get_current_user().await, Ok(None))
+}

@@ -3,12 +3,17 @@
 //! subscribes to its room. A subscriber that falls too far behind gets
 //! `RecvError::Lagged` and is told to reload instead of being dropped.
 //!
+//! Each signed-in socket also registers with its person and session, so
+//! signing out, deactivation, a role change or a password change closes
+//! that person's sockets at once (see [`SessionWatch`]), and one session
+//! cannot hold more than [`MAX_SOCKETS_PER_SESSION`] of them.
+//!
 //! The leaderboard has a single channel: every open leaderboard and office
 //! screen shows the current cycle. The hub keeps the latest snapshot, so a
 //! screen that connects gets it without a query, and a snapshot older than
 //! the one already sent is never sent again.
 
-use super::ServerMessage;
+use super::{ServerMessage, SessionEnd};
 use crate::board::BoardEvent;
 use crate::leaderboard::Leaderboard;
 use crate::state::AppState;
@@ -20,6 +25,9 @@ use tokio::sync::broadcast;
 
 /// How many messages a room buffers for a slow subscriber before it lags.
 const ROOM_CAPACITY: usize = 1024;
+/// Most live sockets one session may hold open at once: a few tabs, each
+/// with a board or a leaderboard. More is a runaway script, not a person.
+pub const MAX_SOCKETS_PER_SESSION: usize = 12;
 
 pub struct Hub {
     rooms: Mutex<HashMap<i64, Room>>,
@@ -35,6 +43,92 @@ pub struct Hub {
     /// Turns true when the server shuts down: every socket closes, so the
     /// graceful shutdown does not wait for clients that never leave.
     closing: tokio::sync::watch::Sender<bool>,
+    /// The people with open sockets: a handle each, to end their sessions.
+    people: Mutex<HashMap<i64, Person>>,
+}
+
+/// A person with open sockets on this instance.
+struct Person {
+    /// Told when some or all of the person's sessions end.
+    ended: broadcast::Sender<Ended>,
+    /// Open sockets per session id.
+    sockets: HashMap<String, usize>,
+}
+
+/// Which of a person's sessions ended, and why.
+#[derive(Debug, Clone)]
+struct Ended {
+    sessions: Sessions,
+    reason: SessionEnd,
+}
+
+/// Which of a person's sessions an end applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sessions {
+    All,
+    Only(String),
+    /// Every session but this one (a password changed in it).
+    AllBut(String),
+}
+
+impl Sessions {
+    fn include(&self, session: &str) -> bool {
+        match self {
+            Sessions::All => true,
+            Sessions::Only(only) => only == session,
+            Sessions::AllBut(kept) => kept != session,
+        }
+    }
+}
+
+/// A socket's registration with its person and session; unregisters on drop.
+pub struct SessionWatch {
+    hub: Arc<Hub>,
+    person: i64,
+    session: String,
+    receiver: broadcast::Receiver<Ended>,
+}
+
+/// The session already holds [`MAX_SOCKETS_PER_SESSION`] sockets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManySockets;
+
+impl SessionWatch {
+    /// Resolves when this socket's session ends: `Some(why)`; or `None` when
+    /// notices were missed (the socket must ask the database itself).
+    pub async fn ended(&mut self) -> Option<SessionEnd> {
+        loop {
+            match self.receiver.recv().await {
+                Ok(ended) if ended.sessions.include(&self.session) => return Some(ended.reason),
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(_)) => return None,
+                // The hub outlives every watch; should it not, nothing ends.
+                Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
+            }
+        }
+    }
+
+    /// The session id this socket belongs to.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+}
+
+impl Drop for SessionWatch {
+    fn drop(&mut self) {
+        let mut people = self.hub.lock_people();
+        if let Some(person) = people.get_mut(&self.person) {
+            if let Some(count) = person.sockets.get_mut(&self.session) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    person.sockets.remove(&self.session);
+                }
+            }
+            if person.sockets.is_empty() {
+                people.remove(&self.person);
+            }
+        }
+    }
 }
 
 /// The latest leaderboard and its two encodings.
@@ -56,6 +150,7 @@ impl Default for Hub {
             latest: Mutex::default(),
             revoked_screens: broadcast::channel(64).0,
             closing: tokio::sync::watch::channel(false).0,
+            people: Mutex::default(),
         }
     }
 }
@@ -81,6 +176,52 @@ impl Hub {
         self.rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock_people(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Person>> {
+        self.people
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a socket of `person` signed in with `session`, or refuses
+    /// it when that session already holds the most sockets allowed.
+    pub fn watch_session(
+        self: &Arc<Self>,
+        person: i64,
+        session: String,
+    ) -> Result<SessionWatch, TooManySockets> {
+        let mut people = self.lock_people();
+        let entry = people.entry(person).or_insert_with(|| Person {
+            ended: broadcast::channel(16).0,
+            sockets: HashMap::new(),
+        });
+        let count = entry.sockets.entry(session.clone()).or_default();
+        if *count >= MAX_SOCKETS_PER_SESSION {
+            return Err(TooManySockets);
+        }
+        *count += 1;
+        Ok(SessionWatch {
+            hub: self.clone(),
+            person,
+            session,
+            receiver: entry.ended.subscribe(),
+        })
+    }
+
+    /// Ends `sessions` of `person` on this instance: their sockets say why
+    /// and close.
+    pub fn end_sessions(&self, person: i64, sessions: Sessions, reason: SessionEnd) {
+        if let Some(entry) = self.lock_people().get(&person) {
+            let _ = entry.ended.send(Ended { sessions, reason });
+        }
+    }
+
+    /// How many sockets `person` has open on this instance.
+    pub fn sockets_of(&self, person: i64) -> usize {
+        self.lock_people()
+            .get(&person)
+            .map_or(0, |p| p.sockets.values().sum())
     }
 
     /// A number for a new connection, unique while the server runs.
@@ -277,6 +418,49 @@ mod tests {
         );
         drop(first);
         assert_eq!(hub.viewer_count(7), 0);
+    }
+
+    #[tokio::test]
+    async fn ending_sessions_reaches_the_right_sockets() {
+        let hub = Arc::new(Hub::default());
+        let mut laptop = hub.watch_session(1, "laptop".into()).unwrap();
+        let mut phone = hub.watch_session(1, "phone".into()).unwrap();
+        let mut someone_else = hub.watch_session(2, "laptop".into()).unwrap();
+        hub.end_sessions(1, Sessions::Only("laptop".into()), SessionEnd::SignedOut);
+        assert_eq!(laptop.ended().await, Some(SessionEnd::SignedOut));
+        hub.end_sessions(
+            1,
+            Sessions::AllBut("phone".into()),
+            SessionEnd::PasswordChanged,
+        );
+        hub.end_sessions(1, Sessions::All, SessionEnd::Deactivated);
+        // The phone skips the end that spared it and hears the next one.
+        assert_eq!(phone.ended().await, Some(SessionEnd::Deactivated));
+        let quiet =
+            tokio::time::timeout(std::time::Duration::from_millis(20), someone_else.ended());
+        assert!(quiet.await.is_err(), "another person's sockets stay open");
+        assert_eq!(hub.sockets_of(1), 2);
+        drop(laptop);
+        drop(phone);
+        assert_eq!(hub.sockets_of(1), 0);
+    }
+
+    #[tokio::test]
+    async fn a_session_holds_a_bounded_number_of_sockets() {
+        let hub = Arc::new(Hub::default());
+        let mut open: Vec<SessionWatch> = (0..MAX_SOCKETS_PER_SESSION)
+            .map(|_| hub.watch_session(1, "s".into()).unwrap())
+            .collect();
+        assert!(hub.watch_session(1, "s".into()).is_err());
+        assert!(
+            hub.watch_session(1, "other".into()).is_ok(),
+            "per session, not per person"
+        );
+        open.pop();
+        assert!(
+            hub.watch_session(1, "s".into()).is_ok(),
+            "a closed socket frees its place"
+        );
     }
 
     #[tokio::test]

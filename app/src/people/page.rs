@@ -4,6 +4,7 @@
 use super::{
     AddMembership, ChangeRole, CreatePerson, Person, RemoveMembership, SetPersonActive, list_people,
 };
+use crate::account::CreatePasswordReset;
 use crate::components::{
     ErrorPanel, FieldError, FormAlert, RowError, last_error, reload_after, report_errors,
     reset_after,
@@ -22,6 +23,7 @@ struct RowActions {
     set_active: ServerAction<SetPersonActive>,
     add: ServerAction<AddMembership>,
     remove: ServerAction<RemoveMembership>,
+    reset: ServerAction<CreatePasswordReset>,
     /// The error of the last row action…
     error: RwSignal<Option<AppError>>,
     /// …and the person whose row it came from, where it is shown.
@@ -36,6 +38,7 @@ pub fn PeopleAdmin() -> impl IntoView {
         set_active: ServerAction::new(),
         add: ServerAction::new(),
         remove: ServerAction::new(),
+        reset: ServerAction::new(),
         error: RwSignal::new(None),
         focus: RwSignal::new(None),
     };
@@ -50,6 +53,22 @@ pub fn PeopleAdmin() -> impl IntoView {
     report_errors(actions.set_active, row_error);
     report_errors(actions.add, row_error);
     report_errors(actions.remove, row_error);
+    report_errors(actions.reset, row_error);
+    // A reset link is shown once, here, right after it was made.
+    let reset_link = move || {
+        actions.reset.value().get().and_then(Result::ok).map(|reset| {
+            view! {
+                <section class="panel reset-link" role="status" aria-label="Password reset link">
+                    <p>
+                        "Send this link to " <strong>{reset.person_name}</strong>
+                        ". It works once, until " {reset.expires} " UTC, and signs them out everywhere. "
+                        "It is not shown again."
+                    </p>
+                    <code>{absolute(&reset.path)}</code>
+                </section>
+            }
+        })
+    };
 
     let people = Resource::new(move || changes.get(), |_| list_people());
     let units = Resource::new(|| (), |_| list_units());
@@ -63,6 +82,7 @@ pub fn PeopleAdmin() -> impl IntoView {
                         let tree = Arc::new(tree_of(&units));
                         view! {
                             <CreatePersonForm action=create units=units.clone() tree=tree.clone()/>
+                            {reset_link}
                             <section class="panel" aria-labelledby="people-heading">
                                 <h2 id="people-heading">"People"</h2>
                                 <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -294,6 +314,17 @@ fn PersonRow(
             </ActionForm>
         }
     };
+    let reset_form = active.then(|| {
+        let person_id = person_id.clone();
+        let button_label = format!("Reset the password of {name}");
+        view! {
+            <ActionForm action=actions.reset>
+                <input type="hidden" name="person_id" value=person_id/>
+                <button type="submit" class="button button-small button-quiet" aria-label=button_label
+                    on:click=move |_| actions.focus.set(Some(id))>"Reset password"</button>
+            </ActionForm>
+        }
+    });
     let (verb, status, status_class) = if active {
         ("Deactivate", "Active", "status status-ok")
     } else {
@@ -324,8 +355,22 @@ fn PersonRow(
             <td>
                 <span class=status_class>{status}</span>
                 {activation_form}
+                {reset_form}
                 <RowError error=actions.error.into() focus=actions.focus id/>
             </td>
         </tr>
+    }
+}
+
+/// `path` as a full address of this site, for a link to send by mail.
+fn absolute(path: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let origin = window().location().origin().unwrap_or_default();
+        format!("{origin}{path}")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        path.to_owned()
     }
 }

@@ -6,7 +6,9 @@ use super::Person;
 use crate::auth::{password, ssr::require_ambassador};
 use crate::domain::{roles::Role, validation};
 use crate::error::{AppError, ssr::internal};
-use crate::state::{begin_write, pool};
+use crate::live::SessionEnd;
+use crate::live::ssr::Sessions;
+use crate::state::{app_state, begin_write, pool};
 use crate::units::parse_optional_id;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
@@ -130,6 +132,13 @@ pub async fn change_role(person_id: i64, role: Role) -> Result<(), AppError> {
         .await?;
     tx.commit().await?;
     tracing::info!(person = person_id, %role, "role changed");
+    if current != role {
+        // Their open pages offer what the old role allowed: close their
+        // sockets, so the pages say so and ask for a reload.
+        app_state()?
+            .hub
+            .end_sessions(person_id, Sessions::All, SessionEnd::RoleChanged);
+    }
     Ok(())
 }
 
@@ -158,6 +167,11 @@ pub async fn set_active(person_id: i64, active: bool) -> Result<(), AppError> {
         .await?;
     tx.commit().await?;
     tracing::info!(person = person_id, active, "activation changed");
+    if !active {
+        app_state()?
+            .hub
+            .end_sessions(person_id, Sessions::All, SessionEnd::Deactivated);
+    }
     Ok(())
 }
 

@@ -33,6 +33,16 @@ fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// Whether screen `id` has been revoked (or no longer exists).
+pub async fn is_revoked(pool: &SqlitePool, id: i64) -> Result<bool, AppError> {
+    let live: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM office_screens WHERE id = ? AND revoked_at IS NULL")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(live.is_none())
+}
+
 /// The screen with this token, revoked or not; `None` if there is none.
 pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>, AppError> {
     // Tokens are 64 hex digits: anything else cannot match, so skip the query.

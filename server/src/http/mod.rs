@@ -1,6 +1,8 @@
 //! The router: Leptos pages and server functions, `/healthz`, static files,
 //! and the layers every request passes through.
 
+pub mod headers;
+mod malformed;
 mod origin;
 
 pub use origin::is_same_origin;
@@ -27,15 +29,27 @@ use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "northstar_session";
+/// Its name over https: the `__Host-` prefix makes browsers refuse it
+/// unless it is `Secure`, for this host only (no `Domain`) and path `/`.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-northstar_session";
 
 pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> Router {
     let routes = generate_route_list(App);
+    let https = config.public_url.as_ref().is_some_and(|url| url.https);
+    let policy = headers::Policy::new(config);
     let session_layer = SessionManagerLayer::new(sessions)
-        .with_name(SESSION_COOKIE)
+        .with_name(if https {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
+        .with_path("/")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(config.secure_cookies)
-        .with_expiry(Expiry::OnInactivity(CookieDuration::days(14)));
+        .with_secure(config.secure_cookies || https)
+        .with_expiry(Expiry::OnInactivity(CookieDuration::seconds_f64(
+            config.session_expiry.as_secs_f64(),
+        )));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -57,10 +71,23 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session_layer)
         .layer(middleware::from_fn(origin::refuse_cross_origin))
+        .layer(middleware::from_fn_with_state(
+            policy.clone(),
+            headers::client_address,
+        ))
+        .layer(middleware::from_fn(malformed::malformed_is_400))
         // Pages and server-function answers leave compressed; precompressed
         // static files already carry their encoding and pass through as they are.
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(middleware::from_fn_with_state(
+            policy.clone(),
+            headers::public_host_only,
+        ))
+        .layer(middleware::from_fn_with_state(
+            policy,
+            headers::security_headers,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request| {
                 let path = request

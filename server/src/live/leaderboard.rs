@@ -4,11 +4,10 @@
 //! screens, which run no WebAssembly); a screen's socket also closes
 //! when its token is revoked, and a screen may send nothing but `resume`.
 
-use app::auth::ssr::caller_of_session;
 use app::cycles::ssr::today;
 use app::leaderboard::ssr::{latest, message_text};
 use app::leaderboard::{LeaderboardMessage, LeaderboardRequest};
-use app::screens::ssr::{find, touch};
+use app::screens::ssr::{find, is_revoked, touch};
 use app::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, State};
@@ -20,7 +19,7 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, RESUME_TIMEOUT};
+use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, RESUME_TIMEOUT, SessionGuard, end, signed_in};
 
 pub async fn leaderboard_socket(
     ws: WebSocketUpgrade,
@@ -31,14 +30,21 @@ pub async fn leaderboard_socket(
     if !crate::http::is_same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
     }
-    match caller_of_session(&session, &state.pool).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in first.").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+    let (caller, session_id) = match signed_in(&session, &state).await {
+        Ok(signed_in) => signed_in,
+        Err(refusal) => return refusal,
+    };
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| serve(socket, state, None))
+        .on_upgrade(move |socket| async move {
+            let Some((guard, socket)) =
+                SessionGuard::open(&state, &caller, session_id, socket).await
+            else {
+                return;
+            };
+            serve(socket, state, None, Some(guard)).await;
+        })
 }
 
 pub async fn screen_socket(
@@ -57,22 +63,40 @@ pub async fn screen_socket(
     };
     if screen.revoked {
         // Upgrade anyway, so the screen hears why and stops retrying.
-        return ws.on_upgrade(|socket| async move {
-            let (mut sender, _) = socket.split();
-            let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
-            let _ = close(&mut sender, close_code::POLICY, "revoked").await;
-        });
+        return ws
+            .max_message_size(MAX_CLIENT_MESSAGE)
+            .max_frame_size(MAX_CLIENT_MESSAGE)
+            .read_buffer_size(READ_BUFFER)
+            .on_upgrade(|socket| async move {
+                let (mut sender, _) = socket.split();
+                let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
+                let _ = close(&mut sender, close_code::POLICY, "revoked").await;
+            });
     }
     if let Err(error) = touch(&state.pool, screen.id).await {
         tracing::warn!(%error, "could not note a screen's connection");
     }
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| serve(socket, state, Some(screen.id)))
+        .on_upgrade(move |socket| serve(socket, state, Some(screen.id), None))
+}
+
+/// Resolves when the person's session ends; never for an office screen.
+async fn session_end(guard: &mut Option<SessionGuard>) -> app::live::SessionEnd {
+    match guard {
+        Some(guard) => guard.ended().await,
+        None => std::future::pending().await,
+    }
 }
 
 #[tracing::instrument(skip_all, fields(screen))]
-async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
+async fn serve(
+    socket: WebSocket,
+    state: AppState,
+    screen: Option<i64>,
+    mut guard: Option<SessionGuard>,
+) {
     // Subscribe before reading the latest snapshot, so nothing published
     // in between is missed (a duplicate is skipped by its version).
     // Screens run no WebAssembly: they get frames rendered on the server.
@@ -92,6 +116,15 @@ async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
     let mut revocations = state.hub.subscribe_revocations();
     let mut closing = state.hub.closing();
     let (mut sender, mut receiver) = socket.split();
+    // Listening for revocations now, the token is looked up again: a screen
+    // revoked between its handshake and the subscription is caught here.
+    if let Some(id) = screen
+        && !matches!(is_revoked(&state.pool, id).await, Ok(false))
+    {
+        let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
+        let _ = close(&mut sender, close_code::POLICY, "revoked").await;
+        return;
+    }
 
     let Ok(Some(LeaderboardRequest::Resume {
         cycle_id,
@@ -139,7 +172,16 @@ async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
                 }
             }
             revoked = revocations.recv(), if screen.is_some() => {
-                if let Ok(id) = revoked && Some(id) == screen {
+                let this_one = match revoked {
+                    Ok(id) => Some(id) == screen,
+                    // Missed notices: the database says whether this screen was among them.
+                    Err(RecvError::Lagged(_)) => match screen {
+                        Some(id) => !matches!(is_revoked(&state.pool, id).await, Ok(false)),
+                        None => false,
+                    },
+                    Err(RecvError::Closed) => false,
+                };
+                if this_one {
                     let _ = send(&mut sender, message_text(&LeaderboardMessage::Disconnected)).await;
                     let _ = close(&mut sender, close_code::POLICY, "revoked").await;
                     break;
@@ -147,6 +189,10 @@ async fn serve(socket: WebSocket, state: AppState, screen: Option<i64>) {
             }
             _ = closing.changed() => {
                 let _ = close(&mut sender, close_code::RESTART, "server restarting").await;
+                break;
+            }
+            reason = session_end(&mut guard) => {
+                end(&mut sender, message_text(&LeaderboardMessage::SessionEnded { reason })).await;
                 break;
             }
             incoming = receiver.next() => match incoming {
@@ -177,7 +223,7 @@ async fn send(
     sender: &mut SplitSink<WebSocket, Message>,
     text: Arc<str>,
 ) -> Result<(), axum::Error> {
-    sender.send(Message::Text(text.as_ref().into())).await
+    super::send(sender, text).await
 }
 
 async fn close(

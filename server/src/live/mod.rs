@@ -4,13 +4,18 @@
 //! The socket subscribes to the room first and only then answers the
 //! client's `resume` with the events it missed, so nothing published in
 //! between is lost (a duplicate is harmless: clients skip versions they have).
+//!
+//! Every signed-in socket holds a [`SessionGuard`]: it closes the socket,
+//! saying why, when the session behind it ends (signed out, expired,
+//! deactivated, role or password changed).
 
-use app::auth::ssr::{Caller, caller_of_session};
+use app::auth::ssr::{Caller, SessionState, caller_of_session, session_state};
 use app::board::ssr::{cycle_exists, events_after};
-use app::live::ssr::encode;
-use app::live::{ClientMessage, ServerMessage};
+use app::domain::roles::Role;
+use app::live::ssr::{SessionWatch, encode};
+use app::live::{CLOSE_SESSION_ENDED, CLOSE_TOO_MANY, ClientMessage, ServerMessage, SessionEnd};
 use app::state::AppState;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +31,10 @@ pub use leaderboard::{leaderboard_socket, screen_socket};
 
 /// How long a new socket may take to say which version it has.
 const RESUME_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest message a client may send (it only ever sends `resume`).
+/// How long one message may wait for a client to read it before the
+/// socket is dropped.
+pub(crate) const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest message (and frame) a client may send (it only ever sends `resume`).
 const MAX_CLIENT_MESSAGE: usize = 1024;
 /// Read buffer per socket. Clients send almost nothing, and tungstenite
 /// zero-fills the whole buffer before each read: axum's default of 128 KiB
@@ -45,10 +53,9 @@ pub async fn board_socket(
     if !crate::http::is_same_origin(&headers) {
         return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
     }
-    let caller = match caller_of_session(&session, &state.pool).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "Please sign in first.").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    let (caller, session_id) = match signed_in(&session, &state).await {
+        Ok(signed_in) => signed_in,
+        Err(refusal) => return refusal,
     };
     match cycle_exists(&state.pool, cycle_id).await {
         Ok(true) => {}
@@ -56,12 +63,160 @@ pub async fn board_socket(
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
     ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| serve_board(socket, state, cycle_id, caller))
+        .on_upgrade(move |socket| async move {
+            let Some((guard, socket)) =
+                SessionGuard::open(&state, &caller, session_id, socket).await
+            else {
+                return;
+            };
+            serve_board(socket, state, cycle_id, caller, guard).await;
+        })
+}
+
+/// The signed-in caller of a socket's handshake and their session's id, or
+/// the refusal to answer with.
+pub(crate) async fn signed_in(
+    session: &Session,
+    state: &AppState,
+) -> Result<(Caller, String), Response> {
+    let caller = match caller_of_session(session, &state.pool).await {
+        Ok(Some(caller)) => caller,
+        Ok(None) => {
+            return Err((StatusCode::UNAUTHORIZED, "Please sign in first.").into_response());
+        }
+        Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    };
+    match session.id() {
+        Some(id) => Ok((caller, id.to_string())),
+        None => Err((StatusCode::UNAUTHORIZED, "Please sign in first.").into_response()),
+    }
+}
+
+/// What ends a signed-in socket with its session: the hub's notices for
+/// this person (sign-out, deactivation, role or password change, sent by
+/// the server functions that make them) and the session's expiry, read
+/// from the session store when it falls due.
+pub(crate) struct SessionGuard {
+    watch: SessionWatch,
+    pool: sqlx::SqlitePool,
+    person: i64,
+    role: Role,
+    /// When to look at the session store again (its expiry, or a retry).
+    recheck_at: tokio::time::Instant,
+}
+
+/// How long to wait before asking again when the database did not answer.
+const RECHECK_RETRY: Duration = Duration::from_secs(30);
+
+impl SessionGuard {
+    /// Registers the socket with the hub; a session that already holds the
+    /// most sockets allowed gets a close frame saying so instead.
+    pub(crate) async fn open(
+        state: &AppState,
+        caller: &Caller,
+        session_id: String,
+        mut socket: WebSocket,
+    ) -> Option<(Self, WebSocket)> {
+        let watch = match state.hub.watch_session(caller.id, session_id) {
+            Ok(watch) => watch,
+            Err(_) => {
+                let _ = socket
+                    .send(Message::Close(Some(CloseFrame {
+                        code: CLOSE_TOO_MANY,
+                        reason: "too many open pages for this session".into(),
+                    })))
+                    .await;
+                return None;
+            }
+        };
+        let mut guard = SessionGuard {
+            watch,
+            pool: state.pool.clone(),
+            person: caller.id,
+            role: caller.role,
+            recheck_at: tokio::time::Instant::now(),
+        };
+        // A session ended between the handshake and now is caught at once.
+        if guard.recheck().await.is_some() {
+            let _ = socket
+                .send(Message::Close(Some(CloseFrame {
+                    code: CLOSE_SESSION_ENDED,
+                    reason: "session ended".into(),
+                })))
+                .await;
+            return None;
+        }
+        Some((guard, socket))
+    }
+
+    /// Resolves when the session ends, with why. Cancel-safe: it can sit in
+    /// a `select!` loop.
+    pub(crate) async fn ended(&mut self) -> SessionEnd {
+        loop {
+            tokio::select! {
+                notice = self.watch.ended() => {
+                    if let Some(reason) = notice {
+                        return reason;
+                    }
+                    // Notices were missed: the database says how things stand.
+                    if let Some(reason) = self.recheck().await {
+                        return reason;
+                    }
+                }
+                () = tokio::time::sleep_until(self.recheck_at) => {
+                    if let Some(reason) = self.recheck().await {
+                        return reason;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the session and the person; `Some(why)` once it has ended,
+    /// otherwise the next look is set for its expiry.
+    async fn recheck(&mut self) -> Option<SessionEnd> {
+        let now = tokio::time::Instant::now();
+        match session_state(&self.pool, self.watch.session(), self.person, self.role).await {
+            Ok(SessionState::Ended(reason)) => Some(reason),
+            Ok(SessionState::Standing { seconds_left }) => {
+                // A little after the expiry, so the store agrees it is past.
+                let wait = Duration::from_secs_f64(seconds_left.clamp(0.0, 86_400.0 * 365.0));
+                self.recheck_at = now + wait + Duration::from_millis(50);
+                None
+            }
+            Err(_) => {
+                self.recheck_at = now + RECHECK_RETRY;
+                None
+            }
+        }
+    }
+}
+
+/// Tells the page why its session ended, in the message it understands,
+/// then closes the socket.
+pub(crate) async fn end(
+    sender: &mut futures::stream::SplitSink<WebSocket, Message>,
+    message: Arc<str>,
+) {
+    let _ = send(sender, message).await;
+    let _ = sender
+        .send(Message::Close(Some(CloseFrame {
+            code: CLOSE_SESSION_ENDED,
+            reason: "session ended".into(),
+        })))
+        .await;
 }
 
 #[tracing::instrument(skip_all, fields(cycle = cycle_id, person = caller.id))]
-async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: Caller) {
+async fn serve_board(
+    socket: WebSocket,
+    state: AppState,
+    cycle_id: i64,
+    caller: Caller,
+    mut guard: SessionGuard,
+) {
     let connection = state.hub.next_connection();
     let mut membership = state.hub.join(cycle_id, connection, caller.name);
     let mut closing = state.hub.closing();
@@ -104,6 +259,11 @@ async fn serve_board(socket: WebSocket, state: AppState, cycle_id: i64, caller: 
                 }
             }
             _ = closing.changed() => break,
+            reason = guard.ended() => {
+                tracing::debug!(?reason, "session ended; closing the board socket");
+                end(&mut sender, encode(&ServerMessage::SessionEnded { reason })).await;
+                break;
+            }
             incoming = receiver.next() => match incoming {
                 Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 // Pings are answered by axum; nothing else is expected.
@@ -126,9 +286,24 @@ async fn next_resume(receiver: &mut futures::stream::SplitStream<WebSocket>) -> 
     None
 }
 
-async fn send(
+/// Sends one message, giving up after [`SEND_TIMEOUT`]: a reader that
+/// stopped reading is dropped rather than buffered without end.
+pub(crate) async fn send(
     sender: &mut futures::stream::SplitSink<WebSocket, Message>,
     text: Arc<str>,
 ) -> Result<(), axum::Error> {
-    sender.send(Message::Text(text.as_ref().into())).await
+    match tokio::time::timeout(
+        SEND_TIMEOUT,
+        sender.send(Message::Text(text.as_ref().into())),
+    )
+    .await
+    {
+        Ok(sent) => sent,
+        Err(_) => {
+            tracing::debug!("a live client stopped reading; dropping it");
+            Err(axum::Error::new(std::io::Error::from(
+                std::io::ErrorKind::TimedOut,
+            )))
+        }
+    }
 }

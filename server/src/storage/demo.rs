@@ -58,7 +58,7 @@ const PEOPLE: &[(&str, &str, Role, &[&str])] = &[
 
 /// Seeds the demo organisation if the database holds no people and no
 /// units; returns whether it did. Never touches a database with data.
-pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, AppError> {
+pub async fn seed_if_empty(pool: &SqlitePool, demo_password: &str) -> Result<bool, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM units)")
@@ -86,7 +86,7 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> Result<bool, AppError> {
         }
     }
     for (name, email, role, units) in PEOPLE {
-        let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+        let hash = password::hash(demo_password.to_owned()).await?;
         let person = insert_person(&mut tx, name, email, *role, &hash).await?;
         for unit in *units {
             if let Some(unit_id) = unit_ids.get(unit) {

@@ -172,30 +172,18 @@ pub(crate) async fn fetch_objective(
     Ok(fetch_objectives(db, "o.id = ?", id).await?.pop())
 }
 
-/// The caller as permissions see them: their units and every unit above.
+/// The caller as permissions see them: the units they belong to and, for
+/// a lead, every unit below those (never above: see `domain::permissions`).
 pub(crate) async fn actor_of(
     db: &mut SqliteConnection,
     caller: &Caller,
     tree: &UnitTree,
 ) -> Result<Actor, AppError> {
-    let direct: Vec<i64> =
-        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ?")
-            .bind(caller.id)
-            .fetch_all(&mut *db)
-            .await?;
-    let mut units = Vec::new();
-    for unit in direct {
-        let mut current = Some(unit);
-        while let Some(id) = current.filter(|id| !units.contains(id)) {
-            units.push(id);
-            current = tree.get(id).and_then(|node| node.parent_id);
-        }
-    }
-    Ok(Actor {
-        id: caller.id,
-        role: caller.role,
-        units,
-    })
+    let own: Vec<i64> = sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ?")
+        .bind(caller.id)
+        .fetch_all(&mut *db)
+        .await?;
+    Ok(Actor::new(caller.id, caller.role, own, tree))
 }
 
 pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
@@ -236,11 +224,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
             .collect(),
         people,
         objectives,
-        viewer: Viewer {
-            id: actor.id,
-            role: actor.role,
-            units: actor.units,
-        },
+        viewer: Viewer::from(actor),
     })
 }
 
@@ -262,8 +246,11 @@ pub(crate) fn client_id(field: &str, raw: &str) -> Result<String, AppError> {
     }
 }
 
+/// Typed text, cleaned like closing notes (no control or direction
+/// characters), trimmed, and checked against `max` characters.
 pub(crate) fn text(field: &str, raw: &str, max: usize, required: bool) -> Result<String, AppError> {
-    let value = raw.trim();
+    let cleaned = crate::domain::search::clean_text(raw);
+    let value = cleaned.trim();
     if required && value.is_empty() {
         return Err(AppError::invalid(field, "This cannot be empty."));
     }
@@ -351,13 +338,30 @@ fn check_fresh(
     )))
 }
 
+/// How many events back a client may catch up by events: a client further
+/// behind reloads the board (one query) instead of replaying the log, and
+/// the log keeps no more than this per board ([`prune_board_events`]).
+pub const MAX_CATCH_UP: i64 = 500;
+
 /// Events after `version` on a cycle's board, for a client catching up;
-/// `None` when the log does not reach back that far (it must reload).
+/// `None` when the log does not reach back that far, or the client is more
+/// than [`MAX_CATCH_UP`] events behind or claims a future version: it must
+/// reload.
 pub async fn events_after(
     pool: &sqlx::SqlitePool,
     cycle_id: i64,
     version: i64,
 ) -> Result<Option<Vec<BoardEvent>>, AppError> {
+    let current: Option<i64> = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_optional(pool)
+        .await?;
+    let Some(current) = current else {
+        return Ok(None);
+    };
+    if version > current || current - version > MAX_CATCH_UP {
+        return Ok(None);
+    }
     let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT version, event FROM board_events WHERE cycle_id = ? AND version > ? ORDER BY version")
             .bind(cycle_id)
@@ -371,6 +375,19 @@ pub async fn events_after(
         .map(|(_, json)| serde_json::from_str(&json).map_err(internal))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
+}
+
+/// Deletes board events more than [`MAX_CATCH_UP`] versions behind their
+/// board: nobody resumes from there. Returns how many went.
+pub async fn prune_board_events(pool: &sqlx::SqlitePool) -> Result<u64, AppError> {
+    let done = sqlx::query(
+        "DELETE FROM board_events WHERE version <= \
+         (SELECT c.board_version FROM cycles c WHERE c.id = board_events.cycle_id) - ?",
+    )
+    .bind(MAX_CATCH_UP)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Whether the cycle exists (for the websocket, before it upgrades).

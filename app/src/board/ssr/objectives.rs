@@ -55,8 +55,11 @@ pub async fn create_objective(
         owner_unit: unit_id,
         shared_units: vec![],
     };
-    permissions::check(&actor, Change::Edit, &scope)
-        .map_err(|_| AppError::forbidden("You can add objectives to your own units only."))?;
+    permissions::check(&actor, Change::Edit, &scope).map_err(|_| {
+        AppError::forbidden(
+            "You can add objectives to your own units, and a lead to the units below them, only.",
+        )
+    })?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, created_by, updated_by, version) \
          VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
@@ -174,6 +177,7 @@ pub async fn update_objective(
                 .filter(|u| tree.get(*u).is_some());
             let unit =
                 unit.ok_or_else(|| AppError::invalid("unit_id", "Choose a unit from the list."))?;
+            permissions::check_give(&actor, unit).map_err(forbidden)?;
             sqlx::query("UPDATE objectives SET unit_id = ? WHERE id = ?")
                 .bind(unit)
                 .bind(id)

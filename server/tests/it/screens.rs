@@ -8,7 +8,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::board::uuid;
 use common::checkins::{

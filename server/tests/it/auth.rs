@@ -6,7 +6,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::{AMBASSADOR, MEMBER, PASSWORD, TestApp, call_with_cookie, error_kind, session_cookie};
 use reqwest::StatusCode;
@@ -291,4 +291,14 @@ async fn empty_fields_are_named() {
         )
         .await;
     assert_eq!(body["detail"]["field"], "password");
+}
+
+/// Only failures count: a person who signs in on many devices is never
+/// told to wait.
+#[tokio::test]
+async fn successful_sign_ins_are_never_limited() {
+    let app = TestApp::start().await;
+    for _ in 0..8 {
+        app.signed_in(MEMBER).await;
+    }
 }

@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::{AMBASSADOR, MEMBER, TestApp};
 use reqwest::StatusCode;
@@ -153,4 +153,40 @@ async fn a_database_failure_reaches_the_browser_without_its_details() {
         !body.contains("memberships") && !body.contains("no such table"),
         "{body}"
     );
+}
+
+/// A request the server functions cannot decode is the caller's fault: 400
+/// with a JSON error naming the problem, never 500.
+#[tokio::test]
+async fn undecodable_requests_answer_400_naming_the_problem() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(AMBASSADOR).await;
+    let post = |endpoint: &str, body: Vec<u8>| {
+        client
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        ("update_objective", b"id=x".to_vec(), "missing field"),
+        ("get_board", b"cycle_id=twelve".to_vec(), "invalid digit"),
+        (
+            "sign_in",
+            vec![b'e', b'm', b'a', b'i', b'l', b'=', 0xff, 0xfe],
+            "",
+        ),
+    ];
+    for (endpoint, body, words) in cases {
+        let response = post(endpoint, body).send().await.unwrap();
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{endpoint}: {body}");
+        assert_eq!(body["kind"], "bad_request", "{endpoint}: {body}");
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(words),
+            "{endpoint}: “{detail}” should name “{words}”"
+        );
+    }
 }

@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

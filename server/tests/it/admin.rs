@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use reqwest::StatusCode;

@@ -9,7 +9,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::board::{WEB_LEAD, WEB_MEMBER, update, uuid};
 use common::checkins::{active_key_result, running_cycle};

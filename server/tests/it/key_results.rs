@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::board::{WEB_MEMBER, create_objective, new_cycle, uuid};
 use common::{LEAD, MEMBER, TestApp};

@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::{AMBASSADOR, MEMBER, TestApp};
 use futures::{SinkExt, StreamExt};
@@ -205,4 +205,71 @@ async fn the_socket_checks_the_session_and_the_origin() {
         Some(StatusCode::NOT_FOUND)
     );
     assert!(open(&app, cycle, Some(&cookie), None).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
+    let app = TestApp::start().await;
+    let cycle = cycle(&app).await;
+    // The board is MAX_CATCH_UP + 100 changes ahead of version 0.
+    let ahead = app::board::ssr::MAX_CATCH_UP + 100;
+    sqlx::query("UPDATE cycles SET board_version = ? WHERE id = ?")
+        .bind(ahead)
+        .bind(cycle)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let cookie = cookie_of(&app, MEMBER).await;
+    for (from, answer) in [(0, "reload"), (ahead + 5, "reload")] {
+        let mut socket = open(&app, cycle, Some(&cookie), None).await.unwrap();
+        socket
+            .send(Message::Text(
+                json!({ "type": "resume", "version": from })
+                    .to_string()
+                    .into(),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(next_event(&mut socket).await["type"], answer, "from {from}");
+    }
+}
+
+#[tokio::test]
+async fn the_event_log_keeps_the_last_events_of_each_board() {
+    let app = TestApp::start().await;
+    let cycle = cycle(&app).await;
+    let keep = app::board::ssr::MAX_CATCH_UP;
+    let total = keep + 120;
+    for version in 1..=total {
+        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, '{}')")
+            .bind(cycle)
+            .bind(version)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("UPDATE cycles SET board_version = ? WHERE id = ?")
+        .bind(total)
+        .bind(cycle)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let pruned = app::board::ssr::prune_board_events(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(pruned, 120);
+    let (count, oldest): (i64, i64) =
+        sqlx::query_as("SELECT count(*), min(version) FROM board_events WHERE cycle_id = ?")
+            .bind(cycle)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((count, oldest), (keep, 121));
+    // Nothing more to prune the second time.
+    assert_eq!(
+        app::board::ssr::prune_board_events(&app.pool)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::board::{WEB_LEAD, WEB_MEMBER, create_objective, new_cycle, update, uuid};
 use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
@@ -388,4 +388,38 @@ async fn titles_are_required_and_bounded() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let (status, _) = update(&app, &priya, &objective, "why_urgent", &"y".repeat(2001)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn titles_and_whys_lose_control_and_direction_characters() {
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (status, objective) = create_objective(
+        &app,
+        &priya,
+        &cycle,
+        &uuid(1),
+        "Platform",
+        "Ship \u{202E}gnol\u{202C} v2\u{0007}",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    assert_eq!(objective["title"], "Ship gnol v2");
+    let (status, saved) = update(
+        &app,
+        &priya,
+        &objective,
+        "why_important",
+        "Because\u{2066} customers\u{2069} wait\u{0000}\nand\tchurn",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["why_important"], "Because customers wait\nand\tchurn");
+    let stored: String = sqlx::query_scalar("SELECT title FROM objectives WHERE id = ?")
+        .bind(uuid(1))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "Ship gnol v2");
 }

@@ -25,6 +25,13 @@ fn help_explains_every_serve_option() {
         "NORTHSTAR_ADDR",
         "NORTHSTAR_DATABASE_URL",
         "NORTHSTAR_DEMO",
+        "--public-url",
+        "NORTHSTAR_PUBLIC_URL",
+        "--trusted-proxies",
+        "NORTHSTAR_TRUSTED_PROXIES",
+        "--screen-frame-ancestors",
+        "--demo-password",
+        "NORTHSTAR_DEMO_PASSWORD",
     ] {
         assert!(
             help.contains(option),
@@ -157,4 +164,118 @@ fn admin_reindex_rebuilds_the_lessons_index() {
         printed.contains("Rebuilt the lessons index: 0 closing notes"),
         "{printed}"
     );
+}
+
+#[test]
+fn the_demo_refuses_a_public_address_with_the_published_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let output = northstar()
+        .args([
+            "serve",
+            "--demo",
+            "--addr",
+            "0.0.0.0:0",
+            "--database-url",
+            &url,
+        ])
+        .env_remove("NORTHSTAR_DEMO_PASSWORD")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8(output.stderr).unwrap();
+    assert!(said.contains("--demo-password"), "{said}");
+    assert!(said.contains("127.0.0.1"), "{said}");
+    assert!(
+        !dir.path().join("demo.db").exists(),
+        "refused before touching the database"
+    );
+}
+
+/// Runs `northstar admin set-password` with `password` on standard input.
+fn set_password(url: &str, email: &str, password: &str) -> std::process::Output {
+    let mut child = northstar()
+        .args([
+            "admin",
+            "set-password",
+            "--email",
+            email,
+            "--password-stdin",
+        ])
+        .args(["--database-url", url])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_locked_out_ambassador_gets_a_new_password_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let mut child = northstar()
+        .args([
+            "admin",
+            "create-user",
+            "--email",
+            "ada@example.org",
+            "--name",
+            "Ada",
+        ])
+        .args([
+            "--role",
+            "ambassador",
+            "--password-stdin",
+            "--database-url",
+            &url,
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long passphrase\n")
+        .unwrap();
+    assert!(child.wait_with_output().unwrap().status.success());
+    let hash_before = stored(&url, "SELECT password_hash FROM people");
+
+    let output = set_password(&url, "ada@example.org", "short");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least"));
+    let output = set_password(&url, "nobody@example.org", "a new long passphrase");
+    assert!(!output.status.success());
+    let output = set_password(&url, "Ada@Example.org", "a new long passphrase");
+    assert!(output.status.success(), "{output:?}");
+    let said = String::from_utf8(output.stdout).unwrap();
+    assert!(said.contains("every session"), "{said}");
+    assert!(!said.contains("passphrase"), "the password is not echoed");
+    assert_ne!(
+        stored(&url, "SELECT password_hash FROM people"),
+        hash_before
+    );
+    assert_eq!(
+        stored(&url, "SELECT CAST(session_epoch AS TEXT) FROM people"),
+        "1"
+    );
+}
+
+/// One text value from the database at `url`.
+fn stored(url: &str, sql: &str) -> String {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        let value: String = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+        pool.close().await;
+        value
+    })
 }

@@ -7,7 +7,7 @@
     reason = "helpers of tests fail the test loudly"
 )]
 
-mod common;
+use crate::common;
 
 use common::board::{WEB_LEAD, WEB_MEMBER, uuid};
 use common::checkins::{active_key_result, check_in, next_json, open, resume, running_cycle};

@@ -1,0 +1,273 @@
+//! The headers every response carries, and the checks that depend on the
+//! installation's public address and its reverse proxies:
+//!
+//! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`;
+//! - a Content-Security-Policy that allows only this origin's scripts,
+//!   styles, WebAssembly and websockets, plus the inline scripts Leptos
+//!   writes, by the page's nonce; frames only for office screens, and only
+//!   from `--screen-frame-ancestors`;
+//! - with an `https` public URL, HSTS;
+//! - with a public URL, requests for another `Host` are refused (DNS
+//!   rebinding), except `/healthz`, which load balancers call by address;
+//! - the client's address: the peer's, or the one a trusted proxy names.
+
+use crate::config::{PublicUrl, ServeConfig};
+use app::CSP_NONCE_HEADER;
+use app::auth::ssr::ClientAddress;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// What the layers here need from the configuration, shared by every request.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    public_url: Option<PublicUrl>,
+    trusted_proxies: Vec<IpNet>,
+    /// `frame-ancestors` for office screens: `'none'` unless configured.
+    screen_frame_ancestors: String,
+}
+
+impl Policy {
+    pub fn new(config: &ServeConfig) -> Arc<Self> {
+        let ancestors = config
+            .screen_frame_ancestors
+            .iter()
+            .map(String::as_str)
+            .filter(|source| is_csp_source(source))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Arc::new(Policy {
+            public_url: config.public_url.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
+            screen_frame_ancestors: if ancestors.is_empty() {
+                "'none'".into()
+            } else {
+                ancestors
+            },
+        })
+    }
+}
+
+/// A frame-ancestors source is an origin like `https://dash.example.org`;
+/// anything with spaces, quotes or semicolons could rewrite the policy.
+fn is_csp_source(source: &str) -> bool {
+    (source.starts_with("https://") || source.starts_with("http://"))
+        && source
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '/' | '.' | '-' | '*'))
+}
+
+/// The Content-Security-Policy of a response, with the page's nonce if it has one.
+pub fn content_security_policy(nonce: Option<&str>, frame_ancestors: &str) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+pub async fn security_headers(
+    State(policy): State<Arc<Policy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let screen = request.uri().path().starts_with("/screen/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let nonce = headers
+        .remove(CSP_NONCE_HEADER)
+        .and_then(|value| value.to_str().ok().map(str::to_owned));
+    let ancestors = if screen {
+        policy.screen_frame_ancestors.as_str()
+    } else {
+        "'none'"
+    };
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(nonce.as_deref(), ancestors)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if policy.public_url.as_ref().is_some_and(|url| url.https) {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    response
+}
+
+/// With a public URL, only requests for its host are served.
+pub async fn public_host_only(
+    State(policy): State<Arc<Policy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(url) = &policy.public_url
+        && request.uri().path() != "/healthz"
+    {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        if !host.eq_ignore_ascii_case(&url.host) {
+            tracing::warn!(host, "request for another host refused");
+            return (
+                StatusCode::MISDIRECTED_REQUEST,
+                format!("This server answers for {} only.", url.origin),
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Puts the client's address into the request for the sign-in limits.
+pub async fn client_address(
+    State(policy): State<Arc<Policy>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
+        let address = client_of(peer.ip(), request.headers(), &policy.trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(address));
+    }
+    next.run(request).await
+}
+
+/// The client behind `peer`: when `peer` is a trusted proxy, the nearest
+/// address in its forwarding chain that is not itself a trusted proxy
+/// (`Forwarded: for=` first, then `X-Forwarded-For`); otherwise `peer`, and
+/// forwarding headers are ignored.
+pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let chain = forwarded_for(headers);
+    chain
+        .iter()
+        .rev()
+        .find(|ip| !is_trusted(ip))
+        .or_else(|| chain.first())
+        .copied()
+        .unwrap_or(peer)
+}
+
+/// The addresses of the forwarding chain, client first.
+fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
+    let values = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let forwarded: Vec<IpAddr> = values(header::FORWARDED)
+        .iter()
+        .filter_map(|element| {
+            element.split(';').find_map(|pair| {
+                let (key, value) = pair.trim().split_once('=')?;
+                key.eq_ignore_ascii_case("for").then(|| parse_node(value))?
+            })
+        })
+        .collect();
+    if !forwarded.is_empty() {
+        return forwarded;
+    }
+    values(header::HeaderName::from_static("x-forwarded-for"))
+        .iter()
+        .filter_map(|v| parse_node(v))
+        .collect()
+}
+
+/// `192.0.2.7`, `"[2001:db8::1]:4711"`, `192.0.2.7:80` → the address.
+fn parse_node(raw: &str) -> Option<IpAddr> {
+    let node = raw.trim().trim_matches('"');
+    if let Ok(ip) = node.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = node.strip_prefix('[') {
+        return rest.split(']').next()?.parse().ok();
+    }
+    node.rsplit_once(':')?.0.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    fn ip(raw: &str) -> IpAddr {
+        raw.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarding_headers_are_believed_from_trusted_proxies_only() {
+        let trusted = crate::config::parse_networks("10.0.0.0/8").unwrap();
+        let xff = headers(&[("x-forwarded-for", "203.0.113.5, 10.0.0.2")]);
+        assert_eq!(client_of(ip("10.0.0.1"), &xff, &trusted), ip("203.0.113.5"));
+        // From anyone else the header is ignored.
+        assert_eq!(
+            client_of(ip("198.51.100.9"), &xff, &trusted),
+            ip("198.51.100.9")
+        );
+        assert_eq!(client_of(ip("10.0.0.1"), &xff, &[]), ip("10.0.0.1"));
+        // A client cannot hide behind an address it writes itself: the
+        // nearest untrusted hop is taken, not the first.
+        let spoofed = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.5")]);
+        assert_eq!(
+            client_of(ip("10.0.0.1"), &spoofed, &trusted),
+            ip("203.0.113.5")
+        );
+        let forwarded = headers(&[
+            (
+                "forwarded",
+                "for=\"[2001:db8::7]:4711\";proto=https, for=10.0.0.3",
+            ),
+            ("x-forwarded-for", "192.0.2.1"),
+        ]);
+        assert_eq!(
+            client_of(ip("10.0.0.1"), &forwarded, &trusted),
+            ip("2001:db8::7")
+        );
+        // No header: the proxy itself.
+        assert_eq!(
+            client_of(ip("10.0.0.1"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn the_policy_names_the_nonce_and_the_frame_ancestors() {
+        let csp = content_security_policy(Some("abc"), "'none'");
+        assert!(csp.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(!content_security_policy(None, "'none'").contains("nonce"));
+        assert!(is_csp_source("https://dash.example.org"));
+        assert!(!is_csp_source("https://x; script-src *"));
+        assert!(!is_csp_source("'unsafe-inline'"));
+    }
+}

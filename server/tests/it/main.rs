@@ -1,0 +1,30 @@
+//! Every integration test of the server in one binary, one module per
+//! feature: a change links the server once instead of once per file. Each
+//! test starts the real app on `127.0.0.1:0` against a real SQLite file
+//! (see [`common::TestApp`]).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test that cannot go on fails loudly"
+)]
+
+mod common;
+
+mod accounts;
+mod admin;
+mod auth;
+mod board;
+mod checkins;
+mod cli;
+mod compression;
+mod headers;
+mod health;
+mod key_results;
+mod lessons;
+mod live;
+mod migrations;
+mod rights;
+mod screens;
+mod security;
+mod sessions;

@@ -30,6 +30,11 @@ pub enum AppError {
     /// Too many attempts in a short time.
     #[error("Too many attempts. Wait a minute and try again.")]
     RateLimited,
+    /// More changes in a short time than one person makes by hand.
+    #[error(
+        "You are making changes faster than Northstar takes them. Wait a moment and try again."
+    )]
+    TooFast,
     /// The request never made sense to the server (a missing argument…).
     #[error("The request was malformed: {0}")]
     BadRequest(String),
@@ -69,7 +74,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
-            Self::RateLimited => 429,
+            Self::RateLimited | Self::TooFast => 429,
             Self::BadRequest(_) => 400,
             Self::Network(_) => 502,
             Self::Internal => 500,

@@ -5,6 +5,7 @@
 //! - [`domain`] — pure rules (roles, the unit tree, input limits): no I/O, unit-tested.
 //! - [`error`] — [`error::AppError`], the one error every server function returns.
 //! - [`auth`] — sign-in, sign-out, the signed-in person and page guards.
+//! - [`account`] — one's own name and password; the ambassador's reset links.
 //! - [`people`], [`units`] — the organisation, as the ambassador administers it.
 //! - [`admin`] — the administration area that frames those two.
 //! - [`cycles`] — cycles (quarters) with their phases, and the stretch setting.
@@ -16,6 +17,7 @@
 //! - [`home`] — the signed-in person's start page.
 //! - [`components`] — header, field errors and panels every page uses.
 //! - `state` (server only) — [`state::AppState`], shared by every request.
+//! - `rate` (server only) — budgets that refill with time: sign-in and write limits.
 //!
 //! Each feature keeps its SQL in an `ssr.rs` beside it, compiled only with
 //! the `ssr` feature, so the browser bundle never contains a query.
@@ -37,6 +39,8 @@ pub mod leaderboard;
 pub mod lessons;
 pub mod live;
 pub mod people;
+#[cfg(feature = "ssr")]
+pub mod rate;
 pub mod routes;
 pub mod screens;
 #[cfg(feature = "ssr")]

@@ -20,7 +20,17 @@ pub struct AppState {
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Live updates: one broadcast room per board.
     pub hub: Arc<crate::live::ssr::Hub>,
+    /// Changes per person: generous for a person, a wall for a runaway script.
+    pub write_limiter: Arc<crate::rate::Buckets<i64>>,
+    /// Recomputes the leaderboard after changes, coalescing bursts.
+    pub leaderboard_refresh: Arc<crate::leaderboard::ssr::Refresher>,
 }
+
+/// The per-person write budget: 60 changes at once, then 20 a second.
+pub const WRITE_BUDGET: crate::rate::Budget = crate::rate::Budget {
+    burst: 60,
+    refill: std::time::Duration::from_millis(50),
+};
 
 /// The state, as provided to every server function by the router.
 pub fn app_state() -> Result<AppState, AppError> {
@@ -35,6 +45,18 @@ pub fn pool() -> Result<SqlitePool, AppError> {
 /// Starts a write transaction that takes SQLite's write lock at once
 /// (`BEGIN IMMEDIATE`), so what it checks still holds when it commits, and
 /// two requests racing for the same change queue up instead of failing.
+///
+/// Every change a signed-in person makes passes here, so this is also where
+/// their write budget ([`WRITE_BUDGET`]) is spent.
 pub async fn begin_write() -> Result<Transaction<'static, Sqlite>, AppError> {
-    Ok(pool()?.begin_with("BEGIN IMMEDIATE").await?)
+    let state = app_state()?;
+    if let Some(person) = crate::auth::ssr::session_person().await
+        && !state
+            .write_limiter
+            .try_spend(person, std::time::Instant::now())
+    {
+        tracing::warn!(person, "write limit reached");
+        return Err(AppError::TooFast);
+    }
+    Ok(state.pool.begin_with("BEGIN IMMEDIATE").await?)
 }

@@ -48,7 +48,7 @@ test('every main page hydrates under the content security policy without a viola
   await expect(page.locator('.live-dot.live-live')).toBeAttached();
   expect(await pageViolations(page)).toEqual([]);
   await page.getByRole('link', { name: 'Open Deploys are boring' }).click();
-  await expect(page.getByRole('heading', { name: 'Deploys are boring' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Deploys are boring', level: 1 })).toBeVisible();
   await hydrated(page);
   expect(await pageViolations(page)).toEqual([]);
 

@@ -39,6 +39,8 @@ pub struct ServeConfig {
     /// A session ends after this long without a change to it (sign-in).
     pub session_expiry: std::time::Duration,
     pub sign_in_limits: SignInLimits,
+    /// Changes one person may make at once, and how fast the budget refills.
+    pub write_budget: app::rate::Budget,
 }
 
 impl ServeConfig {
@@ -57,6 +59,7 @@ impl ServeConfig {
             screen_frame_ancestors: Vec::new(),
             demo_password: None,
             sign_in_limits: SignInLimits::default(),
+            write_budget: app::state::WRITE_BUDGET,
         }
     }
 

@@ -89,13 +89,22 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         pool,
         sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
         hub: Arc::new(app::live::ssr::Hub::default()),
+        write_limiter: Arc::new(app::rate::Buckets::new(config.write_budget)),
+        leaderboard_refresh: Arc::default(),
     };
+    let refresh_state = state.clone();
+    tokio::spawn(async move {
+        let refresher = refresh_state.leaderboard_refresh.clone();
+        refresher.serve(refresh_state).await;
+    });
     let limiter = state.sign_in_limiter.clone();
+    let writes = state.write_limiter.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             limiter.forget_idle();
+            writes.forget_idle(std::time::Instant::now());
         }
     });
     // Expected progress moves with the date: once a minute the leaderboard

@@ -4,12 +4,11 @@
 use super::{CurrentUser, UnitPath, password};
 use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::{AppError, ssr::internal};
+use crate::rate::{Buckets, Budget};
 use crate::state::{app_state, pool};
 use crate::units::ssr::load_tree;
 use axum::extract::ConnectInfo;
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tower_sessions::Session;
 
@@ -36,6 +35,18 @@ pub struct Caller {
 /// The session of the current request.
 pub async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(internal)
+}
+
+/// The person id the current request's session names, if any (not checked
+/// against the database: for budgets, not for permissions).
+pub async fn session_person() -> Option<i64> {
+    session()
+        .await
+        .ok()?
+        .get::<i64>(PERSON_ID)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// The signed-in, active person, or `Unauthenticated`.
@@ -302,31 +313,9 @@ pub async fn after_sessions_ended(
 /// correct password never uses up an attempt, and the account's count is
 /// kept per address too, so a stranger guessing from elsewhere cannot keep
 /// someone locked out of their own account.
-///
-/// Hand-written rather than `governor`'s: the sign-in must ask "is there an
-/// attempt left?" *before* the password is checked, and spend one only
-/// once it turns out wrong; governor's limiters spend on every check.
 pub struct SignInLimiter {
-    limits: SignInLimits,
-    per_account: Mutex<HashMap<(String, IpAddr), Bucket>>,
-    per_address: Mutex<HashMap<IpAddr, Bucket>>,
-}
-
-/// Failed attempts still counted against a key: each failure adds one, and
-/// one is forgiven every `refill`.
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    failures: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    /// The failures still counted at `now`.
-    fn at(self, now: Instant, refill: Duration) -> f64 {
-        let forgiven = now.saturating_duration_since(self.at).as_secs_f64()
-            / refill.as_secs_f64().max(f64::EPSILON);
-        (self.failures - forgiven).max(0.0)
-    }
+    per_account: Buckets<(String, IpAddr)>,
+    per_address: Buckets<IpAddr>,
 }
 
 /// How many failed sign-ins are allowed before waiting.
@@ -353,47 +342,17 @@ impl Default for SignInLimits {
     }
 }
 
-fn lock<K>(map: &Mutex<HashMap<K, Bucket>>) -> std::sync::MutexGuard<'_, HashMap<K, Bucket>> {
-    // A panic while holding the lock leaves only counts behind: still usable.
-    map.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn exhausted<K: Eq + std::hash::Hash>(
-    map: &Mutex<HashMap<K, Bucket>>,
-    key: &K,
-    burst: u32,
-    refill: Duration,
-    now: Instant,
-) -> bool {
-    lock(map)
-        .get(key)
-        .is_some_and(|bucket| bucket.at(now, refill) > f64::from(burst) - 1.0)
-}
-
-fn count<K: Eq + std::hash::Hash>(
-    map: &Mutex<HashMap<K, Bucket>>,
-    key: K,
-    refill: Duration,
-    now: Instant,
-) {
-    let mut map = lock(map);
-    let bucket = map.entry(key).or_insert(Bucket {
-        failures: 0.0,
-        at: now,
-    });
-    *bucket = Bucket {
-        failures: bucket.at(now, refill) + 1.0,
-        at: now,
-    };
-}
-
 impl SignInLimiter {
     pub fn new(limits: SignInLimits) -> Self {
         Self {
-            limits,
-            per_account: Mutex::default(),
-            per_address: Mutex::default(),
+            per_account: Buckets::new(Budget {
+                burst: limits.account_burst,
+                refill: limits.account_refill,
+            }),
+            per_address: Buckets::new(Budget {
+                burst: limits.address_burst,
+                refill: limits.address_refill,
+            }),
         }
     }
 
@@ -402,20 +361,9 @@ impl SignInLimiter {
     pub fn check(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
         let address = network_of(address);
         let now = Instant::now();
-        let l = self.limits;
-        if exhausted(
-            &self.per_address,
-            &address,
-            l.address_burst,
-            l.address_refill,
-            now,
-        ) || exhausted(
-            &self.per_account,
-            &(email.to_owned(), address),
-            l.account_burst,
-            l.account_refill,
-            now,
-        ) {
+        if !self.per_address.has_room(&address, now)
+            || !self.per_account.has_room(&(email.to_owned(), address), now)
+        {
             tracing::warn!(%address, "sign-in rate limit reached");
             return Err(AppError::RateLimited);
         }
@@ -426,21 +374,15 @@ impl SignInLimiter {
     pub fn failed(&self, email: &str, address: IpAddr) {
         let address = network_of(address);
         let now = Instant::now();
-        count(&self.per_address, address, self.limits.address_refill, now);
-        count(
-            &self.per_account,
-            (email.to_owned(), address),
-            self.limits.account_refill,
-            now,
-        );
+        self.per_address.spend(address, now);
+        self.per_account.spend((email.to_owned(), address), now);
     }
 
     /// Forgets keys whose failures are all forgiven, so memory stays bounded.
     pub fn forget_idle(&self) {
         let now = Instant::now();
-        let l = self.limits;
-        lock(&self.per_account).retain(|_, b| b.at(now, l.account_refill) > 0.0);
-        lock(&self.per_address).retain(|_, b| b.at(now, l.address_refill) > 0.0);
+        self.per_account.forget_idle(now);
+        self.per_address.forget_idle(now);
     }
 }
 
@@ -526,19 +468,10 @@ mod tests {
     }
 
     #[test]
-    fn failures_are_forgiven_with_time() {
-        let refill = Duration::from_secs(60);
-        let start = Instant::now();
-        let bucket = Bucket {
-            failures: 3.0,
-            at: start,
-        };
-        assert_eq!(bucket.at(start, refill), 3.0);
-        assert_eq!(bucket.at(start + Duration::from_secs(60), refill), 2.0);
-        assert_eq!(bucket.at(start + Duration::from_secs(600), refill), 0.0);
+    fn failures_are_forgotten_once_forgiven() {
         let limiter = SignInLimiter::new(limits());
         limiter.failed("a@x.org", IpAddr::V4(Ipv4Addr::LOCALHOST));
         limiter.forget_idle();
-        assert_eq!(lock(&limiter.per_account).len(), 1, "still counted");
+        assert_eq!(limiter.per_account.len(), 1, "still counted");
     }
 }

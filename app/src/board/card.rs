@@ -2,7 +2,7 @@
 //! warnings, inline editing, drag and drop, and the keyboard menu that does
 //! everything a drag does.
 
-use super::inline::{Inline, InlineText};
+use super::inline::{ConflictNote, Edit, Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
@@ -61,6 +61,29 @@ pub fn align(ctx: BoardContext, child: &str, parent: &str) {
     );
 }
 
+/// Saves one field of objective `id` from an inline editor, closing it on success.
+fn save_edit(ctx: BoardContext, id: &str, field: &'static str, edit: Edit, state: Inline) {
+    let id = id.to_owned();
+    spawn_local(async move {
+        match update_objective(
+            id,
+            edit.version,
+            field.to_owned(),
+            edit.previous,
+            edit.value,
+        )
+        .await
+        {
+            Ok(saved) => {
+                ctx.notice.set(None);
+                ctx.saved(saved);
+                state.done();
+            }
+            Err(error) => state.fail(error),
+        }
+    });
+}
+
 /// Saves one field of an objective; `on_error` hears a refusal.
 fn save_objective(
     ctx: BoardContext,
@@ -106,6 +129,9 @@ pub fn Card(id: String) -> impl IntoView {
         move |_| board.with(|b| b.objectives.iter().find(|o| o.id == id).cloned())
     });
     let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    let version = move || objective.with(|o| o.as_ref().map_or(0, |o| o.version));
+    let by =
+        move || objective.with(|o| o.as_ref().map(|o| o.updated_by.clone()).unwrap_or_default());
     let may_edit = Memo::new(move |_| {
         objective.with(|o| {
             o.as_ref()
@@ -113,29 +139,29 @@ pub fn Card(id: String) -> impl IntoView {
         })
     });
 
-    let header = move || {
-        objective.get().map(|o| {
-            let save_title = {
-                let objective = o.clone();
-                Callback::new(move |(value, state): (String, Inline)| {
-                    let previous = objective.title.clone();
-                    save_objective(ctx, &objective, "title", previous, value, move |e| state.fail(e));
-                })
-            };
-            let kind_class = match o.kind {
-                ObjectiveKind::Committed => "kind kind-committed",
-                ObjectiveKind::Aspirational => "kind kind-aspirational",
-            };
-            view! {
-                <header class="card-header">
-                    <InlineText value=o.title.clone() label=format!("title of {}", o.title) editable=may_edit
-                        save=save_title class="card-title"/>
-                    <span class=kind_class>{o.kind.label()}</span>
-                    <a class="card-open" href=format!("/objectives/{}", o.id) draggable="false"
-                        aria-label=format!("Open {}", o.title) title="Open the objective page">"↗"</a>
-                </header>
-            }
-        })
+    // Built once: the title's editor stays open (with what is typed) while
+    // live changes to this objective flow in.
+    let header = {
+        let href = format!("/objectives/{id}");
+        let id = id.clone();
+        let save_title = Callback::new(move |(edit, state): (Edit, Inline)| {
+            save_edit(ctx, &id, "title", edit, state);
+        });
+        let kind = move || objective.with(|o| o.as_ref().map(|o| o.kind));
+        let kind_class = move || match kind() {
+            Some(ObjectiveKind::Aspirational) => "kind kind-aspirational",
+            _ => "kind kind-committed",
+        };
+        view! {
+            <header class="card-header">
+                <InlineText value=Signal::derive(title) version=Signal::derive(version) by=Signal::derive(by)
+                    label=Signal::derive(move || format!("title of {}", title())) editable=may_edit
+                    save=save_title class="card-title"/>
+                <span class=kind_class>{move || kind().map(ObjectiveKind::label)}</span>
+                <a class="card-open" href=href draggable="false"
+                    aria-label=move || format!("Open {}", title()) title="Open the objective page">"↗"</a>
+            </header>
+        }
     };
     let meta = move || {
         objective.get().map(|o| {
@@ -185,7 +211,12 @@ pub fn Card(id: String) -> impl IntoView {
     let key_results = move || {
         objective.with(|o| {
             o.as_ref()
-                .map(|o| o.key_results.clone())
+                .map(|o| {
+                    o.key_results
+                        .iter()
+                        .map(|kr| kr.id.clone())
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     };
@@ -218,10 +249,12 @@ pub fn Card(id: String) -> impl IntoView {
             {header}
             {meta}
             <ul class="key-results" aria-label="Key results">
+                // Keyed by id alone: a row (and any editor open in it) stays
+                // while the key result changes.
                 <For
                     each=key_results
-                    key=|kr| (kr.id.clone(), kr.version)
-                    children=move |kr| view! { <KeyResultRow kr objective/> }
+                    key=|id| id.clone()
+                    children=move |id| view! { <KeyResultRow id objective/> }
                 />
             </ul>
             {warnings}
@@ -276,63 +309,93 @@ fn ProgressBar(progress: f64, label: String) -> impl IntoView {
 }
 
 #[component]
-fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoView {
+fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView {
     let ctx = use_board();
     let board = ctx.board;
-    let owner_id = kr.owner_id;
+    let kr = Memo::new({
+        let id = id.clone();
+        move |_| {
+            objective.with(|o| {
+                o.as_ref()
+                    .and_then(|o| o.key_results.iter().find(|k| k.id == id).cloned())
+            })
+        }
+    });
+    let Some(first) = kr.get_untracked() else {
+        return ().into_any();
+    };
+    let owner_id = move || kr.with(|k| k.as_ref().map_or(first.owner_id, |k| k.owner_id));
     let may = move |change: Change| {
         objective.with(|o| o.as_ref().is_some_and(|o| board.with(|b| b.may(change, o))))
     };
-    // Memos, not derived signals: what reads them (the readiness editor with
-    // its half-ticked boxes) re-renders only when the permission changes,
-    // not on every live update to some other objective.
+    // Memos, not derived signals: what reads them re-renders only when the
+    // permission changes, not on every live update.
     let may_define = Memo::new(move |_| may(Change::Edit));
-    let may_update = Memo::new(move |_| may(Change::UpdateKeyResult { owner: owner_id }));
-    let may_check_in = Memo::new(move |_| may(Change::CheckIn { owner: owner_id }));
+    let may_update = Memo::new(move |_| may(Change::UpdateKeyResult { owner: owner_id() }));
+    let may_check_in = Memo::new(move |_| may(Change::CheckIn { owner: owner_id() }));
     let checking_in = RwSignal::new(false);
-    let overdue = {
-        let kr = kr.clone();
-        Memo::new(move |_| {
-            objective.with(|o| {
-                o.as_ref()
-                    .is_some_and(|o| board.with(|b| kr.is_overdue(&b.cycle, o.status, &b.today)))
+    let overdue = Memo::new(move |_| {
+        objective.with(|o| {
+            o.as_ref().is_some_and(|o| {
+                kr.with(|k| {
+                    k.as_ref()
+                        .is_some_and(|k| board.with(|b| k.is_overdue(&b.cycle, o.status, &b.today)))
+                })
             })
         })
+    });
+    let text = move |read: fn(&KeyResult) -> String| {
+        Signal::derive(move || kr.with(|k| k.as_ref().map(read).unwrap_or_default()))
     };
-    let owner = board.with_untracked(|b| b.person_name(kr.owner_id));
-    let save = |field: &'static str, kr: &KeyResult| {
-        let kr = kr.clone();
-        Callback::new(move |(value, state): (String, Inline)| {
-            let previous = match field {
-                "title" => kr.title.clone(),
-                "target" => format_number(kr.target),
-                _ => format_number(kr.current),
-            };
-            let (id, version) = (kr.id.clone(), kr.version);
-            spawn_local(async move {
-                match update_key_result(id, version, field.to_owned(), previous, value).await {
-                    Ok(saved) => saved_key_result(ctx, saved),
-                    Err(error) => state.fail(error),
-                }
-            });
-        })
+    let title = text(|k| k.title.clone());
+    let version = Signal::derive(move || kr.with(|k| k.as_ref().map_or(0, |k| k.version)));
+    let by = Signal::derive(move || {
+        objective.with(|o| o.as_ref().map(|o| o.updated_by.clone()).unwrap_or_default())
+    });
+    let progress = move || kr.with(|k| k.as_ref().map_or(0.0, KeyResult::progress));
+    let owner = move || board.with(|b| b.person_name(owner_id()));
+    let save = {
+        let id = id.clone();
+        move |field: &'static str| {
+            let id = id.clone();
+            Callback::new(move |(edit, state): (Edit, Inline)| {
+                let id = id.clone();
+                spawn_local(async move {
+                    match update_key_result(
+                        id,
+                        edit.version,
+                        field.to_owned(),
+                        edit.previous,
+                        edit.value,
+                    )
+                    .await
+                    {
+                        Ok(saved) => {
+                            saved_key_result(ctx, saved);
+                            state.done();
+                        }
+                        Err(error) => state.fail(error),
+                    }
+                });
+            })
+        }
     };
-    let unit = if kr.unit_label.is_empty() {
+    let unit = if first.unit_label.is_empty() {
         String::new()
     } else {
-        format!(" {}", kr.unit_label)
+        format!(" {}", first.unit_label)
     };
-    let numbers = if kr.metric == MetricKind::Milestone {
-        let done = kr.current >= 1.0;
-        let (id, version) = (kr.id.clone(), kr.version);
-        let label = format!("{} done", kr.title);
+    let numbers = if first.metric == MetricKind::Milestone {
+        let done = move || kr.with(|k| k.as_ref().is_some_and(|k| k.current >= 1.0));
+        let id = id.clone();
         view! {
             <label class="milestone">
-                <input type="checkbox" checked=done disabled=move || !may_update.get() aria-label=label
+                <input type="checkbox" prop:checked=done disabled=move || !may_update.get()
+                    aria-label=move || format!("{} done", title.get())
                     on:change=move |ev| {
                         let value = if event_target_checked(&ev) { "1" } else { "0" };
-                        let previous = if done { "1" } else { "0" };
-                        let (id, version) = (id.clone(), version);
+                        let previous = if done() { "1" } else { "0" };
+                        let (id, version) = (id.clone(), version.get_untracked());
                         spawn_local(async move {
                             match update_key_result(id, version, "current".into(), previous.into(), value.into()).await {
                                 Ok(saved) => saved_key_result(ctx, saved),
@@ -340,59 +403,82 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
                             }
                         });
                     }/>
-                {if done { "Done" } else { "Not done" }}
+                {move || if done() { "Done" } else { "Not done" }}
             </label>
         }
             .into_any()
     } else {
         view! {
             <span class="kr-numbers">
-                <InlineText value=format_number(kr.current) label=format!("current value of {}", kr.title)
-                    editable=may_update save=save("current", &kr) input_mode="decimal"/>
+                <InlineText value=text(|k| format_number(k.current)) version by
+                    label=Signal::derive(move || format!("current value of {}", title.get()))
+                    editable=may_update save=save("current") input_mode="decimal"/>
                 " / "
-                <InlineText value=format_number(kr.target) label=format!("target of {}", kr.title)
-                    editable=may_define save=save("target", &kr) input_mode="decimal"/>
+                <InlineText value=text(|k| format_number(k.target)) version by
+                    label=Signal::derive(move || format!("target of {}", title.get()))
+                    editable=may_define save=save("target") input_mode="decimal"/>
                 {unit}
             </span>
         }
-            .into_any()
+        .into_any()
     };
-    let not_ready = !kr.readiness.is_ready();
-    let readiness_kr = kr.clone();
-    let check_in_kr = StoredValue::new(kr.clone());
-    let check_in_title = StoredValue::new(kr.title.clone());
+    let readiness_note = move || {
+        kr.with(|k| {
+            k.as_ref().filter(|k| !k.readiness.is_ready()).map(|k| {
+                k.fallback.map_or("· not data-ready".to_owned(), |f| {
+                    format!("· fallback: {}", f.label().to_lowercase())
+                })
+            })
+        })
+    };
+    // The value when a check-in form opened: a colleague's check-in while it
+    // is open is said beside it.
+    let checking_from = RwSignal::new(None::<f64>);
+    let moved_meanwhile = move || {
+        let from = checking_from.get()?;
+        let now = kr.with(|k| k.as_ref().map(|k| k.current))?;
+        (now != from).then(|| {
+            format!(
+                "{} changed the value to {} meanwhile.",
+                by.get(),
+                format_number(now)
+            )
+        })
+    };
     view! {
         <li class="key-result">
             <div class="kr-line">
-                <InlineText value=kr.title.clone() label=format!("key result {}", kr.title) editable=may_define
-                    save=save("title", &kr) class="kr-title"/>
+                <InlineText value=title version by
+                    label=Signal::derive(move || format!("key result {}", title.get()))
+                    editable=may_define save=save("title") class="kr-title"/>
                 {numbers}
             </div>
             <div class="kr-bar">
-                <div class="progress progress-small" role="progressbar" aria-label=format!("Progress of {}", kr.title)
-                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=(kr.progress() * 100.0).round().to_string()>
-                    <span style=format!("width: {}%", (kr.progress() * 100.0).round())></span>
+                <div class="progress progress-small" role="progressbar"
+                    aria-label=move || format!("Progress of {}", title.get())
+                    aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || (progress() * 100.0).round().to_string()>
+                    <span style=move || format!("width: {}%", (progress() * 100.0).round())></span>
                 </div>
             </div>
             <p class="kr-meta">
                 {owner}
-                {not_ready.then(|| view! {
-                    <span class="readiness">
-                        {kr.fallback.map_or("· not data-ready".to_owned(), |f| format!("· fallback: {}", f.label().to_lowercase()))}
-                    </span>
-                })}
+                {move || readiness_note().map(|note| view! { <span class="readiness">{note}</span> })}
                 {move || overdue.get().then(|| view! {
                     <span class="overdue-badge" title="No check-in for more than 7 days">"Overdue"</span>
                 })}
                 {move || (may_check_in.get() && !checking_in.get()).then(|| view! {
                     <button type="button" class="button-link" draggable="false"
-                        aria-label=format!("Check in on {}", check_in_title.get_value())
-                        on:click=move |_| checking_in.set(true)>"Check in"</button>
+                        aria-label=move || format!("Check in on {}", title.get())
+                        on:click=move |_| {
+                            checking_from.set(kr.with_untracked(|k| k.as_ref().map(|k| k.current)));
+                            checking_in.set(true);
+                        }>"Check in"</button>
                 })}
             </p>
             {move || checking_in.get().then(|| view! {
                 <div class="card-check-in">
-                    <CheckInForm key_result=check_in_kr.get_value()
+                    {move || moved_meanwhile().map(|note| view! { <p class="inline-conflict" role="status">{note}</p> })}
+                    <CheckInForm key_result=kr.get_untracked().unwrap_or_else(|| first.clone())
                         on_saved=Callback::new(move |saved: CheckInSaved| {
                             ctx.saved(saved.objective);
                             checking_in.set(false);
@@ -400,16 +486,18 @@ fn KeyResultRow(kr: KeyResult, objective: Memo<Option<Objective>>) -> impl IntoV
                         on_cancel=Callback::new(move |_| checking_in.set(false))/>
                 </div>
             })}
-            {move || may_define.get().then(|| view! { <ReadinessEditor kr=readiness_kr.clone()/> })}
+            {move || may_define.get().then(|| view! { <ReadinessEditor kr by/> })}
         </li>
     }
     .into_any()
 }
 
 /// The data-readiness checklist of a key result, and its fallback while it
-/// is not ready. Saving sends each changed field in turn.
+/// is not ready. Saving sends each changed field in turn, each against the
+/// value it was changed from, so a colleague's change to another box goes
+/// through and a change to the same box is not overwritten unknowingly.
 #[component]
-fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
+fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl IntoView {
     let ctx = use_board();
     const BOXES: [(&str, &str); 5] = [
         ("source_identified", "The data source is identified"),
@@ -418,6 +506,9 @@ fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
         ("update_frequency", "It is updated often enough"),
         ("reliable", "The data is reliable"),
     ];
+    let Some(initial) = kr.get_untracked() else {
+        return ().into_any();
+    };
     let flag = |kr: &KeyResult, field: &str| match field {
         "source_identified" => kr.readiness.source_identified,
         "baseline_known" => kr.readiness.baseline_known,
@@ -425,23 +516,71 @@ fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
         "update_frequency" => kr.readiness.update_frequency,
         _ => kr.readiness.reliable,
     };
-    let checks: Vec<(&'static str, RwSignal<bool>)> = BOXES
-        .iter()
-        .map(|(field, _)| (*field, RwSignal::new(flag(&kr, field))))
-        .collect();
-    let fallback = RwSignal::new(
+    let fallback_of = |kr: &KeyResult| {
         kr.fallback
             .map(|f| f.as_str().to_owned())
-            .unwrap_or_default(),
-    );
-    let proxy = RwSignal::new(kr.proxy_name.clone());
+            .unwrap_or_default()
+    };
+    let checks: Vec<(&'static str, RwSignal<bool>)> = BOXES
+        .iter()
+        .map(|(field, _)| (*field, RwSignal::new(flag(&initial, field))))
+        .collect();
+    let fallback = RwSignal::new(fallback_of(&initial));
+    let proxy = RwSignal::new(initial.proxy_name.clone());
     let error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
-    let start = StoredValue::new(kr.clone());
+    // What the form started from (the last value it took from the board).
+    let start = RwSignal::new(initial.clone());
+    let same_readiness = |a: &KeyResult, b: &KeyResult| {
+        a.readiness == b.readiness
+            && a.fallback == b.fallback
+            && a.proxy_name.trim() == b.proxy_name.trim()
+    };
+    let edited = {
+        let checks = checks.clone();
+        move || {
+            start.with(|base| {
+                checks
+                    .iter()
+                    .any(|(field, on)| flag(base, field) != on.get())
+                    || fallback_of(base) != fallback.get()
+                    || base.proxy_name.trim() != proxy.get().trim()
+            })
+        }
+    };
+    let take = {
+        let checks = checks.clone();
+        move |from: KeyResult| {
+            for (field, on) in &checks {
+                on.set(flag(&from, field));
+            }
+            fallback.set(fallback_of(&from));
+            proxy.set(from.proxy_name.clone());
+            error.set(None);
+            start.set(from);
+        }
+    };
+    // A colleague's change: taken at once while nothing here is edited,
+    // otherwise said beside the form until the person chooses.
+    let theirs = Memo::new(move |_| {
+        let live = kr.get()?;
+        (!start.with(|base| same_readiness(base, &live))).then_some(live)
+    });
+    Effect::new({
+        let edited = edited.clone();
+        let take = take.clone();
+        move |_| {
+            if let Some(live) = theirs.get()
+                && !untrack(&edited)
+            {
+                take(live);
+            }
+        }
+    });
     let save = {
         let checks = checks.clone();
-        move |_| {
-            let base = start.get_value();
+        move || {
+            let base = start.get_untracked();
             let mut changes: Vec<(&'static str, String, String)> = checks
                 .iter()
                 .filter(|(field, on)| flag(&base, field) != on.get_untracked())
@@ -453,12 +592,8 @@ fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
                     )
                 })
                 .collect();
-            let old_fallback = base
-                .fallback
-                .map(|f| f.as_str().to_owned())
-                .unwrap_or_default();
-            if old_fallback != fallback.get_untracked() {
-                changes.push(("fallback", old_fallback, fallback.get_untracked()));
+            if fallback_of(&base) != fallback.get_untracked() {
+                changes.push(("fallback", fallback_of(&base), fallback.get_untracked()));
             }
             if base.proxy_name.trim() != proxy.get_untracked().trim() {
                 changes.push(("proxy_name", base.proxy_name.clone(), proxy.get_untracked()));
@@ -479,6 +614,7 @@ fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
                     {
                         Ok(saved) => {
                             version = saved.version;
+                            start.set(saved.clone());
                             saved_key_result(ctx, saved);
                         }
                         Err(e) => {
@@ -494,41 +630,65 @@ fn ReadinessEditor(kr: KeyResult) -> impl IntoView {
             });
         }
     };
+    let keep_mine = {
+        let save = save.clone();
+        move |()| {
+            if let Some(live) = theirs.get_untracked() {
+                // Mine is saved over theirs: every field starts from their values.
+                start.set(live);
+                save();
+            }
+        }
+    };
+    let take_theirs = move |()| {
+        if let Some(live) = theirs.get_untracked() {
+            take(live);
+        }
+    };
     let boxes = BOXES
         .iter()
         .zip(checks)
         .map(|((_, label), (_, on))| {
             view! {
                 <label class="check">
-                    <input type="checkbox" checked=on.get_untracked() on:change=move |ev| on.set(event_target_checked(&ev))/>
+                    <input type="checkbox" prop:checked=move || on.get() on:change=move |ev| on.set(event_target_checked(&ev))/>
                     {*label}
                 </label>
             }
         })
         .collect_view();
-    let title = kr.title.clone();
+    let title = initial.title.clone();
+    let id = initial.id.clone();
     view! {
         <details class="kr-readiness">
             <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
             <fieldset class="readiness-form">
                 <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
                 {boxes}
-                <label class="field-label" for=format!("fallback-{}", kr.id)>"Until it is ready"</label>
-                <select id=format!("fallback-{}", kr.id) on:change=move |ev| fallback.set(event_target_value(&ev))>
-                    <option value="" selected=kr.fallback.is_none()>"No fallback chosen"</option>
+                <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
+                <select id=format!("fallback-{id}") prop:value=move || fallback.get()
+                    on:change=move |ev| fallback.set(event_target_value(&ev))>
+                    <option value="">"No fallback chosen"</option>
                     {Fallback::ALL
                         .iter()
-                        .map(|f| view! { <option value=f.as_str() selected=kr.fallback == Some(*f)>{f.label()}</option> })
+                        .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
                         .collect_view()}
                 </select>
-                <label class="field-label" for=format!("proxy-{}", kr.id)>"Proxy metric (when using one)"</label>
-                <input id=format!("proxy-{}", kr.id) maxlength="120" prop:value=move || proxy.get()
+                <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
+                <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.get()
                     on:input=move |ev| proxy.set(event_target_value(&ev))/>
+                <ConflictNote
+                    message=Signal::derive(move || {
+                        (theirs.with(Option::is_some) && edited())
+                            .then(|| format!("{} changed the readiness meanwhile.", by.get_untracked()))
+                    })
+                    keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
                 <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
-                <button type="button" class="button button-small" on:click=save disabled=move || saving.get()>
+                <button type="button" class="button button-small" on:click=move |_| save() disabled=move || saving.get()>
                     "Save readiness"
                 </button>
             </fieldset>
         </details>
     }
+    .into_any()
 }

@@ -11,6 +11,12 @@ pub struct Inline {
 }
 
 impl Inline {
+    /// Closes the editor: saved, cancelled, or the new value taken.
+    pub fn done(&self) {
+        self.editing.set(false);
+        self.error.set(None);
+    }
+
     pub fn fail(&self, error: AppError) {
         self.error.set(Some(match error {
             AppError::Invalid { message, .. } => message,
@@ -19,15 +25,39 @@ impl Inline {
     }
 }
 
+/// One save from an inline editor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edit {
+    /// What was typed.
+    pub value: String,
+    /// The value it was typed over: the server refuses the save if the
+    /// field has changed since (unless the person chose to save over it).
+    pub previous: String,
+    /// The version of what holds the field, when the editor opened.
+    pub version: i64,
+}
+
 /// Text that becomes an input on click: Enter saves, Escape cancels. A
 /// refused value stays in the input with the message beside it.
+///
+/// The value is live: while the editor is closed it shows the latest; while
+/// it is open, a colleague's save does not close it or touch what is typed.
+/// It says who changed the value and to what, and offers to save over it
+/// on purpose or to take the new value.
 #[component]
 pub fn InlineText(
-    value: String,
+    #[prop(into)] value: Signal<String>,
+    /// The version of the objective or key result the value belongs to.
+    #[prop(into)]
+    version: Signal<i64>,
+    /// Who made the latest change, for "… changed this meanwhile".
+    #[prop(into)]
+    by: Signal<String>,
     /// What the value is, for screen readers ("title of …").
-    label: String,
+    #[prop(into)]
+    label: Signal<String>,
     #[prop(into)] editable: Signal<bool>,
-    save: Callback<(String, Inline)>,
+    save: Callback<(Edit, Inline)>,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] input_mode: &'static str,
 ) -> impl IntoView {
@@ -35,15 +65,42 @@ pub fn InlineText(
         editing: RwSignal::new(false),
         error: RwSignal::new(None),
     };
-    let draft = RwSignal::new(value.clone());
-    let shown = value.clone();
-    let edit_label = format!("Edit {label}");
-    let input_label = label.clone();
+    let draft = RwSignal::new(String::new());
+    // What the open editor started from.
+    let base = RwSignal::new(String::new());
+    let base_version = RwSignal::new(0_i64);
     let start = move |_| {
-        draft.set(value.clone());
+        let now = value.get_untracked();
+        draft.set(now.clone());
+        base.set(now);
+        base_version.set(version.get_untracked());
         state.error.set(None);
         state.editing.set(true);
     };
+    let submit = move || {
+        save.run((
+            Edit {
+                value: draft.get_untracked(),
+                previous: base.get_untracked(),
+                version: base_version.get_untracked(),
+            },
+            state,
+        ));
+    };
+    // Someone else's value, while this editor is open over an older one.
+    let theirs = Memo::new(move |_| {
+        if !state.editing.get() {
+            return None;
+        }
+        let now = value.get();
+        (now != base.get() && now != draft.get()).then_some(now)
+    });
+    let keep_mine = move |()| {
+        base.set(value.get_untracked());
+        base_version.set(version.get_untracked());
+        submit();
+    };
+    let take_theirs = move |()| state.done();
     let input_ref = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if state.editing.get()
@@ -56,12 +113,9 @@ pub fn InlineText(
     let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Enter" => {
             ev.prevent_default();
-            save.run((draft.get_untracked(), state));
+            submit();
         }
-        "Escape" => {
-            state.editing.set(false);
-            state.error.set(None);
-        }
+        "Escape" => state.done(),
         _ => {}
     };
     let error_id = super::new_client_id();
@@ -71,23 +125,23 @@ pub fn InlineText(
             <Show
                 when=move || state.editing.get()
                 fallback=move || {
-                    let shown = shown.clone();
                     if editable.get() {
                         view! {
-                            <button type="button" class="inline-value" aria-label=edit_label.clone() on:click=start.clone()>
-                                {shown}
+                            <button type="button" class="inline-value" aria-label=move || format!("Edit {}", label.get())
+                                on:click=start>
+                                {move || value.get()}
                             </button>
                         }
                             .into_any()
                     } else {
-                        view! { <span class="inline-value">{shown}</span> }.into_any()
+                        view! { <span class="inline-value">{move || value.get()}</span> }.into_any()
                     }
                 }
             >
                 <input
                     node_ref=input_ref
                     class="inline-input"
-                    aria-label=input_label.clone()
+                    aria-label=move || label.get()
                     aria-describedby=error_ref.clone()
                     aria-invalid=move || state.error.with(Option::is_some).to_string()
                     inputmode=input_mode
@@ -97,9 +151,44 @@ pub fn InlineText(
                 />
                 <span class="inline-hint">"Enter saves · Esc cancels"</span>
             </Show>
+            <ConflictNote
+                message=Signal::derive(move || theirs.get().map(|now| changed_to(&by.get_untracked(), &now)))
+                keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
             <span class="field-error" id=error_id role="alert" hidden=move || state.error.with(Option::is_none)>
                 {move || state.error.get()}
             </span>
         </span>
+    }
+}
+
+/// "Maya Lindqvist changed this to “2” meanwhile."
+pub fn changed_to(by: &str, now: &str) -> String {
+    let shown = if now.is_empty() {
+        "empty".to_owned()
+    } else {
+        format!("“{now}”")
+    };
+    format!("{by} changed this to {shown} meanwhile.")
+}
+
+/// Beside an open editor whose value a colleague changed: what they did,
+/// and the two ways on — save mine over it on purpose, or take theirs.
+/// What was typed stays until the person chooses.
+#[component]
+pub fn ConflictNote(
+    #[prop(into)] message: Signal<Option<String>>,
+    keep: Callback<()>,
+    take: Callback<()>,
+) -> impl IntoView {
+    move || {
+        message.get().map(|message| {
+            view! {
+                <span class="inline-conflict" role="status">
+                    <span>{message}</span>
+                    <button type="button" class="button-link" on:click=move |_| keep.run(())>"Save mine over it"</button>
+                    <button type="button" class="button-link" on:click=move |_| take.run(())>"Take theirs"</button>
+                </span>
+            }
+        })
     }
 }

@@ -2,6 +2,7 @@
 //! that adds a key result.
 
 use super::card::{align, move_objective, saved_key_result};
+use super::inline::{ConflictNote, changed_to};
 use super::page::{DropTarget, use_board};
 use super::{CreateKeyResult, Objective, update_objective};
 use crate::components::{FieldError, FormAlert, last_error};
@@ -205,84 +206,96 @@ fn metric_label(metric: MetricKind) -> &'static str {
 }
 
 /// The objective's why, description and kind: what the warnings ask for.
-/// Saving sends each changed field in turn, each based on the version the
-/// previous one produced.
+/// Saving sends each changed field in turn, each against the value it was
+/// changed from (and the version the form opened at), so a colleague's
+/// change to another field goes through and a change to the same field is
+/// never overwritten unknowingly: the form says who changed it and to what.
 #[component]
 fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
     let ctx = use_board();
     let Some(initial) = objective.get_untracked() else {
         return ().into_any();
     };
-    let why_important = RwSignal::new(initial.why_important.clone());
-    let why_urgent = RwSignal::new(initial.why_urgent.clone());
-    let description = RwSignal::new(initial.description.clone());
-    let kind = RwSignal::new(initial.kind.as_str().to_owned());
+    let live =
+        move |read: fn(&Objective) -> String| move || objective.with(|o| o.as_ref().map(read));
+    let why_important = FormField::follow(live(|o| o.why_important.clone()));
+    let why_urgent = FormField::follow(live(|o| o.why_urgent.clone()));
+    let description = FormField::follow(live(|o| o.description.clone()));
+    let kind = FormField::follow(live(|o| o.kind.as_str().to_owned()));
+    let shared_text = FormField::follow(live(|o| super::shared_units_text(&o.shared_unit_ids)));
     let shared = RwSignal::new(initial.shared_unit_ids.clone());
+    // The boxes follow the text form of the shared units.
+    Effect::new(move |_| {
+        let text = shared_text.mine.get();
+        let units: Vec<i64> = text
+            .split(',')
+            .filter_map(|u| u.trim().parse().ok())
+            .collect();
+        if untrack(|| super::shared_units_text(&shared.get())) != text {
+            shared.set(units);
+        }
+    });
     let units = ctx.board.with_untracked(|b| b.units.clone());
     let owner_unit = initial.unit_id;
     let error = RwSignal::new(None::<(String, String)>);
     let saving = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    // What this form started from: a field someone else changed since is a conflict, not an overwrite.
-    let base = StoredValue::new(initial.clone());
+    let opened_at = initial.version;
+    let by =
+        move || objective.with(|o| o.as_ref().map(|o| o.updated_by.clone()).unwrap_or_default());
     let prefix = format!("details-{}", initial.id);
     let id = move |f: &str| format!("{prefix}-{f}");
-    let save = move |_| {
-        let Some(mut current) = objective.get_untracked() else {
+    let fields = [
+        ("why_important", why_important),
+        ("why_urgent", why_urgent),
+        ("description", description),
+        ("kind", kind),
+        ("shared_units", shared_text),
+    ];
+    let save = move || {
+        let Some(current) = objective.get_untracked() else {
             return;
         };
-        let wanted = [
-            ("why_important", why_important.get_untracked()),
-            ("why_urgent", why_urgent.get_untracked()),
-            ("description", description.get_untracked()),
-            ("kind", kind.get_untracked()),
-            (
-                "shared_units",
-                super::shared_units_text(&shared.get_untracked()),
-            ),
-        ];
+        shared_text
+            .mine
+            .set(super::shared_units_text(&shared.get_untracked()));
+        let changes: Vec<(&'static str, FormField, String, String)> = fields
+            .iter()
+            .map(|(name, field)| {
+                (
+                    *name,
+                    *field,
+                    field.base.get_untracked(),
+                    field.mine.get_untracked(),
+                )
+            })
+            .filter(|(_, _, previous, value)| previous.trim() != value.trim())
+            .collect();
         saving.set(true);
         saved.set(false);
         error.set(None);
         spawn_local(async move {
-            for (field, value) in wanted {
-                let previous = base.with_value(|b| match field {
-                    "why_important" => b.why_important.clone(),
-                    "why_urgent" => b.why_urgent.clone(),
-                    "description" => b.description.clone(),
-                    "shared_units" => super::shared_units_text(&b.shared_unit_ids),
-                    _ => b.kind.as_str().to_owned(),
-                });
-                if previous.trim() == value.trim() {
-                    continue;
-                }
+            for (name, field, previous, value) in changes {
                 match update_objective(
                     current.id.clone(),
-                    current.version,
-                    field.to_owned(),
+                    opened_at,
+                    name.to_owned(),
                     previous,
                     value,
                 )
                 .await
                 {
                     Ok(next) => {
-                        ctx.saved(next.clone());
-                        // Only this field's starting point moves; the others keep theirs.
-                        base.update_value(|b| match field {
-                            "why_important" => b.why_important = next.why_important.clone(),
-                            "why_urgent" => b.why_urgent = next.why_urgent.clone(),
-                            "description" => b.description = next.description.clone(),
-                            "shared_units" => b.shared_unit_ids = next.shared_unit_ids.clone(),
-                            _ => b.kind = next.kind,
-                        });
-                        current = next;
+                        ctx.saved(next);
+                        // This field now starts from what was saved.
+                        field.base.set(field.mine.get_untracked());
                     }
                     Err(e) => {
                         let message = match e {
                             AppError::Invalid { message, .. } => message,
                             other => other.to_string(),
                         };
-                        error.set(Some((field.to_owned(), message)));
+                        error.set(Some((name.to_owned(), message)));
                         saving.set(false);
                         return;
                     }
@@ -301,35 +314,51 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             })
         }
     };
+    // Beside a field a colleague changed while it was being edited here.
+    let conflict = move |field: FormField| {
+        view! {
+            <ConflictNote
+                message=Signal::derive(move || field.theirs().map(|now| changed_to(&by(), &now)))
+                keep=Callback::new(move |()| {
+                    field.keep_mine();
+                    save();
+                })
+                take=Callback::new(move |()| field.take_theirs())/>
+        }
+    };
     view! {
         <fieldset class="details">
             <legend>"Why this objective"</legend>
             <div class="field">
                 <label for=id("why_important")>"Why it is important"</label>
                 <textarea id=id("why_important") rows="2" maxlength="2000"
-                    prop:value=move || why_important.get() on:input=move |ev| why_important.set(event_target_value(&ev))></textarea>
+                    prop:value=move || why_important.mine.get() on:input=move |ev| why_important.mine.set(event_target_value(&ev))></textarea>
+                {conflict(why_important)}
                 <p class="field-error" role="alert" hidden=move || field_error("why_important")().is_none()>{field_error("why_important")}</p>
             </div>
             <div class="field">
                 <label for=id("why_urgent")>"Why it is urgent now"</label>
                 <textarea id=id("why_urgent") rows="2" maxlength="2000"
-                    prop:value=move || why_urgent.get() on:input=move |ev| why_urgent.set(event_target_value(&ev))></textarea>
+                    prop:value=move || why_urgent.mine.get() on:input=move |ev| why_urgent.mine.set(event_target_value(&ev))></textarea>
+                {conflict(why_urgent)}
                 <p class="field-error" role="alert" hidden=move || field_error("why_urgent")().is_none()>{field_error("why_urgent")}</p>
             </div>
             <div class="field">
                 <label for=id("description")>"Description"</label>
                 <textarea id=id("description") rows="2" maxlength="4000"
-                    prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                    prop:value=move || description.mine.get() on:input=move |ev| description.mine.set(event_target_value(&ev))></textarea>
+                {conflict(description)}
                 <p class="field-error" role="alert" hidden=move || field_error("description")().is_none()>{field_error("description")}</p>
             </div>
             <div class="field">
                 <label for=id("kind")>"Kind"</label>
-                <select id=id("kind") on:change=move |ev| kind.set(event_target_value(&ev))>
+                <select id=id("kind") prop:value=move || kind.mine.get() on:change=move |ev| kind.mine.set(event_target_value(&ev))>
                     {ObjectiveKind::ALL
                         .iter()
-                        .map(|k| view! { <option value=k.as_str() selected=k.as_str() == initial.kind.as_str()>{k.label()}</option> })
+                        .map(|k| view! { <option value=k.as_str()>{k.label()}</option> })
                         .collect_view()}
                 </select>
+                {conflict(kind)}
                 <p class="field-error" role="alert" hidden=move || field_error("kind")().is_none()>{field_error("kind")}</p>
             </div>
             <fieldset class="shared-units">
@@ -341,7 +370,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                         let unit = u.id;
                         view! {
                             <label class="check">
-                                <input type="checkbox" checked=shared.with_untracked(|s| s.contains(&unit))
+                                <input type="checkbox" prop:checked=move || shared.with(|s| s.contains(&unit))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         shared.update(|s| {
@@ -350,16 +379,18 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                                                 s.push(unit);
                                             }
                                         });
+                                        shared_text.mine.set(super::shared_units_text(&shared.get_untracked()));
                                     }/>
                                 {u.path}
                             </label>
                         }
                     })
                     .collect_view()}
+                {conflict(shared_text)}
                 <p class="field-error" role="alert" hidden=move || field_error("shared_units")().is_none()>{field_error("shared_units")}</p>
             </fieldset>
             <div class="inline-form">
-                <button type="button" class="button button-small button-primary" on:click=save disabled=move || saving.get()>
+                <button type="button" class="button button-small button-primary" on:click=move |_| save() disabled=move || saving.get()>
                     "Save details"
                 </button>
                 <span class="hint" role="status">{move || saved.get().then_some("Saved.")}</span>
@@ -367,4 +398,53 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         </fieldset>
     }
     .into_any()
+}
+
+/// One field of a form on the board: what is typed here, and the value it
+/// started from. While nothing is typed over it, it follows the board; once
+/// something is, a colleague's change is a conflict to resolve, never a
+/// silent loss of either side's words.
+#[derive(Clone, Copy)]
+struct FormField {
+    mine: RwSignal<String>,
+    base: RwSignal<String>,
+    live: Signal<String>,
+}
+
+impl FormField {
+    fn follow(live: impl Fn() -> Option<String> + Send + Sync + 'static) -> Self {
+        let live = Signal::derive(move || live().unwrap_or_default());
+        let start = live.get_untracked();
+        let field = FormField {
+            mine: RwSignal::new(start.clone()),
+            base: RwSignal::new(start),
+            live,
+        };
+        Effect::new(move |_| {
+            let now = field.live.get();
+            let (base, mine) = (field.base.get_untracked(), field.mine.get_untracked());
+            if now != base && mine.trim() == base.trim() {
+                field.take_theirs();
+            }
+        });
+        field
+    }
+
+    /// A colleague's value, while something else is typed here over an older one.
+    fn theirs(self) -> Option<String> {
+        let now = self.live.get();
+        let mine = self.mine.get();
+        (now != self.base.get() && now.trim() != mine.trim()).then_some(now)
+    }
+
+    /// Mine is to be saved over theirs, on purpose.
+    fn keep_mine(self) {
+        self.base.set(self.live.get_untracked());
+    }
+
+    fn take_theirs(self) {
+        let now = self.live.get_untracked();
+        self.mine.set(now.clone());
+        self.base.set(now);
+    }
 }

@@ -1,6 +1,8 @@
-//! The leaderboard from the database, and its publication: computed once
-//! per committed change of the current cycle, encoded once, and fanned out
-//! to every open leaderboard and office screen by the hub.
+//! The leaderboard from the database, and its publication: computed after
+//! committed changes of the current cycle — at most once per
+//! [`MIN_INTERVAL`] under a burst, and never later than two intervals after
+//! a change ([`Refresher`]) — encoded once, and fanned out to every open
+//! leaderboard and office screen by the hub.
 
 use super::{Leaderboard, LeaderboardMessage};
 use crate::cycles::ssr::{fetch_cycle, today};
@@ -171,6 +173,69 @@ pub async fn latest(state: &AppState) -> Result<Leaderboard, AppError> {
     Ok(leaderboard)
 }
 
+/// The shortest time between two recomputations of the leaderboard.
+pub const MIN_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Coalesces requests to recompute the leaderboard. The first change after
+/// a quiet spell is computed at once; changes that arrive while one is
+/// computed (or within [`MIN_INTERVAL`] of its start) are computed together
+/// when that interval is up: so a change waits at most one interval plus
+/// one computation, and a burst of a thousand changes costs one computation
+/// per interval instead of a thousand.
+#[derive(Default)]
+pub struct Refresher {
+    /// Cycles changed since the last computation.
+    pending: std::sync::Mutex<std::collections::BTreeSet<i64>>,
+    wake: tokio::sync::Notify,
+}
+
+impl Refresher {
+    /// Asks for a recomputation after a change to `cycle_id`'s board.
+    pub fn request(&self, cycle_id: i64) {
+        self.lock().insert(cycle_id);
+        self.wake.notify_one();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<i64>> {
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Serves requests for ever with `compute` (given the changed cycles).
+    pub async fn run<F, Fut>(&self, mut compute: F)
+    where
+        F: FnMut(Vec<i64>) -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        loop {
+            self.wake.notified().await;
+            let started = tokio::time::Instant::now();
+            let cycles: Vec<i64> = std::mem::take(&mut *self.lock()).into_iter().collect();
+            if !cycles.is_empty() {
+                compute(cycles).await;
+            }
+            tokio::time::sleep_until(started + MIN_INTERVAL).await;
+        }
+    }
+
+    /// Serves the app's requests: each changed cycle that is the current
+    /// one is recomputed and published.
+    pub async fn serve(&self, state: AppState) {
+        self.run(|cycles| {
+            let state = state.clone();
+            async move {
+                for cycle in cycles {
+                    if let Err(error) = refresh(&state, cycle).await {
+                        tracing::warn!(%error, "the leaderboard could not be refreshed");
+                    }
+                }
+            }
+        })
+        .await;
+    }
+}
+
 /// After a committed change on `cycle_id`'s board: if that is the current
 /// cycle, compute the leaderboard and publish it (once per version).
 pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
@@ -222,4 +287,66 @@ pub fn encode(leaderboard: &Leaderboard) -> Arc<str> {
 
 pub fn message_text(message: &LeaderboardMessage) -> Arc<str> {
     serde_json::to_string(message).unwrap_or_default().into()
+}
+
+#[cfg(test)]
+mod refresher_tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    /// When each computation started, and for which cycles.
+    type Runs = Arc<Mutex<Vec<(Instant, Vec<i64>)>>>;
+
+    /// A burst of changes, on a paused clock: few computations, none late.
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_is_coalesced_and_no_change_waits_long() {
+        let refresher = Arc::new(Refresher::default());
+        let runs: Runs = Arc::default();
+        let serving = {
+            let (refresher, runs) = (refresher.clone(), runs.clone());
+            tokio::spawn(async move {
+                refresher
+                    .run(|cycles| {
+                        let runs = runs.clone();
+                        async move {
+                            runs.lock().unwrap().push((Instant::now(), cycles));
+                            // A computation takes 10 ms.
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                        }
+                    })
+                    .await;
+            })
+        };
+        let start = Instant::now();
+        let mut asked = Vec::new();
+        // 200 changes, one every millisecond, on two boards.
+        for n in 0..200_i64 {
+            asked.push(Instant::now());
+            refresher.request(n % 2);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let runs = runs.lock().unwrap().clone();
+        serving.abort();
+        // Once per 50 ms at most: about 200 / 50 + 1 computations, not 200.
+        assert!(runs.len() <= 6, "{} computations", runs.len());
+        for pair in runs.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= MIN_INTERVAL);
+        }
+        // The first change is computed at once.
+        assert_eq!(runs[0].0, start);
+        // Every change is covered by a computation starting within 100 ms.
+        for at in asked {
+            let served = runs.iter().find(|(ran, _)| *ran >= at).map(|(ran, _)| *ran);
+            let served = served.expect("a later computation");
+            assert!(
+                served - at <= Duration::from_millis(100),
+                "{:?}",
+                served - at
+            );
+        }
+        assert!(runs.iter().all(|(_, cycles)| !cycles.is_empty()));
+    }
 }

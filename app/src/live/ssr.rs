@@ -160,7 +160,15 @@ struct Room {
     sender: broadcast::Sender<Arc<str>>,
     /// Open connections and the name of who is behind each.
     viewers: HashMap<u64, String>,
+    /// A presence message is already on its way: arrivals and departures
+    /// until it leaves join it instead of each sending their own.
+    presence_due: bool,
 }
+
+/// How long arrivals and departures gather before one presence message
+/// tells the room: a crowded board opening at 9:00 sends a handful of
+/// presence messages, not one per arrival to everyone already there.
+pub const PRESENCE_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A websocket's place in a room; leaving happens on drop.
 pub struct Membership {
@@ -243,10 +251,11 @@ impl Hub {
         let entry = rooms.entry(room).or_insert_with(|| Room {
             sender: broadcast::channel(ROOM_CAPACITY).0,
             viewers: HashMap::new(),
+            presence_due: false,
         });
         let receiver = entry.sender.subscribe();
         entry.viewers.insert(connection, viewer);
-        let _ = entry.sender.send(encode(&presence(entry)));
+        self.presence_soon(room, entry);
         Membership {
             hub: self.clone(),
             room,
@@ -255,16 +264,38 @@ impl Hub {
         }
     }
 
-    fn leave(&self, room: i64, connection: u64) {
+    fn leave(self: &Arc<Self>, room: i64, connection: u64) {
         let mut rooms = self.lock();
         if let Some(entry) = rooms.get_mut(&room) {
             entry.viewers.remove(&connection);
             if entry.viewers.is_empty() {
                 rooms.remove(&room);
             } else {
-                let _ = entry.sender.send(encode(&presence(entry)));
+                self.presence_soon(room, entry);
             }
         }
+    }
+
+    /// Tells `room` who is there after [`PRESENCE_DELAY`], unless a message
+    /// is already due (it will carry this change too).
+    fn presence_soon(self: &Arc<Self>, room: i64, entry: &mut Room) {
+        if entry.presence_due {
+            return;
+        }
+        // Without a runtime (the process is shutting down) nobody is left to tell.
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        entry.presence_due = true;
+        let hub = self.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep(PRESENCE_DELAY).await;
+            let mut rooms = hub.lock();
+            if let Some(entry) = rooms.get_mut(&room) {
+                entry.presence_due = false;
+                let _ = entry.sender.send(encode(&presence(entry)));
+            }
+        });
     }
 
     /// Listens for leaderboard snapshots.
@@ -390,11 +421,10 @@ mod tests {
         serde_json::from_str(&membership.receiver.recv().await.unwrap()).unwrap()
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn members_hear_presence_and_leave_on_drop() {
         let hub = Arc::new(Hub::default());
         let mut first = hub.join(7, 1, "Ada".into());
-        let second = hub.join(7, 2, "Bo".into());
         // The first hears its own arrival, then Bo's.
         assert_eq!(
             next(&mut first).await,
@@ -402,6 +432,7 @@ mod tests {
                 viewers: vec!["Ada".into()]
             }
         );
+        let second = hub.join(7, 2, "Bo".into());
         assert_eq!(
             next(&mut first).await,
             ServerMessage::Presence {
@@ -418,6 +449,21 @@ mod tests {
         );
         drop(first);
         assert_eq!(hub.viewer_count(7), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_crowd_arriving_at_once_hears_one_presence_message() {
+        let hub = Arc::new(Hub::default());
+        let mut first = hub.join(7, 0, "Viewer 0".into());
+        let _crowd: Vec<Membership> = (1..100)
+            .map(|n| hub.join(7, n, format!("Viewer {n}")))
+            .collect();
+        let ServerMessage::Presence { viewers } = next(&mut first).await else {
+            panic!("presence expected");
+        };
+        assert_eq!(viewers.len(), 100, "one message names everyone");
+        tokio::time::sleep(PRESENCE_DELAY * 3).await;
+        assert!(first.receiver.is_empty(), "and nothing else was sent");
     }
 
     #[tokio::test]
@@ -463,7 +509,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn rooms_are_separate() {
         let hub = Arc::new(Hub::default());
         let mut seven = hub.join(7, 1, "Ada".into());

@@ -190,3 +190,55 @@ async fn undecodable_requests_answer_400_naming_the_problem() {
         );
     }
 }
+
+/// One person's changes are limited (generously in production, 5 here);
+/// the refusal says why, stores nothing, and nobody else is slowed.
+#[tokio::test]
+async fn one_persons_changes_are_limited_with_a_clear_message() {
+    let app = TestApp::start_with(|config| {
+        config.write_budget = app::rate::Budget {
+            burst: 5,
+            refill: std::time::Duration::from_secs(3600),
+        };
+    })
+    .await;
+    let cycle = common::board::new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let create = |n: u32| {
+        let (app, priya, cycle) = (&app, &priya, &cycle);
+        async move {
+            common::board::create_objective(
+                app,
+                priya,
+                cycle,
+                &common::board::uuid(n),
+                "Platform",
+                &format!("Objective {n}"),
+            )
+            .await
+        }
+    };
+    for n in 1..=5 {
+        assert_eq!(create(n).await.0, StatusCode::OK);
+    }
+    let (status, body) = create(6).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["kind"], "too_fast");
+    assert_eq!(
+        app.count("SELECT count(*) FROM objectives WHERE title = 'Objective 6'")
+            .await,
+        0
+    );
+    // Someone else goes on.
+    let jonas = app.signed_in(common::LEAD).await;
+    let (status, _) = common::board::create_objective(
+        &app,
+        &jonas,
+        &cycle,
+        &common::board::uuid(99),
+        "Platform",
+        "Jonas's objective",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -300,14 +300,11 @@ pub(crate) async fn finish(
         .await?;
     tx.commit().await?;
     crate::live::ssr::publish_board(objective.cycle_id, event);
-    // Progress, statuses and check-ins all move the leaderboard. It is
-    // published before the reply, so screens hear of a change as soon as
-    // the person who made it; a failure here is logged, not returned: the
-    // change itself is saved.
-    if let Ok(state) = crate::state::app_state()
-        && let Err(error) = crate::leaderboard::ssr::refresh(&state, objective.cycle_id).await
-    {
-        tracing::warn!(%error, "the leaderboard could not be refreshed");
+    // Progress, statuses and check-ins all move the leaderboard: its
+    // refresher recomputes it at once after a quiet spell, and coalesces a
+    // burst of changes into one computation per 50 ms.
+    if let Ok(state) = crate::state::app_state() {
+        state.leaderboard_refresh.request(objective.cycle_id);
     }
     Ok(objective)
 }

@@ -83,6 +83,18 @@ impl<K: Eq + Hash> Buckets<K> {
         true
     }
 
+    /// Gives back one unit of `key` (spent by a reservation that turned out
+    /// not to count).
+    pub fn refund(&self, key: &K, now: Instant) {
+        let mut map = self.lock();
+        if let Some(bucket) = map.get_mut(key) {
+            *bucket = Bucket {
+                spent: (bucket.at(now, self.budget.refill) - 1.0).max(0.0),
+                at: now,
+            };
+        }
+    }
+
     /// Forgets keys with nothing spent any more, so memory stays bounded.
     pub fn forget_idle(&self, now: Instant) {
         let refill = self.budget.refill;
@@ -133,5 +145,9 @@ mod tests {
         assert_eq!(buckets.len(), 1);
         buckets.forget_idle(start + Duration::from_secs(61));
         assert!(buckets.is_empty());
+        buckets.spend("b", start);
+        buckets.refund(&"b", start);
+        buckets.forget_idle(start);
+        assert!(buckets.is_empty(), "a refunded unit is not spent");
     }
 }

@@ -26,8 +26,8 @@ pub struct ServeConfig {
     /// `Host` is served (DNS rebinding), and over https the cookie is
     /// `Secure` with the `__Host-` prefix and HSTS is sent.
     pub public_url: Option<PublicUrl>,
-    /// Peers (reverse proxies) whose `Forwarded` / `X-Forwarded-For`
-    /// headers are believed; everyone else's are ignored.
+    /// Peers (reverse proxies) whose `X-Forwarded-For` is believed;
+    /// everyone else's is ignored.
     pub trusted_proxies: Vec<IpNet>,
     /// Origins allowed to embed office screens in a frame (dashboards);
     /// no page is framed otherwise.
@@ -110,6 +110,12 @@ impl std::str::FromStr for PublicUrl {
             ));
         }
         let scheme = if https { "https" } else { "http" };
+        // The default port is not part of what browsers send as `Host`.
+        let default_port = if https { ":443" } else { ":80" };
+        let host = host
+            .strip_suffix(default_port)
+            .map(str::to_owned)
+            .unwrap_or(host);
         Ok(PublicUrl {
             origin: format!("{scheme}://{host}"),
             host,
@@ -146,6 +152,8 @@ mod tests {
                 https: true
             }
         );
+        let port: PublicUrl = "https://okr.example.org:443".parse().unwrap();
+        assert_eq!(port.host, "okr.example.org");
         let local: PublicUrl = "http://10.0.0.5:3000".parse().unwrap();
         assert_eq!(local.host, "10.0.0.5:3000");
         assert!(!local.https);

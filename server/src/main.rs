@@ -64,8 +64,8 @@ struct ServeArgs {
     /// Secure with the __Host- prefix and HSTS is sent.
     #[arg(long, env = "NORTHSTAR_PUBLIC_URL")]
     public_url: Option<server::config::PublicUrl>,
-    /// Reverse proxies whose Forwarded / X-Forwarded-For headers are believed,
-    /// as addresses or networks: 10.0.0.0/8,192.168.1.7. Nobody else's are.
+    /// Reverse proxies whose X-Forwarded-For is believed (the address each
+    /// appends), as addresses or networks: 10.0.0.0/8,192.168.1.7. Nobody else's is.
     #[arg(long, env = "NORTHSTAR_TRUSTED_PROXIES")]
     trusted_proxies: Option<String>,
     /// Origins that may show office screens in a frame (a dashboard), comma-separated.
@@ -230,7 +230,7 @@ async fn set_password(args: SetPasswordArgs) -> Result<(), String> {
         other => other.to_string(),
     })?;
     println!(
-        "The password of {} is set; every session of the account has ended.",
+        "The password of {} is set; every session of the account has ended (open pages stop within a minute).",
         args.email.trim()
     );
     Ok(())

@@ -4,7 +4,8 @@
 use super::{PasswordReset, RESET_HOURS};
 use crate::auth::password;
 use crate::auth::ssr::{
-    after_sessions_ended, end_other_sessions, require_ambassador, require_caller, session,
+    after_sessions_ended, client_address, end_other_sessions, require_ambassador, require_caller,
+    session,
 };
 use crate::domain::validation;
 use crate::error::{AppError, ssr::internal};
@@ -81,18 +82,18 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
             Ok(axum::Extension(crate::auth::ssr::ClientAddress(client))) => client,
             Err(_) => address,
         };
-    state.sign_in_limiter.check(&email, address)?;
+    state.sign_in_limiter.reserve(&email, address)?;
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = ?")
         .bind(caller.id)
         .fetch_one(&state.pool)
         .await?;
     if !password::verify(current.to_owned(), Some(stored)).await? {
-        state.sign_in_limiter.failed(&email, address);
         return Err(AppError::invalid(
             "current_password",
             "That is not your current password.",
         ));
     }
+    state.sign_in_limiter.succeeded(&email, address);
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
     sqlx::query("UPDATE people SET password_hash = ? WHERE id = ?")
@@ -179,6 +180,17 @@ pub async fn check_password_reset(token: &str) -> Result<String, AppError> {
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), AppError> {
     let password = new_password(new, repeat)?;
+    // Guessed tokens are wrong attempts from their address; the token is
+    // looked at before the (slow, rationed) hashing, so a flood of bogus
+    // links cannot hold up everyone's sign-in.
+    let state = app_state()?;
+    let address = client_address().await;
+    state.sign_in_limiter.reserve("password reset", address)?;
+    {
+        let mut db = state.pool.acquire().await?;
+        find_reset(&mut db, token).await?;
+    }
+    state.sign_in_limiter.succeeded("password reset", address);
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
     let (person, _) = find_reset(&mut tx, token).await?;

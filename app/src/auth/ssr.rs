@@ -24,12 +24,26 @@ const EPOCH: &str = "epoch";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
+/// The address of the person behind the current request.
+pub async fn client_address() -> IpAddr {
+    match leptos_axum::extract::<axum::Extension<ClientAddress>>().await {
+        Ok(axum::Extension(ClientAddress(address))) => address,
+        Err(_) => leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .map(|ConnectInfo(addr)| addr.ip())
+            // Without connection info (an in-process test) every caller shares one bucket.
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+    }
+}
+
 /// Who is calling a server function: enough to decide what they may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub id: i64,
     pub name: String,
     pub role: Role,
+    /// The session epoch the person signed in with (see `EPOCH`).
+    pub epoch: i64,
 }
 
 /// The session of the current request.
@@ -84,6 +98,7 @@ pub async fn caller_of_session(
             id,
             name,
             role: role.parse().map_err(internal)?,
+            epoch,
         })),
         // Deactivated, or the password changed, since signing in: the session is over.
         _ => {
@@ -104,12 +119,12 @@ pub enum SessionState {
     Ended(crate::live::SessionEnd),
 }
 
-/// How the session `session_id` of `person` (signed in with `role`) stands.
+/// How the session `session_id` of `caller` (as they were when the socket
+/// opened: role and session epoch) stands.
 pub async fn session_state(
     pool: &sqlx::SqlitePool,
     session_id: &str,
-    person: i64,
-    role: Role,
+    caller: &Caller,
 ) -> Result<SessionState, AppError> {
     use crate::live::SessionEnd;
     // The store writes the expiry as a date SQLite reads (its own clean-up
@@ -126,14 +141,19 @@ pub async fn session_state(
     if seconds_left <= 0.0 {
         return Ok(SessionState::Ended(SessionEnd::Expired));
     }
-    let row: Option<(bool, String)> =
-        sqlx::query_as("SELECT active, role FROM people WHERE id = ?")
-            .bind(person)
+    let row: Option<(bool, String, i64)> =
+        sqlx::query_as("SELECT active, role, session_epoch FROM people WHERE id = ?")
+            .bind(caller.id)
             .fetch_optional(pool)
             .await?;
     Ok(match row {
-        Some((true, now)) if now == role.as_str() => SessionState::Standing { seconds_left },
-        Some((true, _)) => SessionState::Ended(SessionEnd::RoleChanged),
+        Some((true, _, epoch)) if epoch != caller.epoch => {
+            SessionState::Ended(SessionEnd::PasswordChanged)
+        }
+        Some((true, now, _)) if now == caller.role.as_str() => {
+            SessionState::Standing { seconds_left }
+        }
+        Some((true, _, _)) => SessionState::Ended(SessionEnd::RoleChanged),
         _ => SessionState::Ended(SessionEnd::Deactivated),
     })
 }
@@ -203,15 +223,8 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     {
         return Err(AppError::invalid("credentials", "Wrong email or password."));
     }
-    let address = match leptos_axum::extract::<axum::Extension<ClientAddress>>().await {
-        Ok(axum::Extension(ClientAddress(address))) => address,
-        Err(_) => leptos_axum::extract::<ConnectInfo<SocketAddr>>()
-            .await
-            .map(|ConnectInfo(addr)| addr.ip())
-            // Without connection info (an in-process test) every caller shares one bucket.
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-    };
-    state.sign_in_limiter.check(&email, address)?;
+    let address = client_address().await;
+    state.sign_in_limiter.reserve(&email, address)?;
 
     let account: Option<(i64, String, bool, i64)> = sqlx::query_as(
         "SELECT id, password_hash, active, session_epoch FROM people WHERE email = ?",
@@ -227,11 +240,12 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     let id = match (matches, id) {
         (true, Some(id)) => id,
         _ => {
+            // The reserved attempt stays spent.
             tracing::info!(%address, "sign-in refused");
-            state.sign_in_limiter.failed(&email, address);
             return Err(AppError::invalid("credentials", "Wrong email or password."));
         }
     };
+    state.sign_in_limiter.succeeded(&email, address);
     if !active {
         return Err(AppError::invalid(
             "credentials",
@@ -240,8 +254,18 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     }
 
     let session = session().await?;
+    // Signing in again ends what the old session had open (its id goes).
+    let before = session.get::<i64>(PERSON_ID).await.map_err(internal)?;
+    let old_id = session.id().map(|id| id.to_string());
     // A new id on sign-in, so a session id planted before sign-in is worthless.
     session.cycle_id().await.map_err(internal)?;
+    if let (Some(person), Some(old_id)) = (before, old_id) {
+        state.hub.end_sessions(
+            person,
+            crate::live::ssr::Sessions::Only(old_id),
+            crate::live::SessionEnd::SignedOut,
+        );
+    }
     session.insert(PERSON_ID, id).await.map_err(internal)?;
     session.insert(EPOCH, epoch).await.map_err(internal)?;
     tracing::info!(person = id, "signed in");
@@ -265,10 +289,11 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends every session of `person` but `keep` (the one asking, if any): the
-/// person's epoch rises, so older sessions are refused on their next
-/// request, and their open sockets on this instance close now. Runs inside
-/// the caller's transaction; `after_commit` must be called once it commits.
+/// Ends every session of `person`: the person's epoch rises, so older
+/// sessions are refused on their next request (and their sockets at their
+/// next look, within a minute), and unused reset links are dropped. Runs
+/// inside the caller's transaction; [`after_sessions_ended`] then keeps the
+/// asking session, if any, and closes the others' sockets at once.
 pub async fn end_other_sessions(
     db: &mut sqlx::SqliteConnection,
     person: i64,
@@ -277,8 +302,13 @@ pub async fn end_other_sessions(
         "UPDATE people SET session_epoch = session_epoch + 1 WHERE id = ? RETURNING session_epoch",
     )
     .bind(person)
-    .fetch_one(db)
+    .fetch_one(&mut *db)
     .await?;
+    // A reset link made before is no longer needed, and must not outlive this.
+    sqlx::query("DELETE FROM password_resets WHERE person_id = ? AND used_at IS NULL")
+        .bind(person)
+        .execute(&mut *db)
+        .await?;
     Ok(epoch)
 }
 
@@ -294,6 +324,9 @@ pub async fn after_sessions_ended(
     let sessions = match keep {
         Some(session) => {
             session.insert(EPOCH, epoch).await.map_err(internal)?;
+            // Stored now rather than with the reply: this session's other
+            // requests must not find it behind the person's epoch.
+            session.save().await.map_err(internal)?;
             match session.id() {
                 Some(id) => Sessions::AllBut(id.to_string()),
                 None => Sessions::All,
@@ -356,26 +389,32 @@ impl SignInLimiter {
         }
     }
 
-    /// `RateLimited` when the address, or this account from this address,
-    /// has no failed attempt left. Spends nothing.
-    pub fn check(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
+    /// Reserves an attempt for `email` from `address`: `RateLimited` when
+    /// the address, or this account from this address, has none left. The
+    /// attempt counts until [`Self::succeeded`] gives it back, so a burst of
+    /// guesses sent at once is limited like guesses sent one after another.
+    pub fn reserve(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
         let address = network_of(address);
+        let account = (email.to_owned(), address);
         let now = Instant::now();
-        if !self.per_address.has_room(&address, now)
-            || !self.per_account.has_room(&(email.to_owned(), address), now)
-        {
+        if !self.per_address.try_spend(address, now) {
             tracing::warn!(%address, "sign-in rate limit reached");
+            return Err(AppError::RateLimited);
+        }
+        if !self.per_account.try_spend(account, now) {
+            self.per_address.refund(&address, now);
+            tracing::warn!(%address, "sign-in rate limit reached for an account");
             return Err(AppError::RateLimited);
         }
         Ok(())
     }
 
-    /// Counts one failed attempt against the address and the account there.
-    pub fn failed(&self, email: &str, address: IpAddr) {
+    /// The reserved attempt was right: it does not count.
+    pub fn succeeded(&self, email: &str, address: IpAddr) {
         let address = network_of(address);
         let now = Instant::now();
-        self.per_address.spend(address, now);
-        self.per_account.spend((email.to_owned(), address), now);
+        self.per_address.refund(&address, now);
+        self.per_account.refund(&(email.to_owned(), address), now);
     }
 
     /// Forgets keys whose failures are all forgiven, so memory stays bounded.
@@ -427,50 +466,65 @@ mod tests {
     fn the_limiter_counts_failures_per_account_and_per_address() {
         let limiter = SignInLimiter::new(limits());
         let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        // Two wrong attempts (reserved, never given back).
         for _ in 0..2 {
-            assert!(limiter.check("a@x.org", here).is_ok());
-            limiter.failed("a@x.org", here);
+            assert!(limiter.reserve("a@x.org", here).is_ok());
         }
-        assert_eq!(limiter.check("a@x.org", here), Err(AppError::RateLimited));
+        assert_eq!(limiter.reserve("a@x.org", here), Err(AppError::RateLimited));
         // Two failures from here so far: another account still has one try.
-        assert!(limiter.check("b@x.org", here).is_ok());
-        limiter.failed("b@x.org", here);
+        assert!(limiter.reserve("b@x.org", here).is_ok());
         // Three failures from this address: every account is refused here.
-        assert_eq!(limiter.check("c@x.org", here), Err(AppError::RateLimited));
+        assert_eq!(limiter.reserve("c@x.org", here), Err(AppError::RateLimited));
         // Another address is untouched.
         assert!(
             limiter
-                .check("c@x.org", IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
+                .reserve("c@x.org", IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
     }
 
     #[test]
-    fn checking_spends_nothing_and_a_stranger_cannot_lock_an_account() {
+    fn right_attempts_never_count_and_a_stranger_cannot_lock_an_account() {
         let limiter = SignInLimiter::new(limits());
         let owner = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
         let stranger = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 5));
-        // Sign-ins that succeed are checked but never counted.
+        // Sign-ins that succeed are given back: they never count.
         for _ in 0..10 {
-            assert!(limiter.check("a@x.org", owner).is_ok());
+            assert!(limiter.reserve("a@x.org", owner).is_ok());
+            limiter.succeeded("a@x.org", owner);
         }
         for _ in 0..2 {
-            limiter.failed("a@x.org", stranger);
+            assert!(limiter.reserve("a@x.org", stranger).is_ok());
         }
         assert_eq!(
-            limiter.check("a@x.org", stranger),
+            limiter.reserve("a@x.org", stranger),
             Err(AppError::RateLimited)
         );
         assert!(
-            limiter.check("a@x.org", owner).is_ok(),
+            limiter.reserve("a@x.org", owner).is_ok(),
             "the owner is not locked out"
         );
     }
 
     #[test]
+    fn guesses_sent_at_once_are_limited_like_guesses_in_a_row() {
+        let limiter = SignInLimiter::new(limits());
+        let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        // Three attempts in flight together, none answered yet: the third
+        // is refused before any password is checked.
+        assert!(limiter.reserve("a@x.org", here).is_ok());
+        assert!(limiter.reserve("a@x.org", here).is_ok());
+        assert_eq!(limiter.reserve("a@x.org", here), Err(AppError::RateLimited));
+    }
+
+    #[test]
     fn failures_are_forgotten_once_forgiven() {
         let limiter = SignInLimiter::new(limits());
-        limiter.failed("a@x.org", IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert!(
+            limiter
+                .reserve("a@x.org", IpAddr::V4(Ipv4Addr::LOCALHOST))
+                .is_ok()
+        );
         limiter.forget_idle();
         assert_eq!(limiter.per_account.len(), 1, "still counted");
     }

@@ -2,7 +2,7 @@
 //! warnings, inline editing, drag and drop, and the keyboard menu that does
 //! everything a drag does.
 
-use super::inline::{ConflictNote, Edit, Inline, InlineText};
+use super::inline::{ConflictNote, Edit, FormField, Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
@@ -493,9 +493,10 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
 }
 
 /// The data-readiness checklist of a key result, and its fallback while it
-/// is not ready. Saving sends each changed field in turn, each against the
-/// value it was changed from, so a colleague's change to another box goes
-/// through and a change to the same box is not overwritten unknowingly.
+/// is not ready. Each box, the fallback and the proxy is a [`FormField`]:
+/// untouched ones follow the board; saving sends only the touched ones,
+/// each against the value it started from, so a colleague's change to
+/// another box stays and a change to the same box is shown, not overwritten.
 #[component]
 fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl IntoView {
     let ctx = use_board();
@@ -509,112 +510,63 @@ fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl Into
     let Some(initial) = kr.get_untracked() else {
         return ().into_any();
     };
-    let flag = |kr: &KeyResult, field: &str| match field {
-        "source_identified" => kr.readiness.source_identified,
-        "baseline_known" => kr.readiness.baseline_known,
-        "data_owner" => kr.readiness.data_owner,
-        "update_frequency" => kr.readiness.update_frequency,
-        _ => kr.readiness.reliable,
+    fn value_of(kr: &KeyResult, field: &str) -> String {
+        match field {
+            "source_identified" => kr.readiness.source_identified.to_string(),
+            "baseline_known" => kr.readiness.baseline_known.to_string(),
+            "data_owner" => kr.readiness.data_owner.to_string(),
+            "update_frequency" => kr.readiness.update_frequency.to_string(),
+            "reliable" => kr.readiness.reliable.to_string(),
+            "fallback" => kr
+                .fallback
+                .map(|f| f.as_str().to_owned())
+                .unwrap_or_default(),
+            _ => kr.proxy_name.clone(),
+        }
+    }
+    let field = |name: &'static str| {
+        (
+            name,
+            FormField::follow(move || kr.with(|k| k.as_ref().map(|k| value_of(k, name)))),
+        )
     };
-    let fallback_of = |kr: &KeyResult| {
-        kr.fallback
-            .map(|f| f.as_str().to_owned())
-            .unwrap_or_default()
-    };
-    let checks: Vec<(&'static str, RwSignal<bool>)> = BOXES
-        .iter()
-        .map(|(field, _)| (*field, RwSignal::new(flag(&initial, field))))
-        .collect();
-    let fallback = RwSignal::new(fallback_of(&initial));
-    let proxy = RwSignal::new(initial.proxy_name.clone());
+    let fields: [(&'static str, FormField); 7] = [
+        field(BOXES[0].0),
+        field(BOXES[1].0),
+        field(BOXES[2].0),
+        field(BOXES[3].0),
+        field(BOXES[4].0),
+        field("fallback"),
+        field("proxy_name"),
+    ];
+    let (fallback, proxy) = (fields[5].1, fields[6].1);
     let error = RwSignal::new(None::<String>);
     let saving = RwSignal::new(false);
-    // What the form started from (the last value it took from the board).
-    let start = RwSignal::new(initial.clone());
-    let same_readiness = |a: &KeyResult, b: &KeyResult| {
-        a.readiness == b.readiness
-            && a.fallback == b.fallback
-            && a.proxy_name.trim() == b.proxy_name.trim()
-    };
-    let edited = {
-        let checks = checks.clone();
-        move || {
-            start.with(|base| {
-                checks
-                    .iter()
-                    .any(|(field, on)| flag(base, field) != on.get())
-                    || fallback_of(base) != fallback.get()
-                    || base.proxy_name.trim() != proxy.get().trim()
-            })
-        }
-    };
-    let take = {
-        let checks = checks.clone();
-        move |from: KeyResult| {
-            for (field, on) in &checks {
-                on.set(flag(&from, field));
-            }
-            fallback.set(fallback_of(&from));
-            proxy.set(from.proxy_name.clone());
-            error.set(None);
-            start.set(from);
-        }
-    };
-    // A colleague's change: taken at once while nothing here is edited,
-    // otherwise said beside the form until the person chooses.
-    let theirs = Memo::new(move |_| {
-        let live = kr.get()?;
-        (!start.with(|base| same_readiness(base, &live))).then_some(live)
-    });
-    Effect::new({
-        let edited = edited.clone();
-        let take = take.clone();
-        move |_| {
-            if let Some(live) = theirs.get()
-                && !untrack(&edited)
-            {
-                take(live);
-            }
-        }
-    });
+    let (id, opened_at) = (initial.id.clone(), initial.version);
     let save = {
-        let checks = checks.clone();
+        let id = id.clone();
         move || {
-            let base = start.get_untracked();
-            let mut changes: Vec<(&'static str, String, String)> = checks
+            let changes: Vec<(&'static str, FormField, String, String)> = fields
                 .iter()
-                .filter(|(field, on)| flag(&base, field) != on.get_untracked())
-                .map(|(field, on)| {
-                    (
-                        *field,
-                        flag(&base, field).to_string(),
-                        on.get_untracked().to_string(),
-                    )
-                })
+                .map(|(name, f)| (*name, *f, f.base.get_untracked(), f.mine.get_untracked()))
+                .filter(|(_, _, previous, value)| previous.trim() != value.trim())
                 .collect();
-            if fallback_of(&base) != fallback.get_untracked() {
-                changes.push(("fallback", fallback_of(&base), fallback.get_untracked()));
-            }
-            if base.proxy_name.trim() != proxy.get_untracked().trim() {
-                changes.push(("proxy_name", base.proxy_name.clone(), proxy.get_untracked()));
-            }
             saving.set(true);
             error.set(None);
+            let id = id.clone();
             spawn_local(async move {
-                let mut version = base.version;
-                for (field, previous, value) in changes {
+                for (name, field, previous, value) in changes {
                     match update_key_result(
-                        base.id.clone(),
-                        version,
-                        field.to_owned(),
+                        id.clone(),
+                        opened_at,
+                        name.to_owned(),
                         previous,
-                        value,
+                        value.clone(),
                     )
                     .await
                     {
                         Ok(saved) => {
-                            version = saved.version;
-                            start.set(saved.clone());
+                            field.base.set(value);
                             saved_key_result(ctx, saved);
                         }
                         Err(e) => {
@@ -630,35 +582,39 @@ fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl Into
             });
         }
     };
+    let conflicted = move || fields.iter().any(|(_, f)| f.theirs().is_some());
     let keep_mine = {
         let save = save.clone();
         move |()| {
-            if let Some(live) = theirs.get_untracked() {
-                // Mine is saved over theirs: every field starts from their values.
-                start.set(live);
-                save();
+            for (_, f) in &fields {
+                if f.theirs().is_some() {
+                    f.keep_mine();
+                }
             }
+            save();
         }
     };
     let take_theirs = move |()| {
-        if let Some(live) = theirs.get_untracked() {
-            take(live);
+        for (_, f) in &fields {
+            if f.theirs().is_some() {
+                f.take_theirs();
+            }
         }
     };
     let boxes = BOXES
         .iter()
-        .zip(checks)
+        .zip(fields)
         .map(|((_, label), (_, on))| {
             view! {
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || on.get() on:change=move |ev| on.set(event_target_checked(&ev))/>
+                    <input type="checkbox" prop:checked=move || on.mine.get() == "true"
+                        on:change=move |ev| on.mine.set(event_target_checked(&ev).to_string())/>
                     {*label}
                 </label>
             }
         })
         .collect_view();
     let title = initial.title.clone();
-    let id = initial.id.clone();
     view! {
         <details class="kr-readiness">
             <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
@@ -666,8 +622,8 @@ fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl Into
                 <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
                 {boxes}
                 <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
-                <select id=format!("fallback-{id}") prop:value=move || fallback.get()
-                    on:change=move |ev| fallback.set(event_target_value(&ev))>
+                <select id=format!("fallback-{id}") prop:value=move || fallback.mine.get()
+                    on:change=move |ev| fallback.mine.set(event_target_value(&ev))>
                     <option value="">"No fallback chosen"</option>
                     {Fallback::ALL
                         .iter()
@@ -675,12 +631,11 @@ fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl Into
                         .collect_view()}
                 </select>
                 <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
-                <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.get()
-                    on:input=move |ev| proxy.set(event_target_value(&ev))/>
+                <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.mine.get()
+                    on:input=move |ev| proxy.mine.set(event_target_value(&ev))/>
                 <ConflictNote
                     message=Signal::derive(move || {
-                        (theirs.with(Option::is_some) && edited())
-                            .then(|| format!("{} changed the readiness meanwhile.", by.get_untracked()))
+                        conflicted().then(|| format!("{} changed the readiness meanwhile.", by.get()))
                     })
                     keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
                 <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>

@@ -192,3 +192,52 @@ pub fn ConflictNote(
         })
     }
 }
+
+/// One field of a form on the board: what is typed here, and the value it
+/// started from. While nothing is typed over it, it follows the board; once
+/// something is, a colleague's change is a conflict to resolve, never a
+/// silent loss of either side's words.
+#[derive(Clone, Copy)]
+pub struct FormField {
+    pub mine: RwSignal<String>,
+    pub base: RwSignal<String>,
+    pub live: Signal<String>,
+}
+
+impl FormField {
+    pub fn follow(live: impl Fn() -> Option<String> + Send + Sync + 'static) -> Self {
+        let live = Signal::derive(move || live().unwrap_or_default());
+        let start = live.get_untracked();
+        let field = FormField {
+            mine: RwSignal::new(start.clone()),
+            base: RwSignal::new(start),
+            live,
+        };
+        Effect::new(move |_| {
+            let now = field.live.get();
+            let (base, mine) = (field.base.get_untracked(), field.mine.get_untracked());
+            if now != base && mine.trim() == base.trim() {
+                field.take_theirs();
+            }
+        });
+        field
+    }
+
+    /// A colleague's value, while something else is typed here over an older one.
+    pub fn theirs(self) -> Option<String> {
+        let now = self.live.get();
+        let mine = self.mine.get();
+        (now != self.base.get() && now.trim() != mine.trim()).then_some(now)
+    }
+
+    /// Mine is to be saved over theirs, on purpose.
+    pub fn keep_mine(self) {
+        self.base.set(self.live.get_untracked());
+    }
+
+    pub fn take_theirs(self) {
+        let now = self.live.get_untracked();
+        self.mine.set(now.clone());
+        self.base.set(now);
+    }
+}

@@ -2,7 +2,7 @@
 //! that adds a key result.
 
 use super::card::{align, move_objective, saved_key_result};
-use super::inline::{ConflictNote, changed_to};
+use super::inline::{ConflictNote, FormField, changed_to};
 use super::page::{DropTarget, use_board};
 use super::{CreateKeyResult, Objective, update_objective};
 use crate::components::{FieldError, FormAlert, last_error};
@@ -281,14 +281,15 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                     opened_at,
                     name.to_owned(),
                     previous,
-                    value,
+                    value.clone(),
                 )
                 .await
                 {
                     Ok(next) => {
+                        // This field now starts from what was saved (not from
+                        // what may have been typed since).
+                        field.base.set(value);
                         ctx.saved(next);
-                        // This field now starts from what was saved.
-                        field.base.set(field.mine.get_untracked());
                     }
                     Err(e) => {
                         let message = match e {
@@ -398,53 +399,4 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         </fieldset>
     }
     .into_any()
-}
-
-/// One field of a form on the board: what is typed here, and the value it
-/// started from. While nothing is typed over it, it follows the board; once
-/// something is, a colleague's change is a conflict to resolve, never a
-/// silent loss of either side's words.
-#[derive(Clone, Copy)]
-struct FormField {
-    mine: RwSignal<String>,
-    base: RwSignal<String>,
-    live: Signal<String>,
-}
-
-impl FormField {
-    fn follow(live: impl Fn() -> Option<String> + Send + Sync + 'static) -> Self {
-        let live = Signal::derive(move || live().unwrap_or_default());
-        let start = live.get_untracked();
-        let field = FormField {
-            mine: RwSignal::new(start.clone()),
-            base: RwSignal::new(start),
-            live,
-        };
-        Effect::new(move |_| {
-            let now = field.live.get();
-            let (base, mine) = (field.base.get_untracked(), field.mine.get_untracked());
-            if now != base && mine.trim() == base.trim() {
-                field.take_theirs();
-            }
-        });
-        field
-    }
-
-    /// A colleague's value, while something else is typed here over an older one.
-    fn theirs(self) -> Option<String> {
-        let now = self.live.get();
-        let mine = self.mine.get();
-        (now != self.base.get() && now.trim() != mine.trim()).then_some(now)
-    }
-
-    /// Mine is to be saved over theirs, on purpose.
-    fn keep_mine(self) {
-        self.base.set(self.live.get_untracked());
-    }
-
-    fn take_theirs(self) {
-        let now = self.live.get_untracked();
-        self.mine.set(now.clone());
-        self.base.set(now);
-    }
 }

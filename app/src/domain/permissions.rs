@@ -514,8 +514,7 @@ mod across_the_tree {
             check(&web_lead, Change::Edit, &shared(Status::Active)),
             Err(Denied::NotLead)
         );
-        // A lead above the sharing unit acts in it too, but still does not lead the owner
-        // unless the owner is below them.
+        // A lead of another department has nothing to do with either unit.
         let sales_lead = actor(40, Role::Lead, &[SALES]);
         assert_eq!(
             check(&sales_lead, Change::Close, &shared(Status::Active)),

@@ -165,6 +165,11 @@ pub async fn set_active(person_id: i64, active: bool) -> Result<(), AppError> {
         .bind(person_id)
         .execute(&mut *tx)
         .await?;
+    if !active {
+        // Every session ends for good: reactivation does not revive one
+        // that sat idle meanwhile.
+        crate::auth::ssr::end_other_sessions(&mut tx, person_id).await?;
+    }
     tx.commit().await?;
     tracing::info!(person = person_id, active, "activation changed");
     if !active {

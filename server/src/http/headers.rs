@@ -9,7 +9,8 @@
 //! - with an `https` public URL, HSTS;
 //! - with a public URL, requests for another `Host` are refused (DNS
 //!   rebinding), except `/healthz`, which load balancers call by address;
-//! - the client's address: the peer's, or the one a trusted proxy names.
+//! - the client's address: the peer's, or the one a trusted proxy appended
+//!   to `X-Forwarded-For`.
 
 use crate::config::{PublicUrl, ServeConfig};
 use app::CSP_NONCE_HEADER;
@@ -117,10 +118,12 @@ pub async fn public_host_only(
     if let Some(url) = &policy.public_url
         && request.uri().path() != "/healthz"
     {
+        // HTTP/2 names the host in the URI's authority instead of `Host`.
         let host = request
             .headers()
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
+            .or_else(|| request.uri().authority().map(|a| a.as_str()))
             .unwrap_or_default();
         if !host.eq_ignore_ascii_case(&url.host) {
             tracing::warn!(host, "request for another host refused");
@@ -148,10 +151,17 @@ pub async fn client_address(
 }
 
 /// The client behind `peer`: when `peer` is a trusted proxy, the nearest
-/// address in its forwarding chain that is not itself a trusted proxy
-/// (`Forwarded: for=` first, then `X-Forwarded-For`); otherwise `peer`, and
-/// forwarding headers are ignored.
+/// address of its `X-Forwarded-For` chain that is not itself a trusted
+/// proxy; otherwise `peer`, and forwarding headers are ignored.
+///
+/// Only `X-Forwarded-For` is read, from the right: every common proxy
+/// (nginx's `$proxy_add_x_forwarded_for`, HAProxy, Caddy, cloud balancers)
+/// *appends* the address it saw to it, so the rightmost untrusted entry is
+/// one a trusted proxy wrote, whatever a client put further left. A
+/// `Forwarded` header is not read: most proxies pass a client's own one
+/// through untouched, which would let anyone name any address.
 pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let peer = peer.to_canonical();
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if !is_trusted(&peer) {
         return peer;
@@ -166,37 +176,19 @@ pub fn client_of(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr
         .unwrap_or(peer)
 }
 
-/// The addresses of the forwarding chain, client first.
+/// The addresses of the `X-Forwarded-For` chain, client first.
 fn forwarded_for(headers: &HeaderMap) -> Vec<IpAddr> {
-    let values = |name| {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(str::trim)
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let forwarded: Vec<IpAddr> = values(header::FORWARDED)
+    headers
+        .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|element| {
-            element.split(';').find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                key.eq_ignore_ascii_case("for").then(|| parse_node(value))?
-            })
-        })
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
-    }
-    values(header::HeaderName::from_static("x-forwarded-for"))
-        .iter()
-        .filter_map(|v| parse_node(v))
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(parse_node)
+        .map(|ip| ip.to_canonical())
         .collect()
 }
 
-/// `192.0.2.7`, `"[2001:db8::1]:4711"`, `192.0.2.7:80` → the address.
+/// `192.0.2.7`, `[2001:db8::1]:4711`, `192.0.2.7:80` → the address.
 fn parse_node(raw: &str) -> Option<IpAddr> {
     let node = raw.trim().trim_matches('"');
     if let Ok(ip) = node.parse() {
@@ -242,16 +234,24 @@ mod tests {
             client_of(ip("10.0.0.1"), &spoofed, &trusted),
             ip("203.0.113.5")
         );
+        // A Forwarded header is never read: a client could write any.
         let forwarded = headers(&[
-            (
-                "forwarded",
-                "for=\"[2001:db8::7]:4711\";proto=https, for=10.0.0.3",
-            ),
+            ("forwarded", "for=198.51.100.77"),
             ("x-forwarded-for", "192.0.2.1"),
         ]);
         assert_eq!(
             client_of(ip("10.0.0.1"), &forwarded, &trusted),
+            ip("192.0.2.1")
+        );
+        let ports = headers(&[("x-forwarded-for", "[2001:db8::7]:4711, 10.0.0.3")]);
+        assert_eq!(
+            client_of(ip("10.0.0.1"), &ports, &trusted),
             ip("2001:db8::7")
+        );
+        // An IPv4 peer seen on an IPv6 listener is still the trusted proxy.
+        assert_eq!(
+            client_of(ip("::ffff:10.0.0.1"), &xff, &trusted),
+            ip("203.0.113.5")
         );
         // No header: the proxy itself.
         assert_eq!(

@@ -11,7 +11,6 @@
 
 use app::auth::ssr::{Caller, SessionState, caller_of_session, session_state};
 use app::board::ssr::{cycle_exists, events_after};
-use app::domain::roles::Role;
 use app::live::ssr::{SessionWatch, encode};
 use app::live::{CLOSE_SESSION_ENDED, CLOSE_TOO_MANY, ClientMessage, ServerMessage, SessionEnd};
 use app::state::AppState;
@@ -101,14 +100,18 @@ pub(crate) async fn signed_in(
 pub(crate) struct SessionGuard {
     watch: SessionWatch,
     pool: sqlx::SqlitePool,
-    person: i64,
-    role: Role,
-    /// When to look at the session store again (its expiry, or a retry).
+    /// The person as they were when the socket opened: role and epoch.
+    caller: Caller,
+    /// When to look at the session store again (its expiry, a minute on, or a retry).
     recheck_at: tokio::time::Instant,
 }
 
 /// How long to wait before asking again when the database did not answer.
 const RECHECK_RETRY: Duration = Duration::from_secs(30);
+/// The longest a socket goes without reading its session and person: what
+/// no notice on this instance reports (a password set from the command
+/// line, a change made on another instance) ends it within this time.
+const RECHECK_EVERY: Duration = Duration::from_secs(60);
 
 impl SessionGuard {
     /// Registers the socket with the hub; a session that already holds the
@@ -134,8 +137,7 @@ impl SessionGuard {
         let mut guard = SessionGuard {
             watch,
             pool: state.pool.clone(),
-            person: caller.id,
-            role: caller.role,
+            caller: caller.clone(),
             recheck_at: tokio::time::Instant::now(),
         };
         // A session ended between the handshake and now is caught at once.
@@ -152,7 +154,8 @@ impl SessionGuard {
     }
 
     /// Resolves when the session ends, with why. Cancel-safe: it can sit in
-    /// a `select!` loop.
+    /// a `select!` loop (a look at the database cut short is due again at
+    /// once the next time).
     pub(crate) async fn ended(&mut self) -> SessionEnd {
         loop {
             tokio::select! {
@@ -161,6 +164,7 @@ impl SessionGuard {
                         return reason;
                     }
                     // Notices were missed: the database says how things stand.
+                    self.recheck_at = tokio::time::Instant::now();
                     if let Some(reason) = self.recheck().await {
                         return reason;
                     }
@@ -178,12 +182,14 @@ impl SessionGuard {
     /// otherwise the next look is set for its expiry.
     async fn recheck(&mut self) -> Option<SessionEnd> {
         let now = tokio::time::Instant::now();
-        match session_state(&self.pool, self.watch.session(), self.person, self.role).await {
+        match session_state(&self.pool, self.watch.session(), &self.caller).await {
             Ok(SessionState::Ended(reason)) => Some(reason),
             Ok(SessionState::Standing { seconds_left }) => {
-                // A little after the expiry, so the store agrees it is past.
-                let wait = Duration::from_secs_f64(seconds_left.clamp(0.0, 86_400.0 * 365.0));
-                self.recheck_at = now + wait + Duration::from_millis(50);
+                // A little after the expiry (so the store agrees it is past),
+                // or a minute on, whichever comes first.
+                let wait = Duration::from_secs_f64(seconds_left.clamp(0.0, 86_400.0 * 365.0))
+                    + Duration::from_millis(50);
+                self.recheck_at = now + wait.min(RECHECK_EVERY);
                 None
             }
             Err(_) => {

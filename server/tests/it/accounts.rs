@@ -208,3 +208,30 @@ async fn a_reset_link_expires_and_a_new_one_replaces_it() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn guessed_reset_tokens_are_limited_like_sign_ins() {
+    let app = TestApp::start_with(|config| config.sign_in_limits.address_burst = 3).await;
+    let bogus = "0".repeat(64);
+    for _ in 0..3 {
+        let (status, _) = reset(&app, &bogus, NEW_PASSWORD).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+    }
+    let (status, body) = reset(&app, &bogus, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+}
+
+#[tokio::test]
+async fn a_changed_password_drops_an_unused_reset_link() {
+    let app = TestApp::start().await;
+    let token = make_reset(&app, MEMBER).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = change_password(&app, &priya, PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = reset(&app, &token, "another new passphrase").await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "the older link no longer works"
+    );
+}

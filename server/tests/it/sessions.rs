@@ -222,3 +222,77 @@ async fn a_session_holds_a_bounded_number_of_sockets() {
     tokio::time::sleep(Duration::from_millis(100)).await;
     let _again = leaderboard_socket(&app, &priya).await;
 }
+
+#[tokio::test]
+async fn a_deactivated_persons_idle_sessions_do_not_come_back_with_reactivation() {
+    let app = TestApp::start().await;
+    let idle = app.signed_in(MEMBER).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let id = app.person_id(MEMBER).await.to_string();
+    for active in ["false", "true"] {
+        let (status, _) = app
+            .call_json(
+                &ambassador,
+                "set_person_active",
+                &[("person_id", &id), ("active", active)],
+            )
+            .await;
+        assert!(status.is_success());
+    }
+    let (_, me) = app.call_json(&idle, "get_current_user", &[]).await;
+    assert_eq!(me, Value::Null, "the session that sat idle has ended");
+}
+
+#[tokio::test]
+async fn signing_in_again_ends_what_the_old_session_had_open() {
+    let app = TestApp::start().await;
+    let cookie = cookie_of(&app, MEMBER).await;
+    let mut board = board_socket(&app, &cookie).await;
+    // The same browser signs in again (its cookie is replaced by a new id).
+    let response = common::call_with_cookie(
+        &app,
+        Some(&cookie),
+        "sign_in",
+        &[("email", LEAD), ("password", common::PASSWORD)],
+    )
+    .await;
+    assert!(response.status().is_success());
+    ended(&mut board, "signed_out", "the replaced session's board").await;
+}
+
+/// What no notice reports (a password set from the command line, a change
+/// on another instance) is read from the database when a socket looks:
+/// its person's session epoch has moved on.
+#[tokio::test]
+async fn a_sockets_look_at_the_database_sees_a_password_changed_elsewhere() {
+    let app = TestApp::start().await;
+    let cookie = cookie_of(&app, MEMBER).await;
+    let session_id = cookie.split_once('=').unwrap().1.to_owned();
+    let caller = app::auth::ssr::Caller {
+        id: app.person_id(MEMBER).await,
+        name: "Priya Nair".into(),
+        role: app::domain::roles::Role::Member,
+        epoch: 0,
+    };
+    let state = |pool| {
+        let (caller, session_id) = (caller.clone(), session_id.clone());
+        async move {
+            app::auth::ssr::session_state(pool, &session_id, &caller)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(matches!(
+        state(&app.pool).await,
+        app::auth::ssr::SessionState::Standing { .. }
+    ));
+    sqlx::query("UPDATE people SET session_epoch = session_epoch + 1 WHERE email = ?")
+        .bind(MEMBER)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        state(&app.pool).await,
+        app::auth::ssr::SessionState::Ended(app::live::SessionEnd::PasswordChanged)
+    );
+}

@@ -32,12 +32,18 @@ pub const WRITE_BUDGET: crate::rate::Budget = crate::rate::Budget {
     refill: std::time::Duration::from_millis(50),
 };
 
-/// The state, as provided to every server function by the router.
+/// The state, as provided to every server function by the router. A
+/// missing state is logged with the caller's location.
+#[track_caller]
 pub fn app_state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| internal("AppState was not provided to this request"))
+    match use_context::<AppState>() {
+        Some(state) => Ok(state),
+        None => Err(internal("AppState was not provided to this request")),
+    }
 }
 
 /// The database pool of the current request.
+#[track_caller]
 pub fn pool() -> Result<SqlitePool, AppError> {
     app_state().map(|state| state.pool)
 }

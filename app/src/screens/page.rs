@@ -20,7 +20,9 @@ pub fn ScreenPage() -> impl IntoView {
         <Title text="Northstar"/>
         // A TV has nobody to press reload: if the page never comes alive
         // (a chunk failed to load), it tries again after a minute.
-        <script>
+        // Inline, so it runs even if screen.js does not load: it carries the
+        // page's Content-Security-Policy nonce.
+        <script nonce=leptos::nonce::use_nonce()>
             "setTimeout(function () { if (!document.body.dataset.hydrated) location.reload(); }, 60000);"
         </script>
         <Suspense fallback=|| view! { <main class="screen"><p class="screen-message">"Loading…"</p></main> }>

@@ -76,6 +76,7 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
             headers::client_address,
         ))
         .layer(middleware::from_fn(malformed::malformed_is_400))
+        .layer(middleware::from_fn(headers::nonce_from_head))
         // Pages and server-function answers leave compressed; precompressed
         // static files already carry their encoding and pass through as they are.
         .layer(CompressionLayer::new())

@@ -184,14 +184,30 @@ async fn a_role_change_closes_the_persons_sockets() {
 #[tokio::test]
 async fn an_expired_session_closes_its_sockets() {
     let app = TestApp::start_with(|config| config.session_expiry = Duration::from_secs(2)).await;
+    let signed_in = tokio::time::Instant::now();
     let priya = cookie_of(&app, MEMBER).await;
     let mut board = board_socket(&app, &priya).await;
     let mut leaderboard = leaderboard_socket(&app, &priya).await;
-    // Quiet until the session expires…
-    assert_eq!(next_message(&mut board).await, None);
-    // …then closed within a second of it (2 s after sign-in).
-    tokio::time::sleep(Duration::from_millis(900)).await;
-    ended(&mut board, "expired", "the board of an expired session").await;
+    // Nothing but presence until the session expires (2 s after signing
+    // in), then the reason and the close, within a second of it.
+    let message = loop {
+        let message = next_json(&mut board, Duration::from_secs(5))
+            .await
+            .expect("a message before the session's end is overdue");
+        if message["type"] != "presence" {
+            break message;
+        }
+    };
+    let after = signed_in.elapsed();
+    assert_eq!(
+        message,
+        json!({ "type": "session_ended", "reason": "expired" })
+    );
+    assert!(
+        after >= Duration::from_millis(1900) && after <= Duration::from_millis(3200),
+        "ended {after:?} after signing in"
+    );
+    assert!(closes(&mut board, WITHIN).await);
     ended(&mut leaderboard, "expired", "its leaderboard").await;
 }
 

@@ -11,6 +11,7 @@ mod inline;
 mod live_client;
 mod menu;
 pub mod page;
+mod readiness;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

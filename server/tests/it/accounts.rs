@@ -16,17 +16,6 @@ use std::time::Duration;
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
-async fn cookie_of(app: &TestApp, email: &str, password: &str) -> Option<String> {
-    let response = common::call_with_cookie(
-        app,
-        None,
-        "sign_in",
-        &[("email", email), ("password", password)],
-    )
-    .await;
-    common::session_cookie(response.headers())
-}
-
 async fn who(app: &TestApp, client: &Client) -> Value {
     app.call_json(client, "get_current_user", &[]).await.1
 }
@@ -76,7 +65,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     let app = TestApp::start().await;
     let laptop = app.signed_in(MEMBER).await;
     let phone = app.signed_in(MEMBER).await;
-    let phone_cookie = cookie_of(&app, MEMBER, PASSWORD).await.unwrap();
+    let phone_cookie = common::cookie_with(&app, MEMBER, PASSWORD).await.unwrap();
     let mut phone_socket = open(&app, "/ws/leaderboard", Some(&phone_cookie))
         .await
         .unwrap();
@@ -104,8 +93,12 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
         Some(json!({ "type": "session_ended", "reason": "password_changed" }))
     );
     // The old password is gone, the new one works.
-    assert!(cookie_of(&app, MEMBER, PASSWORD).await.is_none());
-    assert!(cookie_of(&app, MEMBER, NEW_PASSWORD).await.is_some());
+    assert!(common::cookie_with(&app, MEMBER, PASSWORD).await.is_none());
+    assert!(
+        common::cookie_with(&app, MEMBER, NEW_PASSWORD)
+            .await
+            .is_some()
+    );
 }
 
 async fn make_reset(app: &TestApp, for_email: &str) -> String {
@@ -172,7 +165,11 @@ async fn a_reset_link_works_once_and_ends_every_session() {
         Value::Null,
         "every session ended"
     );
-    assert!(cookie_of(&app, MEMBER, NEW_PASSWORD).await.is_some());
+    assert!(
+        common::cookie_with(&app, MEMBER, NEW_PASSWORD)
+            .await
+            .is_some()
+    );
     // Used up.
     let (status, body) = reset(&app, &token, "another new passphrase").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
@@ -182,7 +179,11 @@ async fn a_reset_link_works_once_and_ends_every_session() {
             .unwrap()
             .contains("expired or was already used")
     );
-    assert!(cookie_of(&app, MEMBER, NEW_PASSWORD).await.is_some());
+    assert!(
+        common::cookie_with(&app, MEMBER, NEW_PASSWORD)
+            .await
+            .is_some()
+    );
 }
 
 #[tokio::test]
@@ -204,7 +205,7 @@ async fn a_reset_link_expires_and_a_new_one_replaces_it() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(error_kind(&body), "conflict");
     assert!(
-        cookie_of(&app, MEMBER, PASSWORD).await.is_some(),
+        common::cookie_with(&app, MEMBER, PASSWORD).await.is_some(),
         "nothing changed"
     );
 }

@@ -20,17 +20,6 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn cookie_of(app: &TestApp, email: &str) -> String {
-    let response = common::call_with_cookie(
-        app,
-        None,
-        "sign_in",
-        &[("email", email), ("password", common::PASSWORD)],
-    )
-    .await;
-    common::session_cookie(response.headers()).expect("session cookie")
-}
-
 async fn open(
     app: &TestApp,
     cycle: i64,
@@ -97,7 +86,7 @@ async fn cycle(app: &TestApp) -> i64 {
 async fn a_change_by_one_reaches_the_other_with_the_next_version() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
-    let ambassador_cookie = cookie_of(&app, AMBASSADOR).await;
+    let ambassador_cookie = common::cookie_of(&app, AMBASSADOR).await;
     let mut watcher = open(&app, cycle, Some(&ambassador_cookie), Some(&app.base))
         .await
         .unwrap();
@@ -156,7 +145,7 @@ async fn a_client_resumes_with_what_it_missed_and_sees_who_is_here() {
             StatusCode::OK
         );
     }
-    let cookie = cookie_of(&app, MEMBER).await;
+    let cookie = common::cookie_of(&app, MEMBER).await;
     let mut socket = open(&app, cycle, Some(&cookie), None).await.unwrap();
     socket
         .send(Message::Text(
@@ -168,7 +157,7 @@ async fn a_client_resumes_with_what_it_missed_and_sees_who_is_here() {
     assert_eq!(next_event(&mut socket).await["event"]["version"], 3);
 
     // A second person arrives: both hear the presence of two.
-    let other = cookie_of(&app, AMBASSADOR).await;
+    let other = common::cookie_of(&app, AMBASSADOR).await;
     let mut second = open(&app, cycle, Some(&other), None).await.unwrap();
     second
         .send(Message::Text(
@@ -193,7 +182,7 @@ async fn the_socket_checks_the_session_and_the_origin() {
         open(&app, cycle, None, None).await.err(),
         Some(StatusCode::UNAUTHORIZED)
     );
-    let cookie = cookie_of(&app, MEMBER).await;
+    let cookie = common::cookie_of(&app, MEMBER).await;
     assert_eq!(
         open(&app, cycle, Some(&cookie), Some("http://evil.example"))
             .await
@@ -219,7 +208,7 @@ async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let cookie = cookie_of(&app, MEMBER).await;
+    let cookie = common::cookie_of(&app, MEMBER).await;
     for (from, answer) in [(0, "reload"), (ahead + 5, "reload")] {
         let mut socket = open(&app, cycle, Some(&cookie), None).await.unwrap();
         socket

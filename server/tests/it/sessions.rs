@@ -20,17 +20,6 @@ use tokio_tungstenite::tungstenite::Message;
 /// How soon a socket must hear that its session ended.
 const WITHIN: Duration = Duration::from_secs(1);
 
-async fn cookie_of(app: &TestApp, email: &str) -> String {
-    let response = common::call_with_cookie(
-        app,
-        None,
-        "sign_in",
-        &[("email", email), ("password", common::PASSWORD)],
-    )
-    .await;
-    common::session_cookie(response.headers()).expect("session cookie")
-}
-
 /// A board socket of the demo's cycle, resumed and past its first messages.
 async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
     let cycle: i64 = sqlx::query_scalar("SELECT min(id) FROM cycles")
@@ -105,8 +94,8 @@ async fn stays_open(socket: &mut Socket, what: &str) {
 #[tokio::test]
 async fn signing_out_closes_that_sessions_sockets_only() {
     let app = TestApp::start().await;
-    let laptop = cookie_of(&app, MEMBER).await;
-    let phone = cookie_of(&app, MEMBER).await;
+    let laptop = common::cookie_of(&app, MEMBER).await;
+    let phone = common::cookie_of(&app, MEMBER).await;
     let mut board = board_socket(&app, &laptop).await;
     let mut leaderboard = leaderboard_socket(&app, &laptop).await;
     let mut phone_board = board_socket(&app, &phone).await;
@@ -132,8 +121,8 @@ async fn signing_out_closes_that_sessions_sockets_only() {
 #[tokio::test]
 async fn deactivation_closes_every_socket_of_the_person() {
     let app = TestApp::start().await;
-    let priya = cookie_of(&app, MEMBER).await;
-    let jonas = cookie_of(&app, LEAD).await;
+    let priya = common::cookie_of(&app, MEMBER).await;
+    let jonas = common::cookie_of(&app, LEAD).await;
     let mut board = board_socket(&app, &priya).await;
     let mut leaderboard = leaderboard_socket(&app, &priya).await;
     let mut someone_else = leaderboard_socket(&app, &jonas).await;
@@ -156,7 +145,7 @@ async fn deactivation_closes_every_socket_of_the_person() {
 #[tokio::test]
 async fn a_role_change_closes_the_persons_sockets() {
     let app = TestApp::start().await;
-    let jonas = cookie_of(&app, LEAD).await;
+    let jonas = common::cookie_of(&app, LEAD).await;
     let mut board = board_socket(&app, &jonas).await;
     let ambassador = app.signed_in(AMBASSADOR).await;
     let id = app.person_id(LEAD).await.to_string();
@@ -185,7 +174,7 @@ async fn a_role_change_closes_the_persons_sockets() {
 async fn an_expired_session_closes_its_sockets() {
     let app = TestApp::start_with(|config| config.session_expiry = Duration::from_secs(2)).await;
     let signed_in = tokio::time::Instant::now();
-    let priya = cookie_of(&app, MEMBER).await;
+    let priya = common::cookie_of(&app, MEMBER).await;
     let mut board = board_socket(&app, &priya).await;
     let mut leaderboard = leaderboard_socket(&app, &priya).await;
     // Nothing but presence until the session expires (2 s after signing
@@ -214,7 +203,7 @@ async fn an_expired_session_closes_its_sockets() {
 #[tokio::test]
 async fn a_session_holds_a_bounded_number_of_sockets() {
     let app = TestApp::start().await;
-    let priya = cookie_of(&app, MEMBER).await;
+    let priya = common::cookie_of(&app, MEMBER).await;
     let mut open_sockets = Vec::new();
     for _ in 0..app::live::ssr::MAX_SOCKETS_PER_SESSION {
         open_sockets.push(leaderboard_socket(&app, &priya).await);
@@ -229,7 +218,7 @@ async fn a_session_holds_a_bounded_number_of_sockets() {
         other => panic!("expected a close frame, got {other:?}"),
     }
     // Another session of the same person is not counted against this one.
-    let other = cookie_of(&app, MEMBER).await;
+    let other = common::cookie_of(&app, MEMBER).await;
     let _fine = leaderboard_socket(&app, &other).await;
     // Closing one frees its place.
     let mut first = open_sockets.remove(0);
@@ -262,7 +251,7 @@ async fn a_deactivated_persons_idle_sessions_do_not_come_back_with_reactivation(
 #[tokio::test]
 async fn signing_in_again_ends_what_the_old_session_had_open() {
     let app = TestApp::start().await;
-    let cookie = cookie_of(&app, MEMBER).await;
+    let cookie = common::cookie_of(&app, MEMBER).await;
     let mut board = board_socket(&app, &cookie).await;
     // The same browser signs in again (its cookie is replaced by a new id).
     let response = common::call_with_cookie(
@@ -282,7 +271,7 @@ async fn signing_in_again_ends_what_the_old_session_had_open() {
 #[tokio::test]
 async fn a_sockets_look_at_the_database_sees_a_password_changed_elsewhere() {
     let app = TestApp::start().await;
-    let cookie = cookie_of(&app, MEMBER).await;
+    let cookie = common::cookie_of(&app, MEMBER).await;
     let session_id = cookie.split_once('=').unwrap().1.to_owned();
     let caller = app::auth::ssr::Caller {
         id: app.person_id(MEMBER).await,

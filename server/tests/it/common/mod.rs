@@ -207,3 +207,23 @@ pub async fn call_with_cookie(
     }
     request.send().await.expect("request")
 }
+
+/// Signs `email` in with `password` from a client without a cookie store;
+/// the session cookie (`name=value`) if the sign-in succeeded.
+pub async fn cookie_with(app: &TestApp, email: &str, password: &str) -> Option<String> {
+    let response = call_with_cookie(
+        app,
+        None,
+        "sign_in",
+        &[("email", email), ("password", password)],
+    )
+    .await;
+    session_cookie(response.headers())
+}
+
+/// The session cookie of `email` signed in with the demo password.
+pub async fn cookie_of(app: &TestApp, email: &str) -> String {
+    cookie_with(app, email, PASSWORD)
+        .await
+        .expect("session cookie")
+}

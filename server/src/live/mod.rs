@@ -298,18 +298,68 @@ pub(crate) async fn send(
     sender: &mut futures::stream::SplitSink<WebSocket, Message>,
     text: Arc<str>,
 ) -> Result<(), axum::Error> {
-    match tokio::time::timeout(
-        SEND_TIMEOUT,
-        sender.send(Message::Text(text.as_ref().into())),
-    )
-    .await
-    {
-        Ok(sent) => sent,
+    send_within(sender, Message::Text(text.as_ref().into()), SEND_TIMEOUT)
+        .await
+        .map_err(axum::Error::new)
+}
+
+/// Why a message was not sent: the sink refused it, or did not take it in
+/// time.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum SendError<E: std::error::Error + Send + Sync + 'static> {
+    #[error(transparent)]
+    Refused(E),
+    #[error("the reader took no message for {0:?}")]
+    TimedOut(Duration),
+}
+
+async fn send_within<S, T>(
+    sink: &mut S,
+    message: T,
+    limit: Duration,
+) -> Result<(), SendError<S::Error>>
+where
+    S: futures::Sink<T> + Unpin,
+    S::Error: std::error::Error + Send + Sync + 'static,
+{
+    match tokio::time::timeout(limit, sink.send(message)).await {
+        Ok(sent) => sent.map_err(SendError::Refused),
         Err(_) => {
             tracing::debug!("a live client stopped reading; dropping it");
-            Err(axum::Error::new(std::io::Error::from(
-                std::io::ErrorKind::TimedOut,
-            )))
+            Err(SendError::TimedOut(limit))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that stops reading: the send gives up after the limit
+    /// instead of waiting (and buffering) for ever.
+    #[tokio::test(start_paused = true)]
+    async fn a_send_to_a_reader_that_stopped_reading_gives_up_in_time() {
+        // Nobody reads this channel: a message is never taken from it.
+        let (mut sink, _reader) = futures::channel::mpsc::channel::<&str>(0);
+        let started = tokio::time::Instant::now();
+        let stuck = send_within(&mut sink, "hello", SEND_TIMEOUT).await;
+        assert!(matches!(stuck, Err(SendError::TimedOut(limit)) if limit == SEND_TIMEOUT));
+        assert_eq!(started.elapsed(), SEND_TIMEOUT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_send_to_a_reader_that_reads_goes_through() {
+        let (mut sink, mut reader) = futures::channel::mpsc::channel::<&str>(0);
+        let read = tokio::spawn(async move { reader.next().await });
+        send_within(&mut sink, "hello", SEND_TIMEOUT).await.unwrap();
+        assert_eq!(read.await.unwrap(), Some("hello"));
+    }
+
+    #[tokio::test]
+    async fn a_send_to_a_reader_that_went_away_fails_at_once() {
+        let (mut sink, reader) = futures::channel::mpsc::channel::<&str>(0);
+        drop(reader);
+        let gone = send_within(&mut sink, "hello", SEND_TIMEOUT).await;
+        assert!(matches!(gone, Err(SendError::Refused(_))));
     }
 }

@@ -275,3 +275,101 @@ async fn a_screen_socket_from_another_origin_is_refused() {
         other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
     }
 }
+
+/// A revocation that lands after the handshake looked the token up and
+/// before the socket listens for revocations (here a trigger revokes the
+/// screen the moment the handshake notes its connection, and nothing is
+/// published): the socket looks the token up again once it listens.
+#[tokio::test]
+async fn a_screen_revoked_while_its_socket_opens_is_told_and_closed() {
+    let app = TestApp::start().await;
+    let (_, token) = new_screen(&app, "Lobby").await;
+    sqlx::query(
+        "CREATE TRIGGER revoke_on_connect AFTER UPDATE OF last_connected_at ON office_screens \
+         BEGIN UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = NEW.id; END",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // Told before any resume is asked for.
+    let mut socket = open_screen(&app, &token).await;
+    assert_told_revoked_and_closed(&mut socket).await;
+}
+
+/// A socket that missed revocation notices (more arrived at once than the
+/// channel holds) asks the database whether it was among them.
+#[tokio::test]
+async fn a_screen_that_missed_revocation_notices_asks_the_database() {
+    let app = TestApp::start().await;
+    let (id, token) = new_screen(&app, "Lobby").await;
+    let mut socket = open_screen(&app, &token).await;
+    resume(&mut socket).await;
+    // Revoked in the database without a notice of its own…
+    sqlx::query("UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = ?")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // …while notices for other screens overflow the channel (the test's
+    // runtime has one thread: the socket cannot read between them).
+    for other in 1_000..1_200 {
+        app.hub.revoke_screen(other);
+    }
+    assert_told_revoked_and_closed(&mut socket).await;
+}
+
+/// A frame announcing more than a client message may hold is refused from
+/// its header, before its payload is read or buffered: the socket closes at
+/// once although the rest of the frame never comes.
+#[tokio::test]
+async fn a_frame_larger_than_a_client_message_is_refused_from_its_header() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::start().await;
+    let (_, token) = new_screen(&app, "Lobby").await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let handshake = format!(
+        "GET /ws/screens/{token} HTTP/1.1\r\nHost: {host}\r\nOrigin: {}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        app.base
+    );
+    tcp.write_all(handshake.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    while !answer.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        tcp.read_exact(&mut byte).await.unwrap();
+        answer.push(byte[0]);
+    }
+    assert!(
+        answer.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+    // A masked text frame that says it carries 64 KiB; 16 bytes of it follow.
+    let mut frame = vec![0x81, 0x80 | 127];
+    frame.extend_from_slice(&(64_u64 * 1024).to_be_bytes());
+    frame.extend_from_slice(&[0, 0, 0, 0]);
+    frame.extend_from_slice(b"{\"type\":\"resume\"");
+    tcp.write_all(&frame).await.unwrap();
+    // The server closes (a close frame, or the connection) well before the
+    // ten seconds it waits for a resume.
+    let mut buffer = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(3), tcp.read(&mut buffer)).await;
+    match read {
+        Ok(Ok(0)) | Ok(Err(_)) => {}
+        Ok(Ok(_)) => assert_eq!(buffer[0] & 0x0f, 0x8, "a close frame"),
+        Err(_) => panic!("the server waited for the rest of an oversized frame"),
+    }
+}
+
+async fn open_screen(app: &TestApp, token: &str) -> common::checkins::Socket {
+    open(app, &format!("/ws/screens/{token}"), None)
+        .await
+        .unwrap()
+}
+
+async fn assert_told_revoked_and_closed(socket: &mut common::checkins::Socket) {
+    let told = next_json(socket, Duration::from_secs(3)).await.unwrap();
+    assert_eq!(told["type"], "disconnected");
+    assert!(closes(socket, Duration::from_secs(3)).await);
+}

@@ -33,6 +33,8 @@ pub const PASSWORD: &str = DEMO_PASSWORD;
 pub struct TestApp {
     pub base: String,
     pub pool: SqlitePool,
+    /// The live hub, to publish what another instance or a lost notice would.
+    pub hub: std::sync::Arc<app::live::ssr::Hub>,
     pub database_path: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -57,6 +59,7 @@ impl TestApp {
         adjust(&mut config);
         let built = server::build(&config).await.expect("app builds");
         let pool = built.state.pool.clone();
+        let hub = built.state.hub.clone();
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .expect("bind");
@@ -72,6 +75,7 @@ impl TestApp {
         Self {
             base: format!("http://{addr}"),
             pool,
+            hub,
             database_path,
             stop: Some(stop),
             task: Some(task),

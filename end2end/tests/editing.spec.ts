@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, openCurrentBoard, signIn } from './support';
+import { expect, test, type Page } from '@playwright/test';
+import { AMBASSADOR, liveBoardOf } from './support';
 
 // Two people on one board edit the same key result. An editor that is open
 // survives a colleague's save: a save to the same field is said beside it
@@ -7,15 +7,6 @@ import { AMBASSADOR, DEMO_PASSWORD, openCurrentBoard, signIn } from './support';
 // the same key result leaves the editor alone.
 
 const KR = 'Rollbacks per month';
-
-async function boardOf(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email, DEMO_PASSWORD);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await openCurrentBoard(page);
-  await expect(page.locator('.live-dot.live-live')).toBeAttached();
-  return page;
-}
 
 function card(page: Page) {
   return page.getByRole('article', { name: 'Objective: Deploys are boring' });
@@ -29,8 +20,8 @@ async function save(page: Page, label: string, value: string) {
 }
 
 test("a colleague's save to the same field: the open editor keeps its text, says so, and saves over it on purpose", async ({ browser }) => {
-  const jonas = await boardOf(browser, 'jonas@northstar.demo');
-  const maya = await boardOf(browser, AMBASSADOR);
+  const jonas = await liveBoardOf(browser, 'jonas@northstar.demo');
+  const maya = await liveBoardOf(browser, AMBASSADOR);
 
   await card(jonas).getByRole('button', { name: `Edit target of ${KR}` }).click();
   const input = card(jonas).getByLabel(`target of ${KR}`, { exact: true });
@@ -58,8 +49,8 @@ test("a colleague's save to the same field: the open editor keeps its text, says
 });
 
 test("a colleague's save to another field of the same key result leaves the open editor alone", async ({ browser }) => {
-  const jonas = await boardOf(browser, 'jonas@northstar.demo');
-  const maya = await boardOf(browser, AMBASSADOR);
+  const jonas = await liveBoardOf(browser, 'jonas@northstar.demo');
+  const maya = await liveBoardOf(browser, AMBASSADOR);
 
   await card(jonas).getByRole('button', { name: `Edit target of ${KR}` }).click();
   const input = card(jonas).getByLabel(`target of ${KR}`, { exact: true });
@@ -80,8 +71,8 @@ test("a colleague's save to another field of the same key result leaves the open
 });
 
 test("a colleague's save to a why while it is being written: both texts are kept until one is chosen", async ({ browser }) => {
-  const jonas = await boardOf(browser, 'jonas@northstar.demo');
-  const maya = await boardOf(browser, AMBASSADOR);
+  const jonas = await liveBoardOf(browser, 'jonas@northstar.demo');
+  const maya = await liveBoardOf(browser, AMBASSADOR);
   const details = async (page: Page) => {
     await card(page).getByText('Actions').click();
     return card(page).getByRole('group', { name: 'Why this objective' });

@@ -20,6 +20,9 @@ test('signing out in one tab stops the board in another and says why', async ({ 
   await expect(notice).toBeVisible({ timeout: 3_000 });
   await expect(notice.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/sign-in');
   await expect(board.locator('.live-dot.live-stopped')).toBeAttached();
+  // The header no longer names the person or offers to sign out.
+  await expect(board.getByRole('banner').getByRole('link', { name: 'Noor' })).toHaveCount(0);
+  await expect(board.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
   await board.screenshot({ path: '../target/e2e/signed-out-board.png' });
   // No reconnecting loop: it stays stopped.
   await board.waitForTimeout(1_500);

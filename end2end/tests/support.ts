@@ -54,3 +54,13 @@ export async function openCurrentBoard(page: Page) {
   await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible({ timeout: 20_000 });
   await hydrated(page);
 }
+
+/** A person's own browser, signed in, on the current board once it is live. */
+export async function liveBoardOf(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, email, DEMO_PASSWORD);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await openCurrentBoard(page);
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
+  return page;
+}

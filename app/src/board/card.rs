@@ -7,8 +7,9 @@ use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::readiness::ReadinessEditor;
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
-use crate::checkins::{CheckInForm, CheckInSaved};
-use crate::domain::okr::{MetricKind, ObjectiveKind};
+use crate::checkins::{CheckInDraft, CheckInForm, CheckInSaved};
+use crate::components::{KeptText, kept};
+use crate::domain::okr::{MetricKind, ObjectiveKind, Status};
 use crate::domain::permissions::Change;
 use crate::domain::progress::format_percent;
 use crate::error::AppError;
@@ -144,6 +145,7 @@ pub fn Card(id: String) -> impl IntoView {
     // live changes to this objective flow in.
     let header = {
         let href = format!("/objectives/{id}");
+        let keep = format!("title:{id}");
         let id = id.clone();
         let save_title = Callback::new(move |(edit, state): (Edit, Inline)| {
             save_edit(ctx, &id, "title", edit, state);
@@ -157,7 +159,7 @@ pub fn Card(id: String) -> impl IntoView {
             <header class="card-header">
                 <InlineText value=Signal::derive(title) version=Signal::derive(version) by=Signal::derive(by)
                     label=Signal::derive(move || format!("title of {}", title())) editable=may_edit
-                    save=save_title class="card-title"/>
+                    save=save_title class="card-title" keep/>
                 <span class=kind_class>{move || kind().map(ObjectiveKind::label)}</span>
                 <a class="card-open" href=href draggable="false"
                     aria-label=move || format!("Open {}", title()) title="Open the objective page">"↗"</a>
@@ -334,7 +336,15 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
     let may_define = Memo::new(move |_| may(Change::Edit));
     let may_update = Memo::new(move |_| may(Change::UpdateKeyResult { owner: owner_id() }));
     let may_check_in = Memo::new(move |_| may(Change::CheckIn { owner: owner_id() }));
-    let checking_in = RwSignal::new(false);
+    // The check-in form, kept by the board with what is typed and the value
+    // it opened over (a colleague's check-in meanwhile is said beside it).
+    let (checking_in, checking_from, draft) = kept(Some(format!("check-in:{id}")), || {
+        (
+            RwSignal::new(false),
+            RwSignal::new(None::<f64>),
+            CheckInDraft::new(),
+        )
+    });
     let overdue = Memo::new(move |_| {
         objective.with(|o| {
             o.as_ref().is_some_and(|o| {
@@ -413,11 +423,11 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
             <span class="kr-numbers">
                 <InlineText value=text(|k| format_number(k.current)) version by
                     label=Signal::derive(move || format!("current value of {}", title.get()))
-                    editable=may_update save=save("current") input_mode="decimal"/>
+                    editable=may_update save=save("current") input_mode="decimal" keep=format!("kr:{id}:current")/>
                 " / "
                 <InlineText value=text(|k| format_number(k.target)) version by
                     label=Signal::derive(move || format!("target of {}", title.get()))
-                    editable=may_define save=save("target") input_mode="decimal"/>
+                    editable=may_define save=save("target") input_mode="decimal" keep=format!("kr:{id}:target")/>
                 {unit}
             </span>
         }
@@ -432,9 +442,18 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
             })
         })
     };
-    // The value when a check-in form opened: a colleague's check-in while it
-    // is open is said beside it.
-    let checking_from = RwSignal::new(None::<f64>);
+    let closed_meanwhile = move || {
+        objective.with(|o| {
+            o.as_ref()
+                .filter(|o| o.status == Status::Closed)
+                .map(|o| {
+                    format!(
+                        "{} closed this objective meanwhile, so its check-ins have ended. What you wrote is kept here.",
+                        o.updated_by
+                    )
+                })
+        })
+    };
     let moved_meanwhile = move || {
         let from = checking_from.get()?;
         let now = kr.with(|k| k.as_ref().map(|k| k.current))?;
@@ -451,7 +470,7 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
             <div class="kr-line">
                 <InlineText value=title version by
                     label=Signal::derive(move || format!("key result {}", title.get()))
-                    editable=may_define save=save("title") class="kr-title"/>
+                    editable=may_define save=save("title") class="kr-title" keep=format!("kr:{id}:title")/>
                 {numbers}
             </div>
             <div class="kr-bar">
@@ -471,21 +490,36 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
                     <button type="button" class="button-link" draggable="false"
                         aria-label=move || format!("Check in on {}", title.get())
                         on:click=move |_| {
-                            checking_from.set(kr.with_untracked(|k| k.as_ref().map(|k| k.current)));
+                            if let Some(now) = kr.get_untracked() {
+                                checking_from.set(Some(now.current));
+                                draft.start(&now);
+                            }
                             checking_in.set(true);
                         }>"Check in"</button>
                 })}
             </p>
-            {move || checking_in.get().then(|| view! {
+            {move || (checking_in.get() && closed_meanwhile().is_none()).then(|| view! {
                 <div class="card-check-in">
                     {move || moved_meanwhile().map(|note| view! { <p class="inline-conflict" role="status">{note}</p> })}
-                    <CheckInForm key_result=kr.get_untracked().unwrap_or_else(|| first.clone())
+                    <CheckInForm key_result=kr.get_untracked().unwrap_or_else(|| first.clone()) draft
                         on_saved=Callback::new(move |saved: CheckInSaved| {
-                            ctx.saved(saved.objective);
                             checking_in.set(false);
+                            ctx.saved(saved.objective);
                         })
                         on_cancel=Callback::new(move |_| checking_in.set(false))/>
                 </div>
+            })}
+            {move || checking_in.get().then(closed_meanwhile).flatten().map(|note| {
+                view! {
+                    <div class="card-check-in" role="group" aria-label="Your check-in">
+                        <p class="inline-conflict" role="status">{note}</p>
+                        <KeptText typed=draft.typed()/>
+                        <div class="form-actions">
+                            <button type="button" class="button button-small"
+                                on:click=move |_| checking_in.set(false)>"Discard mine"</button>
+                        </div>
+                    </div>
+                }
             })}
             {move || may_define.get().then(|| view! { <ReadinessEditor kr by/> })}
         </li>

@@ -1,5 +1,6 @@
 //! Editing in place: a value that becomes an input on click.
 
+use crate::components::kept;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -22,6 +23,31 @@ impl Inline {
             AppError::Invalid { message, .. } => message,
             other => other.to_string(),
         }));
+    }
+}
+
+/// An inline editor's own state: open or not, what is typed, and what it
+/// was typed over.
+#[derive(Clone, Copy)]
+struct InlineState {
+    state: Inline,
+    draft: RwSignal<String>,
+    /// What the open editor started from.
+    base: RwSignal<String>,
+    base_version: RwSignal<i64>,
+}
+
+impl InlineState {
+    fn new() -> Self {
+        InlineState {
+            state: Inline {
+                editing: RwSignal::new(false),
+                error: RwSignal::new(None),
+            },
+            draft: RwSignal::new(String::new()),
+            base: RwSignal::new(String::new()),
+            base_version: RwSignal::new(0),
+        }
     }
 }
 
@@ -60,15 +86,17 @@ pub fn InlineText(
     save: Callback<(Edit, Inline)>,
     #[prop(optional)] class: &'static str,
     #[prop(optional)] input_mode: &'static str,
+    /// Names the field on the page, so an open editor comes back (with
+    /// what was typed) when its card is rebuilt in another column.
+    #[prop(optional, into)]
+    keep: Option<String>,
 ) -> impl IntoView {
-    let state = Inline {
-        editing: RwSignal::new(false),
-        error: RwSignal::new(None),
-    };
-    let draft = RwSignal::new(String::new());
-    // What the open editor started from.
-    let base = RwSignal::new(String::new());
-    let base_version = RwSignal::new(0_i64);
+    let InlineState {
+        state,
+        draft,
+        base,
+        base_version,
+    } = kept(keep, InlineState::new);
     let start = move |_| {
         let now = value.get_untracked();
         draft.set(now.clone());

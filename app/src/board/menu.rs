@@ -5,7 +5,7 @@ use super::card::{align, move_objective, saved_key_result};
 use super::inline::{ConflictNote, FormField, changed_to};
 use super::page::{DropTarget, use_board};
 use super::{CreateKeyResult, Objective, update_objective};
-use crate::components::{FieldError, FormAlert, last_error};
+use crate::components::{FieldError, FormAlert, details_open, kept, last_error};
 use crate::domain::okr::ObjectiveKind;
 use crate::domain::okr::{MetricKind, Status};
 use crate::domain::permissions::{self, Change, next_statuses};
@@ -82,10 +82,11 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
         }
     };
     let may_edit = board.with_untracked(|b| b.may(Change::Edit, &initial));
+    let open = kept(Some(format!("menu:{id}")), || RwSignal::new(false));
     let id_for_unit = id.clone();
     let id_for_parent = id.clone();
     view! {
-        <details class="card-menu">
+        <details class="card-menu" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
             <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
             <div class="card-menu-body">
                 <div class="menu-row">{status_buttons}</div>
@@ -205,6 +206,23 @@ fn metric_label(metric: MetricKind) -> &'static str {
     }
 }
 
+/// The details form's state, kept by the board.
+#[derive(Clone, Copy)]
+struct DetailsForm {
+    why_important: FormField,
+    why_urgent: FormField,
+    description: FormField,
+    kind: FormField,
+    shared_text: FormField,
+    shared: RwSignal<Vec<i64>>,
+    /// The objective's version when the form first opened.
+    opened_at: RwSignal<i64>,
+    /// A refused field and why.
+    error: RwSignal<Option<(String, String)>>,
+    saving: RwSignal<bool>,
+    saved: RwSignal<bool>,
+}
+
 /// The objective's why, description and kind: what the warnings ask for.
 /// Saving sends each changed field in turn, each against the value it was
 /// changed from (and the version the form opened at), so a colleague's
@@ -216,14 +234,39 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
     let Some(initial) = objective.get_untracked() else {
         return ().into_any();
     };
-    let live =
-        move |read: fn(&Objective) -> String| move || objective.with(|o| o.as_ref().map(read));
-    let why_important = FormField::follow(live(|o| o.why_important.clone()));
-    let why_urgent = FormField::follow(live(|o| o.why_urgent.clone()));
-    let description = FormField::follow(live(|o| o.description.clone()));
-    let kind = FormField::follow(live(|o| o.kind.as_str().to_owned()));
-    let shared_text = FormField::follow(live(|o| super::shared_units_text(&o.shared_unit_ids)));
-    let shared = RwSignal::new(initial.shared_unit_ids.clone());
+    // Kept by the board (the form survives its card moving column), so it
+    // follows the objective through the board, not through the card.
+    let board = ctx.board;
+    let live = {
+        let id = initial.id.clone();
+        move |read: fn(&Objective) -> String| {
+            let id = id.clone();
+            move || board.with(|b| b.objectives.iter().find(|o| o.id == id).map(read))
+        }
+    };
+    let DetailsForm {
+        why_important,
+        why_urgent,
+        description,
+        kind,
+        shared_text,
+        shared,
+        opened_at,
+        error,
+        saving,
+        saved,
+    } = kept(Some(format!("details:{}", initial.id)), || DetailsForm {
+        why_important: FormField::follow(live(|o| o.why_important.clone())),
+        why_urgent: FormField::follow(live(|o| o.why_urgent.clone())),
+        description: FormField::follow(live(|o| o.description.clone())),
+        kind: FormField::follow(live(|o| o.kind.as_str().to_owned())),
+        shared_text: FormField::follow(live(|o| super::shared_units_text(&o.shared_unit_ids))),
+        shared: RwSignal::new(initial.shared_unit_ids.clone()),
+        opened_at: RwSignal::new(initial.version),
+        error: RwSignal::new(None),
+        saving: RwSignal::new(false),
+        saved: RwSignal::new(false),
+    });
     // The boxes follow the text form of the shared units.
     Effect::new(move |_| {
         let text = shared_text.mine.get();
@@ -237,10 +280,6 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
     });
     let units = ctx.board.with_untracked(|b| b.units.clone());
     let owner_unit = initial.unit_id;
-    let error = RwSignal::new(None::<(String, String)>);
-    let saving = RwSignal::new(false);
-    let saved = RwSignal::new(false);
-    let opened_at = initial.version;
     let by =
         move || objective.with(|o| o.as_ref().map(|o| o.updated_by.clone()).unwrap_or_default());
     let prefix = format!("details-{}", initial.id);
@@ -278,7 +317,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             for (name, field, previous, value) in changes {
                 match update_objective(
                     current.id.clone(),
-                    opened_at,
+                    opened_at.get_untracked(),
                     name.to_owned(),
                     previous,
                     value.clone(),

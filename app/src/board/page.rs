@@ -92,6 +92,8 @@ fn LiveBoard(initial: Board) -> impl IntoView {
         presence: RwSignal::new(Vec::new()),
     };
     provide_context(ctx);
+    // Open editors outlive the card they are on (see `components::kept`).
+    provide_context(crate::components::Kept::new());
     #[cfg(feature = "hydrate")]
     super::live_client::connect(ctx);
 

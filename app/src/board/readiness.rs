@@ -6,6 +6,7 @@ use super::card::saved_key_result;
 use super::inline::{ConflictNote, FormField};
 use super::page::use_board;
 use super::update_key_result;
+use crate::components::{details_open, kept};
 use crate::domain::okr::Fallback;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -43,25 +44,44 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
             _ => kr.proxy_name.clone(),
         }
     }
-    let field = |name: &'static str| {
-        (
-            name,
-            FormField::follow(move || kr.with(|k| k.as_ref().map(|k| value_of(k, name)))),
-        )
+    // Kept by the board (the editor survives its card moving column), so
+    // it follows the key result through the board, not through the card.
+    let board = ctx.board;
+    let kr_id = initial.id.clone();
+    let field = move |name: &'static str| {
+        let kr_id = kr_id.clone();
+        let live = move || {
+            board.with(|b| {
+                b.objectives
+                    .iter()
+                    .flat_map(|o| &o.key_results)
+                    .find(|k| k.id == kr_id)
+                    .map(|k| value_of(k, name))
+            })
+        };
+        (name, FormField::follow(live))
     };
-    let fields: [(&'static str, FormField); 7] = [
-        field(BOXES[0].0),
-        field(BOXES[1].0),
-        field(BOXES[2].0),
-        field(BOXES[3].0),
-        field(BOXES[4].0),
-        field("fallback"),
-        field("proxy_name"),
-    ];
+    let (fields, open, opened_at, error, saving) =
+        kept(Some(format!("readiness:{}", initial.id)), || {
+            let fields: [(&'static str, FormField); 7] = [
+                field(BOXES[0].0),
+                field(BOXES[1].0),
+                field(BOXES[2].0),
+                field(BOXES[3].0),
+                field(BOXES[4].0),
+                field("fallback"),
+                field("proxy_name"),
+            ];
+            (
+                fields,
+                RwSignal::new(false),
+                RwSignal::new(initial.version),
+                RwSignal::new(None::<String>),
+                RwSignal::new(false),
+            )
+        });
     let (fallback, proxy) = (fields[5].1, fields[6].1);
-    let error = RwSignal::new(None::<String>);
-    let saving = RwSignal::new(false);
-    let (id, opened_at) = (initial.id.clone(), initial.version);
+    let id = initial.id.clone();
     let save = {
         let id = id.clone();
         move || {
@@ -77,7 +97,7 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
                 for (name, field, previous, value) in changes {
                     match update_key_result(
                         id.clone(),
-                        opened_at,
+                        opened_at.get_untracked(),
                         name.to_owned(),
                         previous,
                         value.clone(),
@@ -135,7 +155,7 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
         .collect_view();
     let title = initial.title.clone();
     view! {
-        <details class="kr-readiness">
+        <details class="kr-readiness" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
             <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
             <fieldset class="readiness-form">
                 <legend class="sr-only">{format!("Data readiness of {title}")}</legend>

@@ -11,7 +11,7 @@ mod review;
 pub mod ssr;
 
 pub use chart::HistoryChart;
-pub use form::{CheckInForm, short_day};
+pub use form::{CheckInDraft, CheckInForm, short_day};
 pub use page::ObjectivePage;
 pub use review::UnitReviewPage;
 

@@ -5,6 +5,7 @@ mod client_only;
 mod debounce;
 mod forms;
 mod header;
+mod keep;
 
 pub use client_only::ClientOnly;
 pub use debounce::debounced;
@@ -13,3 +14,4 @@ pub use forms::{
     reset_after,
 };
 pub use header::Header;
+pub use keep::{Kept, KeptText, details_open, kept};

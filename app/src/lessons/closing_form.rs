@@ -29,6 +29,11 @@ pub fn ClosingForm(
     #[prop(optional)]
     on_edited: Option<Callback<ClosingNote>>,
     on_cancel: Callback<()>,
+    /// What is typed, when it is kept outside the form (a board card keeps
+    /// it so the form survives the card moving column). Filled by the
+    /// caller; made and filled here when not given.
+    #[prop(optional)]
+    draft: Option<NoteDraft>,
 ) -> impl IntoView {
     match closing {
         Closing::New(objective) => {
@@ -40,15 +45,15 @@ pub fn ClosingForm(
             });
             let error = last_error(action);
             let prefix = format!("close-{}", objective.id);
-            let start = Start {
-                kind: objective.kind,
-                score: closing::format_score(objective.progress()),
-                ..Start::default()
-            };
+            let draft = draft.unwrap_or_else(|| {
+                let draft = NoteDraft::new();
+                draft.start_closing(&objective);
+                draft
+            });
             view! {
                 <ActionForm action attr:class="closing-form" attr:aria-label=format!("Close {}", objective.title)>
                     <input type="hidden" name="id" value=objective.id.clone()/>
-                    <NoteFields error prefix start/>
+                    <NoteFields error prefix kind=objective.kind draft/>
                     <Buttons pending=action.pending() label="Close with this note" on_cancel/>
                 </ActionForm>
             }
@@ -63,19 +68,16 @@ pub fn ClosingForm(
             });
             let error = last_error(action);
             let prefix = format!("note-{}", note.objective_id);
-            let start = Start {
-                kind: note.kind,
-                score: closing::format_score(note.score),
-                went_well: note.went_well.clone(),
-                went_badly: note.went_badly.clone(),
-                lessons: note.lessons.clone(),
-                tags: note.tags.clone(),
-            };
+            let draft = draft.unwrap_or_else(|| {
+                let draft = NoteDraft::new();
+                draft.start_editing(&note);
+                draft
+            });
             view! {
                 <ActionForm action attr:class="closing-form" attr:aria-label="Edit the closing note">
                     <input type="hidden" name="objective_id" value=note.objective_id.clone()/>
                     <input type="hidden" name="version" value=note.version.to_string()/>
-                    <NoteFields error prefix start/>
+                    <NoteFields error prefix kind=note.kind draft/>
                     <Buttons pending=action.pending() label="Save the note" on_cancel/>
                 </ActionForm>
             }
@@ -84,26 +86,88 @@ pub fn ClosingForm(
     }
 }
 
-#[derive(Clone)]
-struct Start {
-    kind: ObjectiveKind,
-    score: String,
-    went_well: String,
-    went_badly: String,
-    lessons: String,
-    tags: Vec<String>,
+/// The fields of a closing note as typed: the score, the three texts, the
+/// tags (and the tag being typed).
+#[derive(Clone, Copy)]
+pub struct NoteDraft {
+    pub score: RwSignal<String>,
+    pub went_well: RwSignal<String>,
+    pub went_badly: RwSignal<String>,
+    pub lessons: RwSignal<String>,
+    pub tags: RwSignal<Vec<String>>,
+    pub typing_tag: RwSignal<String>,
 }
 
-impl Default for Start {
-    fn default() -> Self {
-        Start {
-            kind: ObjectiveKind::Committed,
-            score: String::new(),
-            went_well: String::new(),
-            went_badly: String::new(),
-            lessons: String::new(),
-            tags: Vec::new(),
+impl NoteDraft {
+    pub fn new() -> Self {
+        NoteDraft {
+            score: RwSignal::new(String::new()),
+            went_well: RwSignal::new(String::new()),
+            went_badly: RwSignal::new(String::new()),
+            lessons: RwSignal::new(String::new()),
+            tags: RwSignal::new(Vec::new()),
+            typing_tag: RwSignal::new(String::new()),
         }
+    }
+
+    /// Empty, with the score prefilled from the objective's progress.
+    pub fn start_closing(&self, objective: &Objective) {
+        self.fill(
+            closing::format_score(objective.progress()),
+            "",
+            "",
+            "",
+            Vec::new(),
+        );
+    }
+
+    pub fn start_editing(&self, note: &ClosingNote) {
+        self.fill(
+            closing::format_score(note.score),
+            &note.went_well,
+            &note.went_badly,
+            &note.lessons,
+            note.tags.clone(),
+        );
+    }
+
+    fn fill(&self, score: String, well: &str, badly: &str, lessons: &str, tags: Vec<String>) {
+        self.score.set(score);
+        self.went_well.set(well.to_owned());
+        self.went_badly.set(badly.to_owned());
+        self.lessons.set(lessons.to_owned());
+        self.tags.set(tags);
+        self.typing_tag.set(String::new());
+    }
+
+    /// What is typed, labelled, for showing it back ("Lessons learned: …").
+    pub fn typed(&self) -> Vec<(&'static str, String)> {
+        let mut tags = self.tags.get_untracked();
+        tags.extend(
+            Some(normalise_tag(&self.typing_tag.get_untracked())).filter(|t| !t.is_empty()),
+        );
+        [
+            ("Final score", self.score.get_untracked()),
+            ("What went well", self.went_well.get_untracked()),
+            ("What did not go well", self.went_badly.get_untracked()),
+            ("Lessons learned", self.lessons.get_untracked()),
+            (
+                "Tags",
+                tags.iter()
+                    .map(|t| format!("#{t}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .collect()
+    }
+}
+
+impl Default for NoteDraft {
+    fn default() -> Self {
+        NoteDraft::new()
     }
 }
 
@@ -120,12 +184,16 @@ fn Buttons(pending: Memo<bool>, label: &'static str, on_cancel: Callback<()>) ->
 }
 
 #[component]
-fn NoteFields(error: Signal<Option<AppError>>, prefix: String, start: Start) -> impl IntoView {
+fn NoteFields(
+    error: Signal<Option<AppError>>,
+    prefix: String,
+    kind: ObjectiveKind,
+    draft: NoteDraft,
+) -> impl IntoView {
     let prefix = StoredValue::new(prefix);
     let id = move |f: &str| format!("{}-{f}", prefix.get_value());
     let err = move |f: &str| format!("{}-{f}-error", prefix.get_value());
-    let kind = start.kind;
-    let score = RwSignal::new(start.score.clone());
+    let score = draft.score;
     let judgement = move || {
         score.with(|raw| match parse_score(raw) {
             Ok(value) => (
@@ -142,12 +210,15 @@ fn NoteFields(error: Signal<Option<AppError>>, prefix: String, start: Start) -> 
     let text = move |field: &'static str,
                      label: &'static str,
                      placeholder: &'static str,
-                     value: String| {
+                     value: RwSignal<String>| {
         view! {
             <div class="field field-wide">
                 <label for=id(field)>{label}</label>
                 <textarea id=id(field) name=field rows="3" maxlength=MAX_NOTE_TEXT.to_string()
-                    placeholder=placeholder aria-describedby=err(field)>{value}</textarea>
+                    placeholder=placeholder aria-describedby=err(field)
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))>
+                    {value.get_untracked()}
+                </textarea>
                 <FieldError error field=field id=err(field)/>
             </div>
         }
@@ -166,10 +237,10 @@ fn NoteFields(error: Signal<Option<AppError>>, prefix: String, start: Start) -> 
                 <span class="field-hint">{expectation} " Prefilled with the current progress."</span>
             </p>
         </div>
-        {text("went_well", "What went well", "What worked, and why?", start.went_well)}
-        {text("went_badly", "What did not go well", "What got in the way?", start.went_badly)}
-        {text("lessons", "Lessons learned", "What should the next team know before a goal like this?", start.lessons)}
-        <TagInput error id=id("tags") error_id=err("tags") initial=start.tags/>
+        {text("went_well", "What went well", "What worked, and why?", draft.went_well)}
+        {text("went_badly", "What did not go well", "What got in the way?", draft.went_badly)}
+        {text("lessons", "Lessons learned", "What should the next team know before a goal like this?", draft.lessons)}
+        <TagInput error id=id("tags") error_id=err("tags") tags=draft.tags draft=draft.typing_tag/>
         <FormAlert error fields=&["id", "objective_id", "version"]/>
     }
 }
@@ -182,10 +253,10 @@ fn TagInput(
     error: Signal<Option<AppError>>,
     id: String,
     error_id: String,
-    initial: Vec<String>,
+    tags: RwSignal<Vec<String>>,
+    /// The tag being typed.
+    draft: RwSignal<String>,
 ) -> impl IntoView {
-    let tags = RwSignal::new(initial);
-    let draft = RwSignal::new(String::new());
     let known = LocalResource::new(lesson_filters);
     let list_id = format!("{id}-known");
     let add = move || {

@@ -12,7 +12,7 @@ mod retro;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-pub use closing_form::ClosingForm;
+pub use closing_form::{ClosingForm, NoteDraft};
 pub use note::ClosingNotePanel;
 pub use page::LessonsPage;
 pub use related::RelatedLessons;

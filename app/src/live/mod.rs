@@ -84,6 +84,11 @@ pub enum ClientMessage {
 /// so nothing of the old session stays in memory.
 #[component]
 pub fn SessionEndedNotice(reason: SessionEnd) -> impl IntoView {
+    // The header asks again who is signed in: it stops naming a person who
+    // no longer is (or shows the new role).
+    if let Some(session) = use_context::<crate::auth::Session>() {
+        session.user.refetch();
+    }
     let (href, action) = if reason.needs_sign_in() {
         ("/sign-in".to_owned(), "Sign in")
     } else {

@@ -5,6 +5,7 @@ pub mod cadence;
 pub mod closing;
 pub mod cycles;
 pub mod leaderboard;
+pub mod map_layout;
 pub mod okr;
 pub mod permissions;
 pub mod progress;

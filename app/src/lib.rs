@@ -130,6 +130,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cycles") view={Lazy::<CyclesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cycles/:id/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cycles/:id/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/objectives/:id") view={Lazy::<ObjectiveRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/review") view={Lazy::<UnitReviewRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>

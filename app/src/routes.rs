@@ -62,6 +62,19 @@ impl LazyRoute for BoardRoute {
     }
 }
 
+pub struct MapRoute;
+
+#[lazy_route]
+impl LazyRoute for MapRoute {
+    fn data() -> Self {
+        MapRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::board::MapPage/> }.into_any()
+    }
+}
+
 pub struct ObjectiveRoute;
 
 #[lazy_route]

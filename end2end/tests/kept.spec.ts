@@ -69,8 +69,8 @@ test("open editors and forms come along when a colleague moves or closes the obj
   await theirs.getByRole('button', { name: `Close ${RENAMED}` }).click();
   const form = theirs.getByRole('form', { name: `Close ${RENAMED}` });
   await form.getByLabel('Final score (0.0–1.0)').fill('0.3');
-  await form.getByLabel('What did not go well').fill('The roster started late');
-  await form.getByLabel('Lessons learned').fill('Start the roster before the cycle does');
+  await form.getByLabel('What did not go well').fill('The night plan started late');
+  await form.getByLabel('Lessons learned').fill('Agree on the night plan before the cycle starts');
   await form.getByRole('button', { name: 'Close with this note' }).click();
   await expect(card(maya, 'Closed', RENAMED)).toBeVisible();
 

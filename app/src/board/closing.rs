@@ -27,15 +27,21 @@ pub fn CardClosing(objective: Memo<Option<Objective>>) -> impl IntoView {
     let (closing, draft) = kept(Some(format!("close:{}", initial.id)), || {
         (RwSignal::new(false), NoteDraft::new())
     });
-    // Closed by someone else while the form is open (a close of one's own
-    // may reach the board before its reply does).
-    let closed = Memo::new(move |_| {
+    // Closed while the form is open: by someone else (said beside what was
+    // typed), or by this person, whose close may reach the board before its
+    // reply does and rebuild the card in "Closed" (the form is done then).
+    let closed_by = Memo::new(move |_| {
         objective.with(|o| {
-            o.as_ref().is_some_and(|o| {
-                o.status == Status::Closed
-                    && board.with(|b| b.person_name(b.viewer.id) != o.updated_by)
-            })
+            o.as_ref()
+                .filter(|o| o.status == Status::Closed)
+                .map(|o| board.with(|b| b.person_name(b.viewer.id) == o.updated_by))
         })
+    });
+    let closed = Memo::new(move |_| closed_by.get() == Some(false));
+    Effect::new(move |_| {
+        if closed_by.get() == Some(true) {
+            closing.set(false);
+        }
     });
     // Closing is offered on active cards; drafts and proposals are closed
     // from the cycle's retrospective list when they never got going.

@@ -9,6 +9,7 @@ mod events;
 mod inline;
 #[cfg(feature = "hydrate")]
 mod live_client;
+mod map;
 mod menu;
 pub mod page;
 mod readiness;
@@ -16,6 +17,7 @@ mod readiness;
 pub mod ssr;
 
 pub use events::BoardEvent;
+pub use map::MapPage;
 pub use page::BoardPage;
 
 use crate::cycles::Cycle;
@@ -56,6 +58,8 @@ pub struct Board {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitChoice {
     pub id: i64,
+    pub name: String,
+    pub parent_id: Option<i64>,
     /// "Engineering › Platform".
     pub path: String,
 }

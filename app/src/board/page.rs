@@ -36,7 +36,37 @@ pub enum LiveState {
     Ended(crate::live::SessionEnd),
 }
 
+impl LiveState {
+    pub fn label(self) -> &'static str {
+        match self {
+            LiveState::Connecting => "Connecting…",
+            LiveState::Live => "Live",
+            LiveState::Reconnecting => "Reconnecting…",
+            LiveState::Ended(_) => "Stopped",
+        }
+    }
+
+    /// The dot's class: `live-dot live-live`, `… live-stopped`.
+    pub fn dot_class(self) -> String {
+        format!(
+            "live-dot live-{}",
+            self.label().trim_end_matches('…').to_lowercase()
+        )
+    }
+}
+
 impl BoardContext {
+    /// A board's shared state, connecting (the live client sets it live).
+    pub fn new(board: Board) -> Self {
+        BoardContext {
+            board: RwSignal::new(board),
+            notice: RwSignal::new(None),
+            dragging: RwSignal::new(None),
+            live: RwSignal::new(LiveState::Connecting),
+            presence: RwSignal::new(Vec::new()),
+        }
+    }
+
     /// Puts a saved objective into the board at once (the live event that
     /// follows replaces it again with the same content).
     pub fn saved(&self, objective: Objective) {
@@ -56,24 +86,37 @@ pub fn use_board() -> BoardContext {
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
+    let cycle_id = cycle_param();
+    view! { <SignedIn render=move |_| view! { <BoardLoader cycle_id=cycle_id()/> }/> }
+}
+
+/// The cycle named by the route's `:id`.
+pub(super) fn cycle_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();
-    let cycle_id = move || {
+    move || {
         params
             .read()
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
             .unwrap_or_default()
-    };
-    view! { <SignedIn render=move |_| view! { <BoardLoader cycle_id=cycle_id()/> }/> }
+    }
 }
 
+/// Loads a cycle's board and shows it as the board, or as its alignment
+/// map (`map`).
 #[component]
-fn BoardLoader(cycle_id: i64) -> impl IntoView {
+pub(super) fn BoardLoader(cycle_id: i64, #[prop(optional)] map: bool) -> impl IntoView {
     let board = Resource::new(move || cycle_id, get_board);
+    let loading = if map {
+        "Loading the map…"
+    } else {
+        "Loading the board…"
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading page">"Loading the board…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading page">{loading}</p> }>
             {move || Suspend::new(async move {
                 match board.await {
+                    Ok(board) if map => view! { <super::map::LiveMap initial=board/> }.into_any(),
                     Ok(board) => view! { <LiveBoard initial=board/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                 }
@@ -84,13 +127,7 @@ fn BoardLoader(cycle_id: i64) -> impl IntoView {
 
 #[component]
 fn LiveBoard(initial: Board) -> impl IntoView {
-    let ctx = BoardContext {
-        board: RwSignal::new(initial),
-        notice: RwSignal::new(None),
-        dragging: RwSignal::new(None),
-        live: RwSignal::new(LiveState::Connecting),
-        presence: RwSignal::new(Vec::new()),
-    };
+    let ctx = BoardContext::new(initial);
     provide_context(ctx);
     // Open editors outlive the card they are on (see `components::kept`).
     provide_context(crate::components::Kept::new());
@@ -140,12 +177,7 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
             format!("Also here: {}", others.join(", "))
         }
     };
-    let live_label = move || match ctx.live.get() {
-        LiveState::Connecting => "Connecting…",
-        LiveState::Live => "Live",
-        LiveState::Reconnecting => "Reconnecting…",
-        LiveState::Ended(_) => "Stopped",
-    };
+    let live_label = move || ctx.live.get().label();
     let ended = move || match ctx.live.get() {
         LiveState::Ended(reason) => Some(view! { <crate::live::SessionEndedNotice reason/> }),
         _ => None,
@@ -161,6 +193,7 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
                 </p>
             </div>
             <div class="board-tools">
+                <a class="button button-small" href=move || format!("/cycles/{}/map", board.with(|b| b.cycle.id))>"Alignment map"</a>
                 <nav class="segmented" aria-label="Group the board">
                     <a href=base aria-current=move || (!by_unit.get()).then_some("page")>"By status"</a>
                     <a href=move || format!("{}?group=unit", base()) aria-current=move || by_unit.get().then_some("page")>
@@ -168,7 +201,7 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
                     </a>
                 </nav>
                 <p class="presence" aria-live="polite">
-                    <span class=move || format!("live-dot live-{}", live_label().trim_end_matches('…').to_lowercase())></span>
+                    <span class=move || ctx.live.get().dot_class()></span>
                     <span class="sr-only">{live_label}</span>
                     {others}
                 </p>

@@ -140,6 +140,8 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
         <main class="page objective-page">
             <p class="breadcrumb">
                 <a href=format!("/cycles/{}/board", d.cycle.id)>"← " {d.cycle.name.clone()} " board"</a>
+                " · "
+                <a href=format!("/cycles/{}/map", d.cycle.id)>"Alignment map"</a>
             </p>
             <header class="objective-header">
                 <div>

@@ -106,6 +106,7 @@ fn CycleRow(cycle: Cycle, admin: bool, update: ServerAction<UpdateCycle>) -> imp
                     <p class="muted">{cycle.span()} " · " {days}</p>
                 </div>
                 <PhaseBadge phase=cycle.phase/>
+                <a class="button" href=format!("/cycles/{}/map", cycle.id)>"Alignment map"</a>
                 <a class="button button-primary" href=board>"Open board"</a>
             </div>
             {matches!(cycle.phase, Phase::Retrospective | Phase::Closed)

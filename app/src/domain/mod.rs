@@ -4,6 +4,7 @@
 pub mod cadence;
 pub mod closing;
 pub mod cycles;
+pub mod gaps;
 pub mod leaderboard;
 pub mod map_layout;
 pub mod okr;

@@ -219,6 +219,8 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
             .into_iter()
             .map(|(n, _)| UnitChoice {
                 id: n.id,
+                name: n.name.clone(),
+                parent_id: n.parent_id,
                 path: tree.path(n.id).join(" › "),
             })
             .collect(),

@@ -25,6 +25,65 @@ use std::collections::HashMap;
 #[cfg(test)]
 mod tests;
 
+/// Generated organisations, for the tests and the benchmark.
+#[doc(hidden)]
+pub mod sample {
+    use super::{LinkIn, NodeIn, UnitIn};
+
+    /// A generated organisation: `units` units (each under an earlier one),
+    /// `nodes` objectives, each supporting up to two objectives of a unit
+    /// above its own (so there are no circles), from a fixed seed.
+    pub fn generated(
+        units: usize,
+        nodes: usize,
+        seed: u64,
+    ) -> (Vec<UnitIn>, Vec<NodeIn>, Vec<LinkIn>) {
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = move |below: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) as usize) % below.max(1)
+        };
+        let unit = |id: i64, parent_id: Option<i64>, name: &str| UnitIn {
+            id,
+            parent_id,
+            name: name.to_owned(),
+        };
+        let link = |from: usize, to: usize| LinkIn { from, to };
+        let mut unit_list = vec![unit(0, None, "Unit 0")];
+        for u in 1..units {
+            let parent = next(u.min(8)) as i64;
+            unit_list.push(unit(u as i64, Some(parent), &format!("Unit {u}")));
+        }
+        let mut node_list: Vec<NodeIn> = Vec::new();
+        let mut link_list = Vec::new();
+        for n in 0..nodes {
+            let u = next(units) as i64;
+            node_list.push(NodeIn {
+                id: format!("o{n:04}"),
+                unit_id: u,
+            });
+            // Supports objectives of its parent unit (created earlier).
+            let parent_unit = unit_list[u as usize].parent_id;
+            let candidates: Vec<usize> = (0..n)
+                .filter(|&m| Some(node_list[m].unit_id) == parent_unit)
+                .collect();
+            for _ in 0..next(3) {
+                if !candidates.is_empty() {
+                    let to = candidates[next(candidates.len())];
+                    if !link_list.contains(&link(n, to)) {
+                        link_list.push(link(n, to));
+                    }
+                }
+            }
+        }
+        (unit_list, node_list, link_list)
+    }
+}
+
 /// A box's size and the space around it, in SVG user units (pixels at 1×).
 pub const NODE_WIDTH: f64 = 208.0;
 pub const NODE_HEIGHT: f64 = 84.0;
@@ -134,7 +193,11 @@ pub fn layout(units: &[UnitIn], nodes: &[NodeIn], links: &[LinkIn]) -> Layout {
         }
     }
     let (crossings, order) = best;
-    let placed = order.place(&tree, &rows);
+    let mut placed = order.place(&tree, &rows);
+    // Outer bands first, so they are drawn under the bands they hold.
+    placed
+        .bands
+        .sort_by(|a, b| a.depth.cmp(&b.depth).then(a.x.total_cmp(&b.x)));
     Layout {
         width: placed.width,
         height: placed.height,
@@ -208,12 +271,11 @@ impl UnitTree {
                     .map(|&c| (c, depth + 1)),
             );
         }
-        for unit in 0..count {
-            if !seen[unit] {
-                tree.roots.push(unit);
-                for list in &mut tree.children {
-                    list.retain(|&c| c != unit);
-                }
+        let unreached: Vec<usize> = (0..count).filter(|&u| !seen[u]).collect();
+        for unit in unreached {
+            tree.roots.push(unit);
+            for list in &mut tree.children {
+                list.retain(|&c| c != unit);
             }
         }
         tree
@@ -453,7 +515,9 @@ impl Order {
 /// Pairs of links that cross, each drawn straight from the supporting box's
 /// top to the supported box's bottom. Links sharing an end do not count.
 fn crossings(placed: &Positions, links: &[LinkIn]) -> usize {
-    let segments: Vec<((f64, f64), (f64, f64), [usize; 2])> = links
+    // From, to, and the two nodes.
+    type Segment = ((f64, f64), (f64, f64), [usize; 2]);
+    let segments: Vec<Segment> = links
         .iter()
         .map(|l| {
             (

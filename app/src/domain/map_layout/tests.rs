@@ -1,3 +1,4 @@
+use super::sample::generated;
 use super::*;
 use proptest::prelude::*;
 
@@ -29,46 +30,6 @@ fn organisation() -> Vec<UnitIn> {
         unit(4, Some(2), "Web"),
         unit(5, Some(1), "Sales"),
     ]
-}
-
-/// A generated organisation: `units` units (each under an earlier one),
-/// `nodes` objectives, each supporting up to two objectives of a unit
-/// above its own (so there are no circles), from a fixed seed.
-fn generated(units: usize, nodes: usize, seed: u64) -> (Vec<UnitIn>, Vec<NodeIn>, Vec<LinkIn>) {
-    let mut state = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut next = move |below: usize| {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((state >> 33) as usize) % below.max(1)
-    };
-    let mut unit_list = vec![unit(0, None, "Unit 0")];
-    for u in 1..units {
-        let parent = next(u.min(8)) as i64;
-        unit_list.push(unit(u as i64, Some(parent), &format!("Unit {u}")));
-    }
-    let mut node_list: Vec<NodeIn> = Vec::new();
-    let mut link_list = Vec::new();
-    for n in 0..nodes {
-        let u = next(units) as i64;
-        node_list.push(node(&format!("o{n:04}"), u));
-        // Supports objectives of its parent unit (created earlier).
-        let parent_unit = unit_list[u as usize].parent_id;
-        let candidates: Vec<usize> = (0..n)
-            .filter(|&m| Some(node_list[m].unit_id) == parent_unit)
-            .collect();
-        for _ in 0..next(3) {
-            if !candidates.is_empty() {
-                let to = candidates[next(candidates.len())];
-                if !link_list.contains(&link(n, to)) {
-                    link_list.push(link(n, to));
-                }
-            }
-        }
-    }
-    (unit_list, node_list, link_list)
 }
 
 /// What every layout must be, whatever the graph.
@@ -213,13 +174,8 @@ fn the_same_graph_in_another_order_gives_the_same_picture() {
         .map(|l| link(count - 1 - l.from, count - 1 - l.to))
         .collect();
     let second = layout(&reversed_units, &reversed_nodes, &reversed_links);
-    for n in 0..count {
-        assert_eq!(
-            first.nodes[n],
-            second.nodes[count - 1 - n],
-            "{}",
-            nodes[n].id
-        );
+    for (n, placed) in first.nodes.iter().enumerate() {
+        assert_eq!(*placed, second.nodes[count - 1 - n], "{}", nodes[n].id);
     }
     assert_eq!(first.crossings, second.crossings);
     assert_eq!((first.width, first.height), (second.width, second.height));

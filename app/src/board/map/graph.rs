@@ -1,0 +1,399 @@
+//! What the map draws, from the board: the objectives in view (one unit's
+//! part and its links out, or everything), their links, the laid-out
+//! picture, and how each box is coloured and labelled.
+
+use crate::board::{Board, Objective};
+use crate::domain::gaps::{self, Gap, ObjectiveFacts, UnitFacts};
+use crate::domain::leaderboard::expected_progress;
+use crate::domain::map_layout::{self, LinkIn, NodeIn, Placed, UnitIn};
+use crate::domain::okr::Status;
+use std::collections::{HashMap, HashSet};
+
+/// One box of the map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapNode {
+    pub id: String,
+    /// The title in at most two lines that fit the box.
+    pub lines: Vec<String>,
+    pub title: String,
+    /// "Engineering › Platform", and "+ Sales" for each unit sharing it.
+    pub owner: String,
+    pub status: Status,
+    pub progress: f64,
+    pub pace: Pace,
+    /// Outside the unit filter, shown because a link crosses into it.
+    pub outside: bool,
+    pub at: Placed,
+}
+
+/// Progress against the straight line from the cycle's start to its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// At or ahead of the expected progress.
+    OnTrack,
+    /// Behind, but at least 70 % of the way to where it should be.
+    Behind,
+    /// Further behind than that.
+    AtRisk,
+    /// Drafts, proposals and closed objectives are not judged by pace.
+    NotJudged,
+}
+
+impl Pace {
+    /// Fill colour of the progress bar.
+    pub fn colour(self) -> &'static str {
+        match self {
+            Pace::OnTrack => "#1f7a4d",
+            Pace::Behind => "#b7791f",
+            Pace::AtRisk => "#b3261e",
+            Pace::NotJudged => "#7b8594",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Pace::OnTrack => "on track",
+            Pace::Behind => "behind",
+            Pace::AtRisk => "at risk",
+            Pace::NotJudged => "",
+        }
+    }
+}
+
+/// A unit's band, with its name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapBand {
+    pub name: String,
+    pub band: map_layout::Band,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MapGraph {
+    pub nodes: Vec<MapNode>,
+    /// Gaps in the alignment of the units in view.
+    pub gaps: Vec<Gap>,
+    /// (supporting, supported), as indices into `nodes`.
+    pub links: Vec<(usize, usize)>,
+    pub bands: Vec<MapBand>,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl MapGraph {
+    /// Node indices in reading order: row by row, left to right.
+    pub fn reading_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.nodes[a].at, &self.nodes[b].at);
+            a.row.cmp(&b.row).then(a.x.total_cmp(&b.x))
+        });
+        order
+    }
+
+    /// `node`, everything it supports and everything that supports it,
+    /// however far.
+    pub fn related(&self, node: usize) -> HashSet<usize> {
+        let mut seen = HashSet::from([node]);
+        for upwards in [true, false] {
+            let mut stack = vec![node];
+            while let Some(at) = stack.pop() {
+                for &(from, to) in &self.links {
+                    let next = match upwards {
+                        true if from == at => to,
+                        false if to == at => from,
+                        _ => continue,
+                    };
+                    if seen.insert(next) {
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// The map of `board`, or of the part of it in `unit` and the units below
+/// (with the objectives its links reach outside).
+pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
+    let parents = board_parents(board);
+    let in_scope: HashSet<i64> = match unit {
+        Some(unit) => subtree(&parents, unit),
+        None => board.units.iter().map(|u| u.id).collect(),
+    };
+    let inside = |o: &Objective| {
+        in_scope.contains(&o.unit_id) || o.shared_unit_ids.iter().any(|u| in_scope.contains(u))
+    };
+    let by_id: HashMap<&str, &Objective> = board
+        .objectives
+        .iter()
+        .map(|o| (o.id.as_str(), o))
+        .collect();
+    let mut shown: Vec<(&Objective, bool)> = board
+        .objectives
+        .iter()
+        .filter(|o| inside(o))
+        .map(|o| (o, false))
+        .collect();
+    // Links out of the filtered part: what it supports, what supports it.
+    let inside_ids: HashSet<&str> = shown.iter().map(|(o, _)| o.id.as_str()).collect();
+    let mut outside: Vec<&Objective> = Vec::new();
+    for o in &board.objectives {
+        let linked = match o.parent_id.as_deref() {
+            Some(parent) if inside_ids.contains(o.id.as_str()) => by_id.get(parent).copied(),
+            Some(parent) if inside_ids.contains(parent) => Some(o),
+            _ => None,
+        };
+        if let Some(linked) = linked.filter(|l| !inside_ids.contains(l.id.as_str()))
+            && !outside.iter().any(|x| x.id == linked.id)
+        {
+            outside.push(linked);
+        }
+    }
+    shown.extend(outside.into_iter().map(|o| (o, true)));
+
+    let index: HashMap<&str, usize> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, (o, _))| (o.id.as_str(), i))
+        .collect();
+    let links: Vec<(usize, usize)> = shown
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (o, _))| Some((i, *index.get(o.parent_id.as_deref()?)?)))
+        .collect();
+    // The bands: the units of what is shown, and every unit above them
+    // (a filter on a department still shows it as a department).
+    let mut units: HashSet<i64> = if unit.is_some() {
+        in_scope.clone()
+    } else {
+        board.units.iter().map(|u| u.id).collect()
+    };
+    for (o, _) in &shown {
+        let mut at = Some(o.unit_id);
+        while let Some(u) = at {
+            units.insert(u);
+            at = parents.get(&u).copied().flatten();
+        }
+    }
+    let unit_list: Vec<UnitIn> = board
+        .units
+        .iter()
+        .filter(|u| units.contains(&u.id))
+        .map(|u| UnitIn {
+            id: u.id,
+            parent_id: u.parent_id.filter(|p| units.contains(p)),
+            name: u.name.clone(),
+        })
+        .collect();
+    let layout = map_layout::layout(
+        &unit_list,
+        &shown
+            .iter()
+            .map(|(o, _)| NodeIn {
+                id: o.id.clone(),
+                unit_id: o.unit_id,
+            })
+            .collect::<Vec<_>>(),
+        &links
+            .iter()
+            .map(|&(from, to)| LinkIn { from, to })
+            .collect::<Vec<_>>(),
+    );
+    let expected = board
+        .cycle
+        .calendar()
+        .ok()
+        .zip(crate::cycles::parse_date("today", &board.today).ok())
+        .map(|(calendar, today)| expected_progress(&calendar, today));
+    let nodes = shown
+        .iter()
+        .zip(layout.nodes)
+        .map(|((o, outside), at)| {
+            let progress = o.progress();
+            let shared: Vec<String> = o
+                .shared_unit_ids
+                .iter()
+                .map(|u| board.unit_path(*u))
+                .collect();
+            let mut owner = board.unit_path(o.unit_id);
+            if !shared.is_empty() {
+                owner = format!("{owner} + {}", shared.join(", "));
+            }
+            MapNode {
+                id: o.id.clone(),
+                lines: wrap(&o.title, TITLE_LINE, 2),
+                title: o.title.clone(),
+                owner,
+                status: o.status,
+                progress,
+                pace: pace(o.status, progress, expected),
+                outside: *outside,
+                at,
+            }
+        })
+        .collect();
+    let names: HashMap<i64, &str> = board
+        .units
+        .iter()
+        .map(|u| (u.id, u.name.as_str()))
+        .collect();
+    let gaps = find_gaps(board)
+        .into_iter()
+        .filter(|g| g.units.iter().any(|u| in_scope.contains(u)))
+        .collect();
+    MapGraph {
+        nodes,
+        gaps,
+        links,
+        bands: layout
+            .bands
+            .into_iter()
+            .map(|band| MapBand {
+                name: names
+                    .get(&band.unit_id)
+                    .copied()
+                    .unwrap_or("Other")
+                    .to_owned(),
+                band,
+            })
+            .collect(),
+        width: layout.width,
+        height: layout.height,
+    }
+}
+
+/// The gaps of the whole board.
+fn find_gaps(board: &Board) -> Vec<Gap> {
+    let units: Vec<UnitFacts> = board
+        .units
+        .iter()
+        .map(|u| UnitFacts {
+            id: u.id,
+            parent_id: u.parent_id,
+            name: u.name.clone(),
+        })
+        .collect();
+    let objectives: Vec<ObjectiveFacts> = board
+        .objectives
+        .iter()
+        .map(|o| ObjectiveFacts {
+            id: o.id.clone(),
+            title: o.title.clone(),
+            unit_id: o.unit_id,
+            shared_unit_ids: o.shared_unit_ids.clone(),
+            status: o.status,
+            supports: o.parent_id.iter().cloned().collect(),
+        })
+        .collect();
+    gaps::find(&units, &objectives)
+}
+
+/// Characters of a title that fit one line of a box.
+const TITLE_LINE: usize = 25;
+
+/// How an objective is doing against the expected progress of today.
+pub fn pace(status: Status, progress: f64, expected: Option<f64>) -> Pace {
+    match (status, expected) {
+        (Status::Active, Some(expected)) if progress + 1e-9 >= expected => Pace::OnTrack,
+        (Status::Active, Some(expected)) if progress >= expected * 0.7 => Pace::Behind,
+        (Status::Active, Some(_)) => Pace::AtRisk,
+        _ => Pace::NotJudged,
+    }
+}
+
+/// Words into at most `lines` lines of at most `width` characters; what
+/// does not fit ends the last line with "…".
+pub fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let fits = out
+            .last()
+            .is_some_and(|line| line.chars().count() + 1 + word.chars().count() <= width);
+        let full = out.len() == lines;
+        match out.last_mut() {
+            Some(line) if fits => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            Some(last) if full => {
+                *last = shorten(&format!("{last} {word}"), width);
+                return out;
+            }
+            _ if lines == 0 => return out,
+            _ => out.push(word.to_owned()),
+        }
+    }
+    // A single word longer than a line.
+    out.into_iter().map(|line| shorten(&line, width)).collect()
+}
+
+/// `text` cut to `width` characters, the last one "…".
+fn shorten(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(width.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
+fn board_parents(board: &Board) -> HashMap<i64, Option<i64>> {
+    board.units.iter().map(|u| (u.id, u.parent_id)).collect()
+}
+
+fn subtree(parents: &HashMap<i64, Option<i64>>, root: i64) -> HashSet<i64> {
+    let mut found = HashSet::from([root]);
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (&unit, &parent) in parents {
+            if parent.is_some_and(|p| found.contains(&p)) && found.insert(unit) {
+                grew = true;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_wrap_into_two_lines_and_end_with_an_ellipsis() {
+        assert_eq!(
+            wrap("Deploys are boring", 27, 2),
+            vec!["Deploys are boring"]
+        );
+        assert_eq!(
+            wrap(
+                "Engineering ships something customers notice every week",
+                27,
+                2
+            ),
+            vec!["Engineering ships something", "customers notice every week"]
+        );
+        assert_eq!(
+            wrap(
+                "Engineering ships something customers notice every single week",
+                27,
+                2
+            ),
+            vec!["Engineering ships something", "customers notice every sin…"]
+        );
+        assert_eq!(
+            wrap("Supercalifragilisticexpialidocious-and-more", 10, 2),
+            vec!["Supercali…"]
+        );
+        assert!(wrap("", 27, 2).is_empty());
+    }
+
+    #[test]
+    fn pace_is_judged_for_active_objectives_only() {
+        assert_eq!(pace(Status::Active, 0.5, Some(0.5)), Pace::OnTrack);
+        assert_eq!(pace(Status::Active, 0.36, Some(0.5)), Pace::Behind);
+        assert_eq!(pace(Status::Active, 0.34, Some(0.5)), Pace::AtRisk);
+        assert_eq!(pace(Status::Draft, 0.0, Some(0.5)), Pace::NotJudged);
+        assert_eq!(pace(Status::Active, 0.0, None), Pace::NotJudged);
+    }
+}

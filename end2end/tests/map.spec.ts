@@ -1,0 +1,120 @@
+import { expect, test, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import { AMBASSADOR, liveBoardOf } from './support';
+
+// The alignment map: every objective in its unit's band, a link up to what
+// it supports; focus dims what is unrelated; pan and zoom; a link made on a
+// board appears on an open map without a reload; the picture downloads.
+
+const COMPANY = 'Engineering ships something customers notice every week';
+const PLATFORM = 'Deploys are boring';
+const DISCOVERY = 'We know why trials stall';
+
+function node(page: Page, title: string) {
+  return page.locator('a.map-node').filter({ has: page.locator('title', { hasText: title }) });
+}
+
+async function openMap(page: Page) {
+  await page.getByRole('link', { name: 'Alignment map' }).click();
+  await expect(page.getByRole('heading', { name: 'Alignment map', level: 1 })).toBeVisible();
+  await expect(node(page, PLATFORM)).toBeVisible();
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
+}
+
+async function idOf(page: Page, title: string) {
+  return (await node(page, title).getAttribute('data-objective')) ?? '';
+}
+
+test('the map draws the links, focuses a chain, pans and zooms, and downloads', async ({ browser }) => {
+  const page = await liveBoardOf(browser, 'sam@northstar.demo');
+  await openMap(page);
+
+  // Platform's objective supports Engineering's: a link between them.
+  const platform = await idOf(page, PLATFORM);
+  const company = await idOf(page, COMPANY);
+  await expect(page.locator(`path[data-link="${platform} ${company}"]`)).toHaveCount(1);
+  // Each box is a link to its objective, named for screen readers.
+  await expect(node(page, PLATFORM)).toHaveAttribute('href', `/objectives/${platform}`);
+  await expect(page.getByRole('link', { name: new RegExp(`^${PLATFORM}, Engineering › Platform`) })).toBeVisible();
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.screenshot({ path: '../target/e2e/map-1366.png' });
+
+  // Gaps are listed beside the map; picking one lights what it is about.
+  const gaps = page.getByRole('list', { name: 'Gaps' });
+  await expect(gaps).toContainText('Design has no objective in this cycle.');
+  await gaps.getByRole('button', { name: 'Design has no objective in this cycle.' }).click();
+  const design = page.locator('g.map-band').filter({ has: page.locator('text', { hasText: /^Design$/ }) }).locator('rect');
+  await expect(design).toHaveAttribute('stroke', '#b7791f');
+  await gaps.getByRole('button', { name: 'Design has no objective in this cycle.' }).click();
+  await expect(design).toHaveAttribute('stroke', '#dde2e9');
+
+  // Focus (here by keyboard) lights the chain and dims the rest.
+  await node(page, PLATFORM).focus();
+  await expect(node(page, PLATFORM).locator('..')).toHaveAttribute('style', /opacity: 1/);
+  await expect(node(page, COMPANY).locator('..')).toHaveAttribute('style', /opacity: 1/);
+  await expect(node(page, DISCOVERY).locator('..')).toHaveAttribute('style', /opacity: 0.28/);
+  await page.getByRole('button', { name: 'Focus' }).click();
+  const svg = page.locator('svg.map');
+  const focused = await svg.getAttribute('viewBox');
+
+  // Keys pan and zoom; Fit shows everything again.
+  await page.locator('.map-frame').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(svg).not.toHaveAttribute('viewBox', focused ?? '');
+  const panned = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
+  await page.keyboard.press('+');
+  const zoomed = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
+  expect(zoomed[2]).toBeLessThan(panned[2]);
+  await page.getByRole('button', { name: 'Fit' }).click();
+  const fitted = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
+  expect(fitted[0]).toBeLessThan(0);
+  expect(fitted[2]).toBeGreaterThan(zoomed[2]);
+
+  // A drag pans, and does not open the box it started on.
+  const box = (await node(page, COMPANY).boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + 20);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 140, box.y + 60, { steps: 5 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/\/map$/);
+  const dragged = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
+  expect(dragged[0]).toBeLessThan(fitted[0]);
+
+  // The file is the whole picture, standalone.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download SVG' }).click()]);
+  const file = fs.readFileSync((await download.path())!, 'utf8');
+  expect(download.suggestedFilename()).toMatch(/^alignment-map-\d+\.svg$/);
+  expect(file).toContain('<svg');
+  expect(file).toContain('xmlns="http://www.w3.org/2000/svg"');
+  expect(file).toContain(PLATFORM);
+  await page.context().close();
+});
+
+test('a link made on the board appears on an open map', async ({ browser }) => {
+  const watcher = await liveBoardOf(browser, 'sam@northstar.demo');
+  await openMap(watcher);
+  const discovery = await idOf(watcher, DISCOVERY);
+  const company = await idOf(watcher, COMPANY);
+  await expect(watcher.locator(`path[data-link="${discovery} ${company}"]`)).toHaveCount(0);
+  const disconnected = "None of Discovery's objectives supports anything above it";
+  await expect(watcher.getByRole('list', { name: 'Gaps' })).toContainText(disconnected);
+  const before = await node(watcher, DISCOVERY).locator('rect').first().getAttribute('y');
+
+  // Maya aligns Discovery's draft under the company objective on her board.
+  const maya = await liveBoardOf(browser, AMBASSADOR);
+  const card = maya.getByRole('article', { name: `Objective: ${DISCOVERY}` });
+  await card.getByText('Actions').click();
+  await card.getByLabel(`Objective that ${DISCOVERY} supports`).selectOption({ label: COMPANY });
+  await card.getByRole('button', { name: `Align ${DISCOVERY}` }).click();
+  await expect(card.getByText(`Supports: ${COMPANY}`)).toBeVisible();
+
+  await expect(watcher.locator(`path[data-link="${discovery} ${company}"]`)).toHaveCount(1);
+  await expect(watcher.getByRole('list', { name: 'Gaps' })).not.toContainText(disconnected);
+  // The box moved below what it now supports.
+  const after = await node(watcher, DISCOVERY).locator('rect').first().getAttribute('y');
+  expect(Number(after)).toBeGreaterThanOrEqual(Number(before));
+  await watcher.setViewportSize({ width: 3840, height: 2160 });
+  await watcher.screenshot({ path: '../target/e2e/map-4k.png' });
+  await maya.context().close();
+  await watcher.context().close();
+});

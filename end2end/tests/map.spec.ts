@@ -29,6 +29,9 @@ test('the map draws the links, focuses a chain, pans and zooms, and downloads', 
   const page = await liveBoardOf(browser, 'sam@northstar.demo');
   await openMap(page);
 
+  // Wider than the window, the picture first opens at a readable size.
+  const first = (await page.locator('svg.map').getAttribute('viewBox'))!.split(' ').map(Number);
+
   // Platform's objective supports Engineering's: a link between them.
   const platform = await idOf(page, PLATFORM);
   const company = await idOf(page, COMPANY);
@@ -69,6 +72,7 @@ test('the map draws the links, focuses a chain, pans and zooms, and downloads', 
   const fitted = (await svg.getAttribute('viewBox'))!.split(' ').map(Number);
   expect(fitted[0]).toBeLessThan(0);
   expect(fitted[2]).toBeGreaterThan(zoomed[2]);
+  expect(first[2]).toBeLessThan(fitted[2]);
 
   // A drag pans, and does not open the box it started on.
   const box = (await node(page, COMPANY).boundingBox())!;

@@ -290,7 +290,7 @@ fn find_gaps(board: &Board) -> Vec<Gap> {
 }
 
 /// Characters of a title that fit one line of a box.
-const TITLE_LINE: usize = 25;
+const TITLE_LINE: usize = 23;
 
 /// How an objective is doing against the expected progress of today.
 pub fn pace(status: Status, progress: f64, expected: Option<f64>) -> Pace {

@@ -85,7 +85,10 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
         if done == Some(true) || svg_ref.get().is_none() {
             return done.unwrap_or(false);
         }
-        viewport.readable(svg_ref, graph.with_untracked(|g| (g.width, g.height)));
+        // After the next frame, when the frame has its size.
+        request_animation_frame(move || {
+            viewport.readable(svg_ref, graph.with_untracked(|g| (g.width, g.height)));
+        });
         true
     });
     view! {
@@ -320,7 +323,7 @@ fn Node(node: MapNode, lit: Signal<bool>, selected: RwSignal<Option<String>>) ->
     } = node;
     let (x, y) = (at.x, at.y);
     let bar = BAR * progress.clamp(0.0, 1.0);
-    let percent = format!("{}%", (progress * 100.0).round());
+    let percent = format!("{}%", (progress.clamp(0.0, 1.0) * 100.0).round() as i64);
     let status_words = match status {
         Status::Active => pace.words(),
         other => other.label(),

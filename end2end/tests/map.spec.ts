@@ -27,6 +27,8 @@ async function idOf(page: Page, title: string) {
 
 test('the map draws the links, focuses a chain, pans and zooms, and downloads', async ({ browser }) => {
   const page = await liveBoardOf(browser, 'sam@northstar.demo');
+  // A laptop's window: the picture is wider than it.
+  await page.setViewportSize({ width: 1366, height: 768 });
   await openMap(page);
 
   // Wider than the window, the picture first opens at a readable size.
@@ -39,7 +41,6 @@ test('the map draws the links, focuses a chain, pans and zooms, and downloads', 
   // Each box is a link to its objective, named for screen readers.
   await expect(node(page, PLATFORM)).toHaveAttribute('href', `/objectives/${platform}`);
   await expect(page.getByRole('link', { name: new RegExp(`^${PLATFORM}, Engineering › Platform`) })).toBeVisible();
-  await page.setViewportSize({ width: 1366, height: 768 });
   await page.screenshot({ path: '../target/e2e/map-1366.png' });
 
   // Gaps are listed beside the map; picking one lights what it is about.

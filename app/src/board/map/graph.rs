@@ -7,6 +7,7 @@ use crate::domain::gaps::{self, Gap, ObjectiveFacts, UnitFacts};
 use crate::domain::leaderboard::expected_progress;
 use crate::domain::map_layout::{self, LinkIn, NodeIn, Placed, UnitIn};
 use crate::domain::okr::Status;
+use crate::domain::units::{Node as UnitNode, UnitTree};
 use std::collections::{HashMap, HashSet};
 
 /// One box of the map.
@@ -116,9 +117,13 @@ impl MapGraph {
 /// The map of `board`, or of the part of it in `unit` and the units below
 /// (with the objectives its links reach outside).
 pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
-    let parents = board_parents(board);
+    let tree = UnitTree::new(board.units.iter().map(|u| UnitNode {
+        id: u.id,
+        parent_id: u.parent_id,
+        name: u.name.clone(),
+    }));
     let in_scope: HashSet<i64> = match unit {
-        Some(unit) => subtree(&parents, unit),
+        Some(unit) => tree.subtree(unit).into_iter().collect(),
         None => board.units.iter().map(|u| u.id).collect(),
     };
     let inside = |o: &Objective| {
@@ -173,7 +178,7 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         let mut at = Some(o.unit_id);
         while let Some(u) = at {
             units.insert(u);
-            at = parents.get(&u).copied().flatten();
+            at = tree.get(u).and_then(|n| n.parent_id);
         }
     }
     let unit_list: Vec<UnitIn> = board
@@ -337,27 +342,127 @@ fn shorten(text: &str, width: usize) -> String {
     format!("{}…", kept.trim_end())
 }
 
-fn board_parents(board: &Board) -> HashMap<i64, Option<i64>> {
-    board.units.iter().map(|u| (u.id, u.parent_id)).collect()
-}
-
-fn subtree(parents: &HashMap<i64, Option<i64>>, root: i64) -> HashSet<i64> {
-    let mut found = HashSet::from([root]);
-    let mut grew = true;
-    while grew {
-        grew = false;
-        for (&unit, &parent) in parents {
-            if parent.is_some_and(|p| found.contains(&p)) && found.insert(unit) {
-                grew = true;
-            }
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::board::{UnitChoice, Viewer};
+    use crate::cycles::Cycle;
+    use crate::domain::cycles::Phase;
+    use crate::domain::okr::{ObjectiveKind, StretchPhase};
+
+    fn objective(id: &str, unit: i64, parent: Option<&str>) -> Objective {
+        Objective {
+            id: id.to_owned(),
+            cycle_id: 1,
+            unit_id: unit,
+            shared_unit_ids: Vec::new(),
+            parent_id: parent.map(str::to_owned),
+            title: format!("Title {id}"),
+            description: String::new(),
+            why_important: String::new(),
+            why_urgent: String::new(),
+            kind: ObjectiveKind::Committed,
+            status: Status::Active,
+            version: 1,
+            updated_by: "Maya".into(),
+            score: None,
+            key_results: Vec::new(),
+        }
+    }
+
+    /// Engineering › {Platform, Web}; Sales. Web's objective supports
+    /// Engineering's; Sales' supports Platform's (a link across departments).
+    fn board() -> Board {
+        let unit = |id: i64, parent: Option<i64>, name: &str| UnitChoice {
+            id,
+            name: name.into(),
+            parent_id: parent,
+            path: name.into(),
+        };
+        Board {
+            cycle: Cycle {
+                id: 1,
+                name: "Q4".into(),
+                start: "2026-10-01".into(),
+                end: "2026-12-31".into(),
+                planning_days: 7,
+                retro_days: 7,
+                phase: Phase::Execution,
+                days_left: 31,
+            },
+            today: "2026-11-30".into(),
+            version: 1,
+            stretch_phase: StretchPhase::ALL[0],
+            units: vec![
+                unit(1, None, "Engineering"),
+                unit(2, Some(1), "Platform"),
+                unit(3, Some(1), "Web"),
+                unit(4, None, "Sales"),
+            ],
+            people: Vec::new(),
+            objectives: vec![
+                objective("eng", 1, None),
+                objective("platform", 2, None),
+                objective("web", 3, Some("eng")),
+                objective("sales", 4, Some("platform")),
+            ],
+            viewer: Viewer {
+                id: 1,
+                role: crate::domain::roles::Role::Ambassador,
+                units: Vec::new(),
+                led: Vec::new(),
+            },
+        }
+    }
+
+    fn shown(graph: &MapGraph) -> Vec<(String, bool)> {
+        let mut shown: Vec<(String, bool)> = graph
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.outside))
+            .collect();
+        shown.sort();
+        shown
+    }
+
+    #[test]
+    fn the_whole_board_draws_every_objective_and_link() {
+        let graph = build(&board(), None);
+        assert_eq!(graph.nodes.len(), 4);
+        assert_eq!(graph.links.len(), 2);
+        assert!(graph.nodes.iter().all(|n| !n.outside));
+        assert_eq!(graph.bands.len(), 4);
+    }
+
+    #[test]
+    fn a_department_filter_shows_its_units_and_the_objectives_its_links_reach() {
+        let graph = build(&board(), Some(1));
+        // Sales' objective supports Platform's: shown, marked as outside.
+        assert_eq!(
+            shown(&graph),
+            vec![
+                ("eng".into(), false),
+                ("platform".into(), false),
+                ("sales".into(), true),
+                ("web".into(), false),
+            ]
+        );
+        assert_eq!(graph.links.len(), 2);
+        // Sales has objectives, so no "no objective" gap; gaps outside the
+        // department are not listed.
+        assert!(
+            graph
+                .gaps
+                .iter()
+                .all(|g| g.units.iter().all(|u| [1, 2, 3].contains(u)))
+        );
+        let graph = build(&board(), Some(4));
+        assert_eq!(
+            shown(&graph),
+            vec![("platform".into(), true), ("sales".into(), false)]
+        );
+        assert_eq!(graph.links, vec![(0, 1)]);
+    }
 
     #[test]
     fn titles_wrap_into_two_lines_and_end_with_an_ellipsis() {

@@ -127,7 +127,7 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
                     aria-label=move || format!("Alignment map of {}", cycle().1)
                     viewBox=move || viewport.view_box()
                     font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
-                    on:pointerdown=move |ev| viewport.pointer_down(&ev, svg_ref)
+                    on:pointerdown=move |ev| viewport.pointer_down(&ev)
                     on:pointermove=move |ev| viewport.pointer_move(&ev, svg_ref)
                     on:pointerup=move |ev| viewport.pointer_up(&ev)
                     on:pointercancel=move |ev| viewport.pointer_up(&ev)

@@ -157,7 +157,7 @@ impl Viewport {
         }
     }
 
-    pub fn pointer_down(&self, ev: &leptos::ev::PointerEvent, _svg: NodeRef<leptos::svg::Svg>) {
+    pub fn pointer_down(&self, ev: &leptos::ev::PointerEvent) {
         let (x, y) = (ev.client_x() as f64, ev.client_y() as f64);
         self.pointers.update_value(|p| {
             p.retain(|(id, _, _)| *id != ev.pointer_id());

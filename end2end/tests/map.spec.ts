@@ -105,21 +105,33 @@ test('a link made on the board appears on an open map', async ({ browser }) => {
   await expect(watcher.getByRole('list', { name: 'Gaps' })).toContainText(disconnected);
   const before = await node(watcher, DISCOVERY).locator('rect').first().getAttribute('y');
 
-  // Maya aligns Discovery's draft under the company objective on her board.
+  // Maya links Discovery's draft to the company objective on her board,
+  // and to Platform's too: it supports two.
   const maya = await liveBoardOf(browser, AMBASSADOR);
   const card = maya.getByRole('article', { name: `Objective: ${DISCOVERY}` });
   await card.getByText('Actions').click();
   await card.getByLabel(`Objective that ${DISCOVERY} supports`).selectOption({ label: COMPANY });
-  await card.getByRole('button', { name: `Align ${DISCOVERY}` }).click();
+  await card.getByRole('button', { name: `Link ${DISCOVERY}` }).click();
   await expect(card.getByText(`Supports: ${COMPANY}`)).toBeVisible();
+  await card.getByLabel(`Objective that ${DISCOVERY} supports`).selectOption({ label: PLATFORM });
+  await card.getByRole('button', { name: `Link ${DISCOVERY}` }).click();
+  await expect(card.getByText(`Supports: ${COMPANY}; ${PLATFORM}`)).toBeVisible();
 
+  const platform = await idOf(watcher, PLATFORM);
   await expect(watcher.locator(`path[data-link="${discovery} ${company}"]`)).toHaveCount(1);
+  await expect(watcher.locator(`path[data-link="${discovery} ${platform}"]`)).toHaveCount(1);
   await expect(watcher.getByRole('list', { name: 'Gaps' })).not.toContainText(disconnected);
   // The box moved below what it now supports.
   const after = await node(watcher, DISCOVERY).locator('rect').first().getAttribute('y');
   expect(Number(after)).toBeGreaterThanOrEqual(Number(before));
   await watcher.setViewportSize({ width: 3840, height: 2160 });
   await watcher.screenshot({ path: '../target/e2e/map-4k.png' });
+
+  // Removing one link takes its line off the open map; the other stays.
+  await card.getByRole('button', { name: `${DISCOVERY} no longer supports ${PLATFORM}` }).click();
+  await expect(card.getByText(`Supports: ${COMPANY}`, { exact: true })).toBeVisible();
+  await expect(watcher.locator(`path[data-link="${discovery} ${platform}"]`)).toHaveCount(0);
+  await expect(watcher.locator(`path[data-link="${discovery} ${company}"]`)).toHaveCount(1);
   await maya.context().close();
   await watcher.context().close();
 });

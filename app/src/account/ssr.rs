@@ -16,12 +16,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 /// The stored form of a UTC time: sortable as text.
-fn stamp(at: OffsetDateTime) -> String {
-    at.format(format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
-}
+use crate::state::stamp;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -2,6 +2,7 @@
 //! warnings, inline editing, drag and drop, and the keyboard menu that does
 //! everything a drag does.
 
+use super::alignment::{link_objective, unlink_objective};
 use super::inline::{Edit, Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
@@ -41,26 +42,34 @@ pub fn move_objective(ctx: BoardContext, id: &str, target: DropTarget) {
     });
 }
 
-/// Aligns `child` under `parent` (or under nothing, with an empty parent).
-pub fn align(ctx: BoardContext, child: &str, parent: &str) {
-    let Some(objective) = ctx
-        .board
-        .with_untracked(|b| b.objectives.iter().find(|o| o.id == child).cloned())
-    else {
-        return;
-    };
-    if objective.id == parent || objective.parent_id.as_deref().unwrap_or("") == parent {
+/// Lets `child` support `target` (`add`) or no longer support it. The
+/// board changes when the server agrees; a refusal (a circle, a cycle that
+/// does not enclose this one) is said in the board's notice.
+pub fn link(ctx: BoardContext, child: &str, target: &str, add: bool) {
+    let linked = ctx.board.with_untracked(|b| {
+        b.objectives
+            .iter()
+            .find(|o| o.id == child)
+            .map(|o| o.supports.iter().any(|s| s == target))
+    });
+    if linked.is_none_or(|linked| linked == add) || child == target || target.is_empty() {
         return;
     }
-    let previous = objective.parent_id.clone().unwrap_or_default();
-    save_objective(
-        ctx,
-        &objective,
-        "parent_id",
-        previous,
-        parent.to_owned(),
-        move |error| notice_error(ctx, &error),
-    );
+    let (child, target) = (child.to_owned(), target.to_owned());
+    spawn_local(async move {
+        let saved = if add {
+            link_objective(child, target).await
+        } else {
+            unlink_objective(child, target).await
+        };
+        match saved {
+            Ok(saved) => {
+                ctx.notice.set(None);
+                ctx.saved(saved);
+            }
+            Err(error) => notice_error(ctx, &error),
+        }
+    });
 }
 
 /// Saves one field of objective `id` from an inline editor, closing it on success.
@@ -168,21 +177,17 @@ pub fn Card(id: String) -> impl IntoView {
     };
     let meta = move || {
         objective.get().map(|o| {
-            let (unit, parent, shared) = board.with(|b| {
-                let parent = o.parent_id.as_ref().and_then(|p| {
-                    b.objectives
-                        .iter()
-                        .find(|x| &x.id == p)
-                        .map(|x| x.title.clone())
-                });
-                let shared: Vec<String> = o.shared_unit_ids.iter().map(|u| b.unit_path(*u)).collect();
-                (b.unit_path(o.unit_id), parent, shared)
+            let (unit, supports, shared, invited) = board.with(|b| {
+                let supports: Vec<String> = o.supports.iter().map(|s| b.objective_title(s)).collect();
+                let names = |units: &[i64]| units.iter().map(|u| b.unit_path(*u)).collect::<Vec<_>>();
+                (b.unit_path(o.unit_id), supports, names(&o.shared_unit_ids), names(&o.invited_unit_ids))
             });
             view! {
                 <p class="card-meta">
                     <span>{unit}</span>
                     {(!shared.is_empty()).then(|| view! { <span class="shared-with">"Shared with " {shared.join(", ")}</span> })}
-                    {parent.map(|p| view! { <span class="supports">"Supports: " {p}</span> })}
+                    {(!invited.is_empty()).then(|| view! { <span class="shared-with invited">"Invited: " {invited.join(", ")}</span> })}
+                    {(!supports.is_empty()).then(|| view! { <span class="supports">"Supports: " {supports.join("; ")}</span> })}
                 </p>
                 <ProgressBar progress=o.progress() label=format!("Progress of {}", o.title)/>
             }
@@ -262,7 +267,7 @@ pub fn Card(id: String) -> impl IntoView {
             </ul>
             {warnings}
             <super::closing::CardClosing objective/>
-            // While another card is dragged, this zone aligns it under this objective.
+            // While another card is dragged, this zone links it to this objective (it supports this one).
             {move || {
                 let shown = ctx.dragging.get().is_some_and(|d| d != zone_id);
                 let id = align_id.clone();
@@ -282,12 +287,12 @@ pub fn Card(id: String) -> impl IntoView {
                             over_zone.set(false);
                             let dragged = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).filter(|d| !d.is_empty());
                             if let Some(dragged) = dragged.or_else(|| ctx.dragging.get_untracked()) {
-                                align(ctx, &dragged, &id);
+                                link(ctx, &dragged, &id, true);
                             }
                             ctx.dragging.set(None);
                         }
                     >
-                        "Drop here to align under this objective"
+                        "Drop here: it supports this objective"
                     </div>
                 })
             }}

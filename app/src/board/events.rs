@@ -13,14 +13,22 @@ pub enum BoardEvent {
         version: i64,
         /// Who made the change, for "changed by … meanwhile".
         by: String,
-        objective: Objective,
+        objective: Box<Objective>,
+    },
+    /// An objective is gone: merged `into` another.
+    ObjectiveRemoved {
+        version: i64,
+        by: String,
+        id: String,
+        into: Option<String>,
     },
 }
 
 impl BoardEvent {
     pub fn version(&self) -> i64 {
         match self {
-            BoardEvent::ObjectiveSaved { version, .. } => *version,
+            BoardEvent::ObjectiveSaved { version, .. }
+            | BoardEvent::ObjectiveRemoved { version, .. } => *version,
         }
     }
 
@@ -28,10 +36,11 @@ impl BoardEvent {
         match self {
             BoardEvent::ObjectiveSaved { objective, .. } => {
                 match board.objectives.iter_mut().find(|o| o.id == objective.id) {
-                    Some(existing) => *existing = objective.clone(),
-                    None => board.objectives.push(objective.clone()),
+                    Some(existing) => *existing = (**objective).clone(),
+                    None => board.objectives.push((**objective).clone()),
                 }
             }
+            BoardEvent::ObjectiveRemoved { id, .. } => board.objectives.retain(|o| &o.id != id),
         }
     }
 }

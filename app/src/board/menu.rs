@@ -1,7 +1,7 @@
 //! A card's menu: everything a drag does, from the keyboard, and the form
 //! that adds a key result.
 
-use super::card::{align, move_objective, saved_key_result};
+use super::card::{link, move_objective, saved_key_result};
 use super::inline::{ConflictNote, FormField, changed_to};
 use super::page::{DropTarget, use_board};
 use super::{CreateKeyResult, Objective, update_objective};
@@ -51,7 +51,7 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
         }
     };
     let unit_choice = RwSignal::new(initial.unit_id.to_string());
-    let parent_choice = RwSignal::new(initial.parent_id.clone().unwrap_or_default());
+    let link_choice = RwSignal::new(String::new());
     let unit_options = move || {
         let current = objective.with(|o| o.as_ref().map(|o| o.unit_id));
         // The current unit, and the units the viewer may give it to.
@@ -64,27 +64,64 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let parent_options = {
+    let link_options =
+        {
+            let id = id.clone();
+            move || {
+                let linked = objective
+                    .with(|o| o.as_ref().map(|o| o.supports.clone()))
+                    .unwrap_or_default();
+                let open = |candidate: &str, status: Status| {
+                    candidate != id
+                        && status != Status::Closed
+                        && !linked.iter().any(|l| l == candidate)
+                };
+                board.with(|b| {
+                    let mut options = vec![
+                        view! { <option value="" selected=true>"Choose an objective…"</option> }
+                            .into_any(),
+                    ];
+                    options.extend(b.objectives.iter().filter(|o| open(&o.id, o.status)).map(
+                        |o| {
+                            view! { <option value=o.id.clone()>{o.title.clone()}</option> }
+                                .into_any()
+                        },
+                    ));
+                    options.extend(b.outside.iter().filter(|o| open(&o.id, o.status)).map(|o| {
+                        let label = format!("{} ({})", o.title, o.cycle_name);
+                        view! { <option value=o.id.clone()>{label}</option> }.into_any()
+                    }));
+                    options
+                })
+            }
+        };
+    let linked = {
         let id = id.clone();
         move || {
-            let current = objective
-                .with(|o| o.as_ref().and_then(|o| o.parent_id.clone()))
+            let supports = objective
+                .with(|o| o.as_ref().map(|o| o.supports.clone()))
                 .unwrap_or_default();
-            let mut options = vec![
-                view! { <option value="" selected=current.is_empty()>"Supports no other objective"</option> }.into_any(),
-            ];
-            board.with(|b| {
-                options.extend(b.objectives.iter().filter(|o| o.id != id).map(|o| {
-                    view! { <option value=o.id.clone() selected=o.id == current>{o.title.clone()}</option> }.into_any()
-                }));
-            });
-            options
+            supports
+                .into_iter()
+                .map(|target| {
+                    let name = board.with(|b| b.objective_title(&target));
+                    let label = format!("{} no longer supports {name}", title());
+                    let id = id.clone();
+                    view! {
+                        <li>
+                            <span>{name}</span>
+                            <button type="button" class="button-link" aria-label=label
+                                on:click=move |_| link(ctx, &id, &target, false)>"Remove"</button>
+                        </li>
+                    }
+                })
+                .collect_view()
         }
     };
     let may_edit = board.with_untracked(|b| b.may(Change::Edit, &initial));
     let open = kept(Some(format!("menu:{id}")), || RwSignal::new(false));
     let id_for_unit = id.clone();
-    let id_for_parent = id.clone();
+    let id_for_link = id.clone();
     view! {
         <details class="card-menu" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
             <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
@@ -103,16 +140,26 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
                         "Give to unit"
                     </button>
                 </div>
-                <div class="inline-form">
-                    <select aria-label=move || format!("Objective that {} supports", title())
-                        on:change=move |ev| parent_choice.set(event_target_value(&ev))>
-                        {parent_options}
-                    </select>
-                    <button type="button" class="button button-small" aria-label=move || format!("Align {}", title())
-                        on:click=move |_| align(ctx, &id_for_parent, &parent_choice.get_untracked())>
-                        "Align"
-                    </button>
-                </div>
+                {may_edit.then(|| view! {
+                    <div class="menu-links">
+                        <p class="menu-label">"Supports"</p>
+                        <ul class="menu-linked">{linked}</ul>
+                        <div class="inline-form">
+                            <select aria-label=move || format!("Objective that {} supports", title())
+                                prop:value=move || link_choice.get()
+                                on:change=move |ev| link_choice.set(event_target_value(&ev))>
+                                {link_options}
+                            </select>
+                            <button type="button" class="button button-small" aria-label=move || format!("Link {}", title())
+                                on:click=move |_| {
+                                    link(ctx, &id_for_link, &link_choice.get_untracked(), true);
+                                    link_choice.set(String::new());
+                                }>
+                                "Add link"
+                            </button>
+                        </div>
+                    </div>
+                })}
                 {may_edit.then(|| view! { <ObjectiveDetails objective/> })}
                 {may_edit.then(|| view! { <NewKeyResult objective_id=id.clone() title=initial.title.clone()/> })}
             </div>
@@ -206,6 +253,13 @@ fn metric_label(metric: MetricKind) -> &'static str {
     }
 }
 
+/// The units sharing an objective or invited to: what the boxes show.
+fn sharing(objective: &Objective) -> Vec<i64> {
+    let mut units = objective.shared_unit_ids.clone();
+    units.extend(&objective.invited_unit_ids);
+    units
+}
+
 /// The details form's state, kept by the board.
 #[derive(Clone, Copy)]
 struct DetailsForm {
@@ -215,6 +269,7 @@ struct DetailsForm {
     kind: FormField,
     shared_text: FormField,
     shared: RwSignal<Vec<i64>>,
+    decision_owner: FormField,
     /// The objective's version when the form first opened.
     opened_at: RwSignal<i64>,
     /// A refused field and why.
@@ -251,6 +306,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         kind,
         shared_text,
         shared,
+        decision_owner,
         opened_at,
         error,
         saving,
@@ -260,8 +316,13 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         why_urgent: FormField::follow(live(|o| o.why_urgent.clone())),
         description: FormField::follow(live(|o| o.description.clone())),
         kind: FormField::follow(live(|o| o.kind.as_str().to_owned())),
-        shared_text: FormField::follow(live(|o| super::shared_units_text(&o.shared_unit_ids))),
-        shared: RwSignal::new(initial.shared_unit_ids.clone()),
+        shared_text: FormField::follow(live(|o| super::shared_units_text(&sharing(o)))),
+        shared: RwSignal::new(sharing(&initial)),
+        decision_owner: FormField::follow(live(|o| {
+            o.decision_owner_id
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+        })),
         opened_at: RwSignal::new(initial.version),
         error: RwSignal::new(None),
         saving: RwSignal::new(false),
@@ -278,7 +339,15 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             shared.set(units);
         }
     });
-    let units = ctx.board.with_untracked(|b| b.units.clone());
+    let (units, people) = ctx
+        .board
+        .with_untracked(|b| (b.units.clone(), b.people.clone()));
+    let invited = move |unit: i64| {
+        objective.with(|o| {
+            o.as_ref()
+                .is_some_and(|o| o.invited_unit_ids.contains(&unit))
+        })
+    };
     let owner_unit = initial.unit_id;
     let by =
         move || objective.with(|o| o.as_ref().map(|o| o.updated_by.clone()).unwrap_or_default());
@@ -290,6 +359,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         ("description", description),
         ("kind", kind),
         ("shared_units", shared_text),
+        ("decision_owner_id", decision_owner),
     ];
     let save = move || {
         let Some(current) = objective.get_untracked() else {
@@ -403,6 +473,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             </div>
             <fieldset class="shared-units">
                 <legend>"Shared with (a cross-functional objective)"</legend>
+                <p class="hint">"A unit you tick is invited: it shares the objective once one of its leads accepts."</p>
                 {units
                     .into_iter()
                     .filter(|u| u.id != owner_unit)
@@ -422,6 +493,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                                         shared_text.mine.set(super::shared_units_text(&shared.get_untracked()));
                                     }/>
                                 {u.path}
+                                {move || invited(unit).then(|| view! { <span class="badge badge-invited">"invited"</span> })}
                             </label>
                         }
                     })
@@ -429,6 +501,19 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                 {conflict(shared_text)}
                 <p class="field-error" role="alert" hidden=move || field_error("shared_units")().is_none()>{field_error("shared_units")}</p>
             </fieldset>
+            <div class="field">
+                <label for=id("decision_owner_id")>"Who decides (for a shared objective)"</label>
+                <select id=id("decision_owner_id") prop:value=move || decision_owner.mine.get()
+                    on:change=move |ev| decision_owner.mine.set(event_target_value(&ev))>
+                    <option value="">"Nobody named yet"</option>
+                    {people
+                        .into_iter()
+                        .map(|p| view! { <option value=p.id.to_string()>{p.name}</option> })
+                        .collect_view()}
+                </select>
+                {conflict(decision_owner)}
+                <p class="field-error" role="alert" hidden=move || field_error("decision_owner_id")().is_none()>{field_error("decision_owner_id")}</p>
+            </div>
             <div class="inline-form">
                 <button type="button" class="button button-small button-primary" on:click=move |_| save() disabled=move || saving.get()>
                     "Save details"

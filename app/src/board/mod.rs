@@ -3,6 +3,7 @@
 //! planner makes on it. Changes carry the version they were based on, so a
 //! stale edit is refused instead of overwriting someone else's.
 
+pub mod alignment;
 mod card;
 mod closing;
 mod events;
@@ -16,6 +17,7 @@ mod readiness;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use alignment::{MAX_COMMITMENT, OverlapPair};
 pub use events::BoardEvent;
 pub use map::MapPage;
 pub use page::BoardPage;
@@ -25,7 +27,9 @@ use crate::domain::cadence;
 use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status, StretchPhase};
 use crate::domain::permissions::{self, Actor, Change, Scope};
 use crate::domain::progress::{Measure, objective_progress};
-use crate::domain::warnings::{self, KeyResultFacts, ObjectiveFacts, Readiness, Warning};
+use crate::domain::warnings::{
+    self, KeyResultFacts, ObjectiveFacts, Readiness, SharedFacts, Warning,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -51,6 +55,9 @@ pub struct Board {
     /// People who can own key results.
     pub people: Vec<PersonChoice>,
     pub objectives: Vec<Objective>,
+    /// Objectives of the cycles enclosing this one, which its objectives
+    /// may support.
+    pub outside: Vec<OutsideObjective>,
     /// Who is looking, so the board offers only what they may do.
     pub viewer: Viewer,
 }
@@ -108,8 +115,17 @@ pub struct Objective {
     pub id: String,
     pub cycle_id: i64,
     pub unit_id: i64,
+    /// Units that accepted to share it: they act in it as the owner does.
     pub shared_unit_ids: Vec<i64>,
-    pub parent_id: Option<String>,
+    /// Units invited to share it that have not answered: no rights yet.
+    pub invited_unit_ids: Vec<i64>,
+    /// What each unit of a shared objective commits, by unit.
+    pub commitments: Vec<Commitment>,
+    /// The one person who decides for a shared objective.
+    pub decision_owner_id: Option<i64>,
+    /// The objectives it supports ("contributes to"): of its cycle or of a
+    /// cycle enclosing it.
+    pub supports: Vec<String>,
     pub title: String,
     pub description: String,
     pub why_important: String,
@@ -122,6 +138,25 @@ pub struct Objective {
     /// The final score, once closed.
     pub score: Option<f64>,
     pub key_results: Vec<KeyResult>,
+}
+
+/// What one unit of a shared objective commits to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commitment {
+    pub unit_id: i64,
+    pub text: String,
+}
+
+/// An objective of an enclosing cycle (a year around a quarter) that this
+/// cycle's objectives may support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutsideObjective {
+    pub id: String,
+    pub cycle_name: String,
+    pub unit_id: i64,
+    pub title: String,
+    pub status: Status,
+    pub progress: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -183,6 +218,19 @@ impl Objective {
         )
     }
 
+    /// Shared with another unit, or inviting one.
+    pub fn is_shared(&self) -> bool {
+        !self.shared_unit_ids.is_empty() || !self.invited_unit_ids.is_empty()
+    }
+
+    /// What `unit` commits, if it said.
+    pub fn commitment(&self, unit: i64) -> Option<&str> {
+        self.commitments
+            .iter()
+            .find(|c| c.unit_id == unit)
+            .map(|c| c.text.as_str())
+    }
+
     /// The owning unit, then the sharing units.
     pub fn units(&self) -> Vec<i64> {
         let mut units = vec![self.unit_id];
@@ -228,12 +276,41 @@ impl Board {
             unit_aspirational,
             stretch_phase: self.stretch_phase,
             closed: objective.status == Status::Closed,
+            shared: objective.is_shared().then(|| SharedFacts {
+                has_decision_owner: objective.decision_owner_id.is_some(),
+                without_commitment: std::iter::once(objective.unit_id)
+                    .chain(objective.shared_unit_ids.iter().copied())
+                    .filter(|u| objective.commitment(*u).is_none())
+                    .map(|u| self.unit_name(u))
+                    .collect(),
+            }),
         })
     }
 
     /// Whether the viewer may make `change` to `objective` (the server checks again).
     pub fn may(&self, change: Change, objective: &Objective) -> bool {
         permissions::check(&self.viewer.actor(), change, &objective.scope()).is_ok()
+    }
+
+    /// The title of an objective of this board or of an enclosing cycle
+    /// ("Grow revenue (2026)").
+    pub fn objective_title(&self, id: &str) -> String {
+        if let Some(o) = self.objectives.iter().find(|o| o.id == id) {
+            return o.title.clone();
+        }
+        self.outside
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| format!("{} ({})", o.title, o.cycle_name))
+            .unwrap_or_else(|| "an objective of another cycle".into())
+    }
+
+    pub fn unit_name(&self, id: i64) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn unit_path(&self, id: i64) -> String {
@@ -289,8 +366,9 @@ pub async fn create_objective(
 
 /// Changes one field of an objective: `title`, `description`,
 /// `why_important`, `why_urgent`, `kind`, `status` (one step of its life),
-/// `unit_id` (give it to another unit) or `parent_id` (align it; empty for
-/// none). `previous` is the value the change was based on: when the version
+/// `unit_id` (give it to another unit), `shared_units` (the units invited
+/// to share it, comma-separated ids) or `decision_owner_id` (a person; empty
+/// for none). `previous` is the value the change was based on: when the version
 /// is stale and the field has changed since, the change is refused.
 #[server(endpoint = "update_objective")]
 pub async fn update_objective(

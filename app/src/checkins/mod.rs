@@ -2,6 +2,7 @@
 //! a short reflection (progress, problems, plans), and the pages built on
 //! them — the objective page with history charts, and a unit's weekly review.
 
+mod alignment;
 mod chart;
 mod draft;
 mod form;
@@ -52,6 +53,33 @@ pub struct ObjectiveLink {
     pub id: String,
     pub title: String,
     pub unit: String,
+    /// The cycle's name, when it is not the objective's own (an enclosing one).
+    pub cycle: Option<String>,
+}
+
+/// One line of an objective's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryLine {
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    pub text: String,
+}
+
+/// Where a unit stands in a shared objective.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ShareState {
+    Owner,
+    Sharing,
+    Invited,
+}
+
+/// One unit of a shared objective, with what it commits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareRow {
+    pub unit_id: i64,
+    pub path: String,
+    pub state: ShareState,
+    pub commitment: Option<String>,
 }
 
 /// Everything the objective page shows.
@@ -61,9 +89,19 @@ pub struct ObjectiveView {
     pub cycle: Cycle,
     pub today: String,
     pub unit_path: String,
-    pub shared_paths: Vec<String>,
-    pub parent: Option<ObjectiveLink>,
+    /// What it supports, what supports it, and what it could support (open
+    /// objectives of its cycle and of enclosing cycles).
+    pub supports: Vec<ObjectiveLink>,
     pub children: Vec<ObjectiveLink>,
+    pub candidates: Vec<ObjectiveLink>,
+    /// The units of a shared objective (the owner first); empty when it is
+    /// not shared.
+    pub shares: Vec<ShareRow>,
+    pub decision_owner: Option<String>,
+    /// Links, invitations, answers and merges, newest first.
+    pub history: Vec<HistoryLine>,
+    /// When the page was asked for by an objective merged into this one.
+    pub merged_note: Option<String>,
     pub tracks: Vec<Track>,
     /// The closing note, once closed.
     pub closing: Option<crate::lessons::ClosingNote>,

@@ -2,6 +2,7 @@
 //! key result with a progress bar, a history chart, the check-in form and
 //! the check-ins so far.
 
+use super::alignment::{AlignmentPanel, HistoryPanel, SharedPanel};
 use super::form::{byline, short_day};
 use super::{CheckInForm, CheckInSaved, HistoryChart, ObjectiveView, Track, get_objective_view};
 use crate::auth::SignedIn;
@@ -76,34 +77,6 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
         };
         view! { <div class="why"><h3>{label}</h3>{text}</div> }
     };
-    let alignment = {
-        let parent = d.parent.clone().map(|p| {
-            view! {
-                <p>"Supports " <a href=format!("/objectives/{}", p.id)>{p.title}</a>
-                    <span class="muted">" · " {p.unit}</span></p>
-            }
-        });
-        let children = (!d.children.is_empty()).then(|| {
-            view! {
-                <p>"Supported by:"</p>
-                <ul class="link-list">
-                    {d.children.iter().map(|c| view! {
-                        <li><a href=format!("/objectives/{}", c.id)>{c.title.clone()}</a>
-                            <span class="muted">" · " {c.unit.clone()}</span></li>
-                    }).collect_view()}
-                </ul>
-            }
-        });
-        let shared = (!d.shared_paths.is_empty())
-            .then(|| view! { <p>"Shared with " {d.shared_paths.join(", ")}</p> });
-        let nothing = d.parent.is_none() && d.children.is_empty() && d.shared_paths.is_empty();
-        view! {
-            {parent}
-            {children}
-            {shared}
-            {nothing.then(|| view! { <p class="muted">"Not aligned to another objective yet."</p> })}
-        }
-    };
     let key_results = move || {
         data.with(|d| {
             d.objective
@@ -143,6 +116,7 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
                 " · "
                 <a href=format!("/cycles/{}/map", d.cycle.id)>"Alignment map"</a>
             </p>
+            {d.merged_note.clone().map(|note| view! { <p class="notice" role="status">{note}</p> })}
             <header class="objective-header">
                 <div>
                     <h1>{o.title.clone()}</h1>
@@ -167,9 +141,10 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
                 </section>
                 <section class="panel" aria-labelledby="alignment-heading">
                     <h2 id="alignment-heading">"Alignment"</h2>
-                    {alignment}
+                    <AlignmentPanel view=d.clone() reload/>
                 </section>
             </div>
+            <SharedPanel view=d.clone() reload/>
             <Closing view=d.clone() reload/>
             <section aria-labelledby="krs-heading">
                 <h2 id="krs-heading">"Key results"</h2>
@@ -179,6 +154,7 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
                     view! { <div class="kr-panels">{key_results}</div> }.into_any()
                 }}
             </section>
+            <HistoryPanel lines=d.history.clone()/>
         </main>
     }
 }

@@ -3,12 +3,12 @@
 //! board versions and logs the board event (see `board::ssr::finish`).
 
 use super::{
-    CheckIn, CheckInSaved, MAX_REFLECTION, ObjectiveLink, ObjectiveView, ReviewItem,
-    SilentKeyResult, Track, UnitReview, parse_confidence,
+    CheckIn, CheckInSaved, HistoryLine, MAX_REFLECTION, ObjectiveLink, ObjectiveView, ReviewItem,
+    ShareRow, ShareState, SilentKeyResult, Track, UnitReview, parse_confidence,
 };
 use crate::auth::ssr::require_caller;
 use crate::board::ssr::{actor_of, client_id, fetch_objective, finish, forbidden, text};
-use crate::board::{Viewer, parse_number};
+use crate::board::{Objective, Viewer, parse_number};
 use crate::cycles::ssr::{fetch_cycle, today};
 use crate::domain::cadence::{ReviewKey, WEEK_DAYS, review_order};
 use crate::domain::okr::MetricKind;
@@ -167,24 +167,28 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     })
 }
 
+/// Objectives matching `filter`, where `?1` is the objective whose page
+/// this is, as links (naming their cycle when it is another).
 async fn link_rows(
     db: &mut SqliteConnection,
     tree: &UnitTree,
     filter: &str,
-    key: &str,
+    objective: &Objective,
 ) -> Result<Vec<ObjectiveLink>, AppError> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT id, title, unit_id FROM objectives WHERE {filter} ORDER BY created_at, id"
+    let rows: Vec<(String, String, i64, i64, String)> = sqlx::query_as(&format!(
+        "SELECT o.id, o.title, o.unit_id, o.cycle_id, c.name FROM objectives o \
+         JOIN cycles c ON c.id = o.cycle_id WHERE {filter} ORDER BY c.start_date, o.created_at, o.id"
     ))
-    .bind(key)
+    .bind(&objective.id)
     .fetch_all(&mut *db)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, unit)| ObjectiveLink {
+        .map(|(id, title, unit, cycle_id, cycle)| ObjectiveLink {
             id,
             title,
             unit: tree.path(unit).join(" › "),
+            cycle: (cycle_id != objective.cycle_id).then_some(cycle),
         })
         .collect())
 }
@@ -194,15 +198,74 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     let pool = pool()?;
     let tree = load_tree(&pool).await?;
     let mut tx = pool.begin().await?;
-    let objective = fetch_objective(&mut tx, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+    // An objective merged into another leads to it.
+    let (objective, merged_note) = match fetch_objective(&mut tx, id).await? {
+        Some(objective) => (objective, None),
+        None => {
+            let merged: Option<(String, String, String, String)> = sqlx::query_as(
+                "SELECT m.into_id, m.old_title, p.name, substr(m.merged_at, 1, 10) \
+                 FROM merged_objectives m JOIN people p ON p.id = m.merged_by WHERE m.old_id = ?",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (into, title, by, on) =
+                merged.ok_or_else(|| AppError::NotFound("That objective".into()))?;
+            let objective = fetch_objective(&mut tx, &into)
+                .await?
+                .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+            let note = format!("“{title}” was merged into this objective by {by} on {on}.");
+            (objective, Some(note))
+        }
+    };
+    let id = objective.id.clone();
+    let id = id.as_str();
     let cycle = fetch_cycle(&mut *tx, objective.cycle_id).await?;
-    let parent = match &objective.parent_id {
-        Some(parent) => link_rows(&mut tx, &tree, "id = ?", parent).await?.pop(),
+    let history: Vec<HistoryLine> = sqlx::query_as::<_, (String, String)>(
+        "SELECT substr(created_at, 1, 10), text FROM objective_history \
+         WHERE objective_id = ? ORDER BY id DESC LIMIT 50",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(on, text)| HistoryLine { on, text })
+    .collect();
+    let supports = link_rows(
+        &mut tx,
+        &tree,
+        "o.id IN (SELECT supports_id FROM objective_links WHERE objective_id = ?1)",
+        &objective,
+    )
+    .await?;
+    let children = link_rows(
+        &mut tx,
+        &tree,
+        "o.id IN (SELECT objective_id FROM objective_links WHERE supports_id = ?1)",
+        &objective,
+    )
+    .await?;
+    let candidates = link_rows(
+        &mut tx,
+        &tree,
+        "o.status <> 'closed' AND o.id <> ?1 \
+         AND o.id NOT IN (SELECT supports_id FROM objective_links WHERE objective_id = ?1) \
+         AND o.cycle_id IN (SELECT c2.id FROM cycles c2 JOIN cycles me \
+             ON me.id = (SELECT cycle_id FROM objectives WHERE id = ?1) \
+             WHERE c2.id = me.id OR (c2.start_date <= me.start_date AND c2.end_date >= me.end_date \
+             AND (c2.start_date < me.start_date OR c2.end_date > me.end_date)))",
+        &objective,
+    )
+    .await?;
+    let decision_owner: Option<String> = match objective.decision_owner_id {
+        Some(person) => {
+            sqlx::query_scalar("SELECT name FROM people WHERE id = ?")
+                .bind(person)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
         None => None,
     };
-    let children = link_rows(&mut tx, &tree, "parent_id = ?", id).await?;
     let rows = sqlx::query_as::<_, CheckInRow>(&format!(
         "{SELECT_CHECK_INS} JOIN key_results k ON k.id = c.key_result_id \
          WHERE k.objective_id = ? ORDER BY c.checked_in_on, c.created_at"
@@ -240,13 +303,13 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         .collect();
     Ok(ObjectiveView {
         unit_path: tree.path(objective.unit_id).join(" › "),
-        shared_paths: objective
-            .shared_unit_ids
-            .iter()
-            .map(|u| tree.path(*u).join(" › "))
-            .collect(),
-        parent,
+        shares: share_rows(&tree, &objective),
+        decision_owner,
+        history,
+        merged_note,
+        supports,
         children,
+        candidates,
         tracks,
         closing,
         cycle,
@@ -254,6 +317,34 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         viewer: Viewer::from(actor),
         objective,
     })
+}
+
+/// The units of a shared objective, the owner first; none when it is not
+/// shared.
+fn share_rows(tree: &UnitTree, objective: &Objective) -> Vec<ShareRow> {
+    if !objective.is_shared() {
+        return Vec::new();
+    }
+    let row = |unit_id: i64, state| ShareRow {
+        unit_id,
+        path: tree.path(unit_id).join(" › "),
+        state,
+        commitment: objective.commitment(unit_id).map(str::to_owned),
+    };
+    std::iter::once(row(objective.unit_id, ShareState::Owner))
+        .chain(
+            objective
+                .shared_unit_ids
+                .iter()
+                .map(|u| row(*u, ShareState::Sharing)),
+        )
+        .chain(
+            objective
+                .invited_unit_ids
+                .iter()
+                .map(|u| row(*u, ShareState::Invited)),
+        )
+        .collect()
 }
 
 /// The unit and every unit below it.

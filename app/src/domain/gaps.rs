@@ -157,11 +157,12 @@ pub fn find(units: &[UnitFacts], objectives: &[ObjectiveFacts]) -> Vec<Gap> {
     gaps
 }
 
+/// The organisation the alignment rules' tests share.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use super::{ObjectiveFacts, Status, UnitFacts};
 
-    fn unit(id: i64, parent: Option<i64>, name: &str) -> UnitFacts {
+    pub fn unit(id: i64, parent: Option<i64>, name: &str) -> UnitFacts {
         UnitFacts {
             id,
             parent_id: parent,
@@ -169,7 +170,7 @@ mod tests {
         }
     }
 
-    fn objective(id: &str, unit: i64, status: Status, supports: &[&str]) -> ObjectiveFacts {
+    pub fn objective(id: &str, unit: i64, status: Status, supports: &[&str]) -> ObjectiveFacts {
         ObjectiveFacts {
             id: id.to_owned(),
             title: format!("Title {id}"),
@@ -181,7 +182,7 @@ mod tests {
     }
 
     /// Company › Engineering › {Platform, Web}; Sales under Company.
-    fn units() -> Vec<UnitFacts> {
+    pub fn units() -> Vec<UnitFacts> {
         vec![
             unit(1, None, "Company"),
             unit(2, Some(1), "Engineering"),
@@ -190,6 +191,12 @@ mod tests {
             unit(5, Some(1), "Sales"),
         ]
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::*;
+    use super::*;
 
     fn kinds(gaps: &[Gap]) -> Vec<(GapKind, Vec<String>, Vec<i64>)> {
         gaps.iter()

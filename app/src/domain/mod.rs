@@ -6,8 +6,12 @@ pub mod closing;
 pub mod cycles;
 pub mod gaps;
 pub mod leaderboard;
+pub mod links;
 pub mod map_layout;
 pub mod okr;
+pub mod opportunities;
+#[cfg(feature = "ssr")]
+pub mod overlaps;
 pub mod permissions;
 pub mod progress;
 pub mod roles;

@@ -66,6 +66,17 @@ pub struct ObjectiveFacts<'a> {
     pub stretch_phase: StretchPhase,
     /// Closed: its planning is over, and so is advice about it.
     pub closed: bool,
+    /// How it is governed, when it is shared with (or invites) other units.
+    pub shared: Option<SharedFacts>,
+}
+
+/// What the warnings need to know of a shared objective's governance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedFacts {
+    pub has_decision_owner: bool,
+    /// Units of the objective (the owner, accepted sharers) that have not
+    /// said what they commit, by name.
+    pub without_commitment: Vec<String>,
 }
 
 /// One thing to talk about before the objective goes live.
@@ -79,6 +90,8 @@ pub enum Warning {
     NotDataReady { key_result: String },
     StretchDiscouraged,
     StretchLimit { count: usize },
+    NoDecisionOwner,
+    NoCommitment { unit: String },
 }
 
 impl Warning {
@@ -92,6 +105,8 @@ impl Warning {
             Warning::NotDataReady { .. } => "Not measurable yet".into(),
             Warning::StretchDiscouraged => "Stretch goal too early".into(),
             Warning::StretchLimit { .. } => "Many stretch goals".into(),
+            Warning::NoDecisionOwner => "Who decides?".into(),
+            Warning::NoCommitment { unit } => format!("{unit} commits?"),
         }
     }
 
@@ -116,6 +131,10 @@ impl Warning {
             Warning::StretchDiscouraged => "The organisation is in its foundation phase: start with committed objectives, and stretch once OKRs are a habit.".into(),
             Warning::StretchLimit { count } => format!(
                 "{count} aspirational objectives in this unit this cycle: in the intermediate phase, one at a time keeps stretch goals motivating."
+            ),
+            Warning::NoDecisionOwner => "A shared objective needs one person who decides when the units disagree; name them before it is activated.".into(),
+            Warning::NoCommitment { unit } => format!(
+                "{unit} shares this objective but has not said what it commits (people, time, budget): shared goals fail when nobody owns the work."
             ),
         }
     }
@@ -161,6 +180,14 @@ pub fn warnings(facts: &ObjectiveFacts<'_>) -> Vec<Warning> {
             StretchPhase::Intermediate | StretchPhase::Advanced => {}
         }
     }
+    if let Some(shared) = &facts.shared {
+        if !shared.has_decision_owner {
+            out.push(Warning::NoDecisionOwner);
+        }
+        for unit in &shared.without_commitment {
+            out.push(Warning::NoCommitment { unit: unit.clone() });
+        }
+    }
     out
 }
 
@@ -195,7 +222,29 @@ mod tests {
             unit_aspirational: 0,
             stretch_phase: StretchPhase::Intermediate,
             closed: false,
+            shared: None,
         }
+    }
+
+    #[test]
+    fn a_shared_objective_needs_a_decision_owner_and_every_units_commitment() {
+        let mut shared = calm();
+        shared.shared = Some(SharedFacts {
+            has_decision_owner: false,
+            without_commitment: vec!["Web".into()],
+        });
+        assert_eq!(
+            warnings(&shared),
+            [
+                Warning::NoDecisionOwner,
+                Warning::NoCommitment { unit: "Web".into() }
+            ]
+        );
+        shared.shared = Some(SharedFacts {
+            has_decision_owner: true,
+            without_commitment: vec![],
+        });
+        assert_eq!(warnings(&shared), []);
     }
 
     #[test]
@@ -318,6 +367,8 @@ mod tests {
             },
             Warning::StretchDiscouraged,
             Warning::StretchLimit { count: 2 },
+            Warning::NoDecisionOwner,
+            Warning::NoCommitment { unit: "Web".into() },
         ];
         for warning in all {
             assert!(!warning.badge().is_empty());

@@ -113,7 +113,8 @@ type DemoKeyResult = (
 );
 
 /// Objectives of the demo cycle: unit, status, kind, title, why important,
-/// why urgent, the index of the parent (in this list), key results.
+/// why urgent, the indices (in this list) of the objectives it supports,
+/// key results.
 type DemoObjective = (
     &'static str,
     &'static str,
@@ -121,7 +122,7 @@ type DemoObjective = (
     &'static str,
     &'static str,
     &'static str,
-    Option<usize>,
+    &'static [usize],
     &'static [DemoKeyResult],
 );
 
@@ -133,7 +134,7 @@ const OBJECTIVES: &[DemoObjective] = &[
         "Engineering ships something customers notice every week",
         "Customers renew when they see the product move.",
         "Two large renewals are due next quarter.",
-        None,
+        &[],
         &[(
             "Weeks with a customer-visible release",
             "number",
@@ -153,7 +154,7 @@ const OBJECTIVES: &[DemoObjective] = &[
         "Deploys are boring",
         "Fear of deploying slows every team down.",
         "Incidents after the last three releases.",
-        Some(0),
+        &[0],
         &[
             (
                 "Deploy time",
@@ -186,7 +187,7 @@ const OBJECTIVES: &[DemoObjective] = &[
         "The web app feels instant",
         "Slow pages are the top complaint in every survey.",
         "",
-        Some(0),
+        &[0],
         &[(
             "p95 page load",
             "number",
@@ -206,7 +207,7 @@ const OBJECTIVES: &[DemoObjective] = &[
         "Customers get answers the same day",
         "Waiting is the main reason for churn in our exit surveys.",
         "The holiday peak starts in four weeks.",
-        None,
+        &[],
         &[
             (
                 "Median first reply",
@@ -239,7 +240,7 @@ const OBJECTIVES: &[DemoObjective] = &[
         "We know why trials stall",
         "",
         "",
-        None,
+        &[],
         &[(
             "Interview 20 trial users",
             "milestone",
@@ -311,20 +312,20 @@ pub async fn seed_cycle(
     )
     .await?;
     let mut ids = Vec::new();
-    for (unit, status, kind, title, why_important, why_urgent, parent, key_results) in OBJECTIVES {
+    for (unit, status, kind, title, why_important, why_urgent, supports, key_results) in OBJECTIVES
+    {
         let id = app::board::new_client_id();
         let unit = unit_ids
             .get(unit)
             .copied()
             .ok_or_else(|| app::error::ssr::internal("demo unit missing"))?;
         sqlx::query(
-            "INSERT INTO objectives (id, cycle_id, unit_id, parent_id, title, why_important, why_urgent, kind, status, \
-             created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO objectives (id, cycle_id, unit_id, title, why_important, why_urgent, kind, status, \
+             created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(cycle)
         .bind(unit)
-        .bind(parent.and_then(|p| ids.get(p).cloned()))
         .bind(title)
         .bind(why_important)
         .bind(why_urgent)
@@ -380,6 +381,16 @@ pub async fn seed_cycle(
                 };
                 seed_check_ins(tx, &history, execution_start, today).await?;
             }
+        }
+        for supported in supports.iter().filter_map(|i| ids.get(*i)) {
+            sqlx::query(
+                "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES (?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(supported)
+            .bind(ambassador)
+            .execute(&mut *tx)
+            .await?;
         }
         ids.push(id);
     }

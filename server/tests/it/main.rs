@@ -13,6 +13,7 @@ mod common;
 
 mod accounts;
 mod admin;
+mod alignment;
 mod auth;
 mod board;
 mod checkins;
@@ -24,6 +25,7 @@ mod key_results;
 mod lessons;
 mod live;
 mod migrations;
+mod overlaps;
 mod rights;
 mod screens;
 mod security;

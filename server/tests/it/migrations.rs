@@ -104,3 +104,60 @@ async fn filter_tokens_of_existing_notes_become_untypeable() {
         "a mark typed into old text is gone, so the note is not in cycle 9"
     );
 }
+
+#[tokio::test]
+async fn parents_become_links_and_existing_shares_stay_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("northstar.db").display());
+    let pool = server::storage::connect(&url).await.unwrap();
+    migrate_before(&pool, "20261201000007", dir.path()).await;
+
+    // A plan as the previous version wrote it: one parent per objective,
+    // and a unit sharing an objective without being asked.
+    for sql in [
+        "INSERT INTO people (id, name, email, password_hash, role) VALUES (1, 'Maya', 'maya@x', 'h', 'ambassador')",
+        "INSERT INTO units (id, name) VALUES (1, 'Engineering')",
+        "INSERT INTO units (id, name, parent_id) VALUES (2, 'Platform', 1)",
+        "INSERT INTO cycles (id, name, start_date, end_date) VALUES (1, 'Q4', '2026-10-01', '2026-12-31')",
+        "INSERT INTO objectives (id, cycle_id, unit_id, title, created_by, updated_by) VALUES ('top', 1, 1, 'Top', 1, 1)",
+        "INSERT INTO objectives (id, cycle_id, unit_id, parent_id, title, created_by, updated_by) VALUES ('child', 1, 2, 'top', 'Child', 1, 1)",
+        "INSERT INTO objectives (id, cycle_id, unit_id, parent_id, title, created_by, updated_by) VALUES ('leaf', 1, 2, 'child', 'Leaf', 1, 1)",
+        "INSERT INTO objective_units (objective_id, unit_id) VALUES ('top', 2)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+
+    server::storage::migrate(&pool).await.unwrap();
+
+    let links: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT objective_id, supports_id, created_by FROM objective_links ORDER BY objective_id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        links,
+        [
+            ("child".into(), "top".into(), 1),
+            ("leaf".into(), "child".into(), 1)
+        ]
+    );
+    let columns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM pragma_table_info('objectives')")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(!columns.contains(&"parent_id".to_owned()), "{columns:?}");
+    assert!(columns.contains(&"decision_owner_id".to_owned()));
+    let state: String = sqlx::query_scalar("SELECT state FROM objective_units")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(state, "accepted");
+    let check: String = sqlx::query_scalar("PRAGMA foreign_key_check")
+        .fetch_optional(&pool)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| "ok".into());
+    assert_eq!(check, "ok");
+}

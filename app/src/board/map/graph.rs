@@ -2,11 +2,12 @@
 //! part and its links out, or everything), their links, the laid-out
 //! picture, and how each box is coloured and labelled.
 
-use crate::board::{Board, Objective};
+use crate::board::Board;
 use crate::domain::gaps::{self, Gap, ObjectiveFacts, UnitFacts};
 use crate::domain::leaderboard::expected_progress;
 use crate::domain::map_layout::{self, LinkIn, NodeIn, Placed, UnitIn};
 use crate::domain::okr::Status;
+use crate::domain::opportunities::{self, Opportunity};
 use crate::domain::units::{Node as UnitNode, UnitTree};
 use std::collections::{HashMap, HashSet};
 
@@ -73,6 +74,8 @@ pub struct MapGraph {
     pub nodes: Vec<MapNode>,
     /// Gaps in the alignment of the units in view.
     pub gaps: Vec<Gap>,
+    /// Units in view that could plan together.
+    pub opportunities: Vec<Opportunity>,
     /// (supporting, supported), as indices into `nodes`.
     pub links: Vec<(usize, usize)>,
     pub bands: Vec<MapBand>,
@@ -114,6 +117,20 @@ impl MapGraph {
     }
 }
 
+/// One objective as the map needs it: of the board, or of an enclosing
+/// cycle.
+struct Item<'a> {
+    id: &'a str,
+    title: String,
+    unit_id: i64,
+    shared: &'a [i64],
+    status: Status,
+    progress: f64,
+    supports: &'a [String],
+    /// Of an enclosing cycle: never inside a unit filter.
+    enclosing: bool,
+}
+
 /// The map of `board`, or of the part of it in `unit` and the units below
 /// (with the objectives its links reach outside).
 pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
@@ -126,33 +143,71 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         Some(unit) => tree.subtree(unit).into_iter().collect(),
         None => board.units.iter().map(|u| u.id).collect(),
     };
-    let inside = |o: &Objective| {
-        in_scope.contains(&o.unit_id) || o.shared_unit_ids.iter().any(|u| in_scope.contains(u))
-    };
-    let by_id: HashMap<&str, &Objective> = board
+    // Every objective of the board, and those of enclosing cycles that one
+    // of them supports (drawn apart, as outside).
+    let empty: &[String] = &[];
+    let mut items: Vec<Item> = board
         .objectives
         .iter()
-        .map(|o| (o.id.as_str(), o))
+        .map(|o| Item {
+            id: &o.id,
+            title: o.title.clone(),
+            unit_id: o.unit_id,
+            shared: &o.shared_unit_ids,
+            status: o.status,
+            progress: o.progress(),
+            supports: &o.supports,
+            enclosing: false,
+        })
         .collect();
-    let mut shown: Vec<(&Objective, bool)> = board
+    let supported: HashSet<&str> = board
         .objectives
+        .iter()
+        .flat_map(|o| o.supports.iter().map(String::as_str))
+        .collect();
+    items.extend(
+        board
+            .outside
+            .iter()
+            .filter(|o| supported.contains(o.id.as_str()))
+            .map(|o| Item {
+                id: &o.id,
+                title: format!("{} ({})", o.title, o.cycle_name),
+                unit_id: o.unit_id,
+                shared: &[],
+                status: o.status,
+                progress: o.progress,
+                supports: empty,
+                enclosing: true,
+            }),
+    );
+    let inside = |o: &Item| {
+        !o.enclosing
+            && (in_scope.contains(&o.unit_id) || o.shared.iter().any(|u| in_scope.contains(u)))
+    };
+    let by_id: HashMap<&str, &Item> = items.iter().map(|o| (o.id, o)).collect();
+    let mut shown: Vec<(&Item, bool)> = items
         .iter()
         .filter(|o| inside(o))
         .map(|o| (o, false))
         .collect();
     // Links out of the filtered part: what it supports, what supports it.
-    let inside_ids: HashSet<&str> = shown.iter().map(|(o, _)| o.id.as_str()).collect();
-    let mut outside: Vec<&Objective> = Vec::new();
-    for o in &board.objectives {
-        let linked = match o.parent_id.as_deref() {
-            Some(parent) if inside_ids.contains(o.id.as_str()) => by_id.get(parent).copied(),
-            Some(parent) if inside_ids.contains(parent) => Some(o),
-            _ => None,
-        };
-        if let Some(linked) = linked.filter(|l| !inside_ids.contains(l.id.as_str()))
-            && !outside.iter().any(|x| x.id == linked.id)
-        {
-            outside.push(linked);
+    let inside_ids: HashSet<&str> = shown.iter().map(|(o, _)| o.id).collect();
+    let mut outside: Vec<&Item> = Vec::new();
+    for o in &items {
+        for target in o.supports {
+            let linked = if inside_ids.contains(o.id) {
+                by_id.get(target.as_str()).copied()
+            } else if inside_ids.contains(target.as_str()) {
+                Some(o)
+            } else {
+                None
+            };
+            if let Some(linked) = linked.filter(|l| !inside_ids.contains(l.id))
+                && !outside.iter().any(|x| x.id == linked.id)
+            {
+                outside.push(linked);
+            }
         }
     }
     shown.extend(outside.into_iter().map(|o| (o, true)));
@@ -160,12 +215,17 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
     let index: HashMap<&str, usize> = shown
         .iter()
         .enumerate()
-        .map(|(i, (o, _))| (o.id.as_str(), i))
+        .map(|(i, (o, _))| (o.id, i))
         .collect();
     let links: Vec<(usize, usize)> = shown
         .iter()
         .enumerate()
-        .filter_map(|(i, (o, _))| Some((i, *index.get(o.parent_id.as_deref()?)?)))
+        .flat_map(|(i, (o, _))| {
+            o.supports
+                .iter()
+                .filter_map(|target| index.get(target.as_str()).map(|&j| (i, j)))
+                .collect::<Vec<_>>()
+        })
         .collect();
     // The bands: the units of what is shown, and every unit above them
     // (a filter on a department still shows it as a department).
@@ -196,7 +256,7 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         &shown
             .iter()
             .map(|(o, _)| NodeIn {
-                id: o.id.clone(),
+                id: o.id.to_owned(),
                 unit_id: o.unit_id,
             })
             .collect::<Vec<_>>(),
@@ -215,18 +275,14 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         .iter()
         .zip(layout.nodes)
         .map(|((o, outside), at)| {
-            let progress = o.progress();
-            let shared: Vec<String> = o
-                .shared_unit_ids
-                .iter()
-                .map(|u| board.unit_path(*u))
-                .collect();
+            let progress = o.progress;
+            let shared: Vec<String> = o.shared.iter().map(|u| board.unit_path(*u)).collect();
             let mut owner = board.unit_path(o.unit_id);
             if !shared.is_empty() {
                 owner = format!("{owner} + {}", shared.join(", "));
             }
             MapNode {
-                id: o.id.clone(),
+                id: o.id.to_owned(),
                 lines: wrap(&o.title, TITLE_LINE, 2),
                 title: o.title.clone(),
                 owner,
@@ -243,13 +299,19 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         .iter()
         .map(|u| (u.id, u.name.as_str()))
         .collect();
-    let gaps = find_gaps(board)
+    let (unit_facts, objective_facts) = facts(board);
+    let gaps = gaps::find(&unit_facts, &objective_facts)
         .into_iter()
         .filter(|g| g.units.iter().any(|u| in_scope.contains(u)))
+        .collect();
+    let opportunities = opportunities::find(&unit_facts, &objective_facts)
+        .into_iter()
+        .filter(|o| in_scope.contains(&o.units.0) || in_scope.contains(&o.units.1))
         .collect();
     MapGraph {
         nodes,
         gaps,
+        opportunities,
         links,
         bands: layout
             .bands
@@ -268,8 +330,8 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
     }
 }
 
-/// The gaps of the whole board.
-fn find_gaps(board: &Board) -> Vec<Gap> {
+/// The board's units and objectives as the alignment rules read them.
+fn facts(board: &Board) -> (Vec<UnitFacts>, Vec<ObjectiveFacts>) {
     let units: Vec<UnitFacts> = board
         .units
         .iter()
@@ -288,10 +350,10 @@ fn find_gaps(board: &Board) -> Vec<Gap> {
             unit_id: o.unit_id,
             shared_unit_ids: o.shared_unit_ids.clone(),
             status: o.status,
-            supports: o.parent_id.iter().cloned().collect(),
+            supports: o.supports.clone(),
         })
         .collect();
-    gaps::find(&units, &objectives)
+    (units, objectives)
 }
 
 /// Characters of a title that fit one line of a box.
@@ -345,18 +407,21 @@ fn shorten(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::board::{UnitChoice, Viewer};
+    use crate::board::{Objective, UnitChoice, Viewer};
     use crate::cycles::Cycle;
     use crate::domain::cycles::Phase;
     use crate::domain::okr::{ObjectiveKind, StretchPhase};
 
-    fn objective(id: &str, unit: i64, parent: Option<&str>) -> Objective {
+    fn objective(id: &str, unit: i64, supports: &[&str]) -> Objective {
         Objective {
             id: id.to_owned(),
             cycle_id: 1,
             unit_id: unit,
             shared_unit_ids: Vec::new(),
-            parent_id: parent.map(str::to_owned),
+            invited_unit_ids: Vec::new(),
+            commitments: Vec::new(),
+            decision_owner_id: None,
+            supports: supports.iter().map(|s| (*s).to_owned()).collect(),
             title: format!("Title {id}"),
             description: String::new(),
             why_important: String::new(),
@@ -401,11 +466,12 @@ mod tests {
             ],
             people: Vec::new(),
             objectives: vec![
-                objective("eng", 1, None),
-                objective("platform", 2, None),
-                objective("web", 3, Some("eng")),
-                objective("sales", 4, Some("platform")),
+                objective("eng", 1, &[]),
+                objective("platform", 2, &[]),
+                objective("web", 3, &["eng"]),
+                objective("sales", 4, &["platform"]),
             ],
+            outside: Vec::new(),
             viewer: Viewer {
                 id: 1,
                 role: crate::domain::roles::Role::Ambassador,
@@ -462,6 +528,40 @@ mod tests {
             vec![("platform".into(), true), ("sales".into(), false)]
         );
         assert_eq!(graph.links, vec![(0, 1)]);
+    }
+
+    #[test]
+    fn an_objective_supporting_two_others_has_two_links_and_one_may_be_of_the_year() {
+        let mut board = board();
+        board.objectives[2].supports = vec!["eng".into(), "platform".into(), "year".into()];
+        board.outside = vec![crate::board::OutsideObjective {
+            id: "year".into(),
+            cycle_name: "2026".into(),
+            unit_id: 1,
+            title: "Reliable everywhere".into(),
+            status: Status::Active,
+            progress: 0.5,
+        }];
+        let graph = build(&board, None);
+        let at = |id: &str| graph.nodes.iter().position(|n| n.id == id).unwrap();
+        let from_web: Vec<usize> = graph
+            .links
+            .iter()
+            .filter(|(from, _)| *from == at("web"))
+            .map(|(_, to)| *to)
+            .collect();
+        assert_eq!(from_web, [at("eng"), at("platform"), at("year")]);
+        let year = &graph.nodes[at("year")];
+        assert_eq!(year.title, "Reliable everywhere (2026)");
+        assert!(year.outside, "drawn apart from this cycle's objectives");
+        // Web is below everything it supports.
+        let web_row = graph.nodes[at("web")].at.row;
+        for target in from_web {
+            assert!(graph.nodes[target].at.row < web_row);
+        }
+        // An objective of the year nobody here supports is not drawn.
+        board.objectives[2].supports.pop();
+        assert!(build(&board, None).nodes.iter().all(|n| n.id != "year"));
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! what it supports and what supports it (the rest dims). Every box is a
 //! link to its objective; Tab walks them in reading order.
 
+mod findings;
 mod graph;
+mod link_drag;
 mod viewport;
 
 use super::Board;
@@ -18,9 +20,12 @@ use super::page::{BoardContext, LiveState};
 use crate::auth::SignedIn;
 use crate::domain::map_layout::{NODE_HEIGHT, NODE_WIDTH};
 use crate::domain::okr::Status;
+use crate::domain::permissions::Change;
+use findings::{Findings, Lit};
 use graph::{MapGraph, MapNode};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use link_drag::LinkDrag;
 use std::collections::HashSet;
 use viewport::Viewport;
 
@@ -40,8 +45,9 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
     let filter = RwSignal::new(None::<i64>);
     let graph = Memo::new(move |_| ctx.board.with(|b| graph::build(b, filter.get())));
     let selected = RwSignal::new(None::<String>);
-    // The gap picked in the list: its objectives and units are lit.
-    let picked = RwSignal::new(None::<usize>);
+    // The finding picked in a list: its objectives and units are lit.
+    let picked = RwSignal::new(None::<Lit>);
+    let drag = LinkDrag::new();
     let viewport = Viewport::new(graph.with_untracked(|g| (g.width, g.height)));
     // A new filter shows its whole part.
     Effect::new(move |previous: Option<Option<i64>>| {
@@ -62,9 +68,9 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
     // Focus: the picked gap's objectives, or the selected objective's chain.
     let focus = move |_| {
         graph.with_untracked(|g| {
-            let lit: Vec<usize> = match picked.get_untracked().and_then(|i| g.gaps.get(i)) {
-                Some(gap) => (0..g.nodes.len())
-                    .filter(|&n| gap.objectives.contains(&g.nodes[n].id))
+            let lit: Vec<usize> = match picked.get_untracked() {
+                Some(finding) => (0..g.nodes.len())
+                    .filter(|&n| finding.objectives.contains(&g.nodes[n].id))
                     .collect(),
                 None => selected
                     .get_untracked()
@@ -128,15 +134,16 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
                     viewBox=move || viewport.view_box()
                     font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
                     on:pointerdown=move |ev| viewport.pointer_down(&ev)
-                    on:pointermove=move |ev| viewport.pointer_move(&ev, svg_ref)
-                    on:pointerup=move |ev| viewport.pointer_up(&ev)
-                    on:pointercancel=move |ev| viewport.pointer_up(&ev)
+                    on:pointermove=move |ev| if drag.active() { drag.moved(&ev, viewport, svg_ref) } else { viewport.pointer_move(&ev, svg_ref) }
+                    on:pointerup=move |ev| if drag.active() { drag.end(&ev, ctx, graph, viewport, svg_ref) } else { viewport.pointer_up(&ev) }
+                    on:pointercancel=move |ev| { drag.cancel(); viewport.pointer_up(&ev) }
+                    on:pointerleave=move |_| drag.cancel()
                     on:wheel=move |ev| viewport.wheel(&ev, svg_ref)
                     on:click=move |ev| viewport.click(&ev)>
-                    <Drawing graph selected picked/>
+                    <Drawing graph selected picked drag/>
                 </svg>
             </div>
-            <GapList graph picked selected/>
+            <Findings graph picked selected/>
             </div>
         </main>
     }
@@ -176,14 +183,15 @@ fn Legend() -> impl IntoView {
 fn Drawing(
     graph: Memo<MapGraph>,
     selected: RwSignal<Option<String>>,
-    picked: RwSignal<Option<usize>>,
+    picked: RwSignal<Option<Lit>>,
+    drag: LinkDrag,
 ) -> impl IntoView {
-    // What is lit: a picked gap's objectives, or the selected objective's chain.
+    // What is lit: a picked finding's objectives, or the selected objective's chain.
     let related = Memo::new(move |_| {
         graph.with(|g| {
-            if let Some(gap) = picked.get().and_then(|i| g.gaps.get(i)) {
+            if let Some(finding) = picked.get() {
                 let lit: HashSet<usize> = (0..g.nodes.len())
-                    .filter(|&n| gap.objectives.contains(&g.nodes[n].id))
+                    .filter(|&n| finding.objectives.contains(&g.nodes[n].id))
                     .collect();
                 return Some(lit);
             }
@@ -195,13 +203,7 @@ fn Drawing(
         })
     });
     let gap_units = Memo::new(move |_| {
-        graph.with(|g| {
-            picked
-                .get()
-                .and_then(|i| g.gaps.get(i))
-                .map(|gap| gap.units.clone())
-                .unwrap_or_default()
-        })
+        picked.with(|p| p.as_ref().map(|f| f.units.clone()).unwrap_or_default())
     });
     let lit = move |n: usize| related.with(|r| r.as_ref().is_none_or(|r| r.contains(&n)));
     let bands = move || {
@@ -250,7 +252,7 @@ fn Drawing(
         graph.with(|g| {
             g.reading_order()
                 .into_iter()
-                .map(|n| view! { <Node node=g.nodes[n].clone() lit=Signal::derive(move || lit(n)) selected/> })
+                .map(|n| view! { <Node node=g.nodes[n].clone() lit=Signal::derive(move || lit(n)) selected drag/> })
                 .collect_view()
         })
     };
@@ -263,45 +265,7 @@ fn Drawing(
         <g class="map-bands">{bands}</g>
         <g class="map-links">{links}</g>
         <g class="map-nodes">{nodes}</g>
-    }
-}
-
-/// The gaps beside the map: each one lights what it is about.
-#[component]
-fn GapList(
-    graph: Memo<MapGraph>,
-    picked: RwSignal<Option<usize>>,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let count = move || graph.with(|g| g.gaps.len());
-    let items = move || {
-        graph.with(|g| {
-            g.gaps
-                .iter()
-                .enumerate()
-                .map(|(i, gap)| {
-                    let sentence = gap.sentence.clone();
-                    view! {
-                        <li>
-                            <button type="button" class="gap" aria-pressed=move || (picked.get() == Some(i)).to_string()
-                                on:click=move |_| {
-                                    selected.set(None);
-                                    picked.update(|p| *p = if *p == Some(i) { None } else { Some(i) });
-                                }>
-                                {sentence}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
-    };
-    view! {
-        <aside class="map-gaps" aria-labelledby="gaps-heading">
-            <h2 id="gaps-heading">"Gaps " <span class="count">{count}</span></h2>
-            {move || (count() == 0).then(|| view! { <p class="muted">"Every unit's objectives connect: no gaps found."</p> })}
-            <ul aria-label="Gaps">{items}</ul>
-        </aside>
+        {drag.line()}
     }
 }
 
@@ -309,7 +273,12 @@ fn GapList(
 const BAR: f64 = NODE_WIDTH - 104.0;
 
 #[component]
-fn Node(node: MapNode, lit: Signal<bool>, selected: RwSignal<Option<String>>) -> impl IntoView {
+fn Node(
+    node: MapNode,
+    lit: Signal<bool>,
+    selected: RwSignal<Option<String>>,
+    drag: LinkDrag,
+) -> impl IntoView {
     let MapNode {
         id,
         lines,
@@ -346,6 +315,26 @@ fn Node(node: MapNode, lit: Signal<bool>, selected: RwSignal<Option<String>>) ->
         move || selected.set(Some(id.clone()))
     };
     let select_too = select.clone();
+    // Its editors draw links from the handle on its top edge.
+    let ctx = expect_context::<BoardContext>();
+    let may_link = !outside
+        && ctx.board.with_untracked(|b| {
+            b.objectives
+                .iter()
+                .find(|o| o.id == id)
+                .is_some_and(|o| b.may(Change::Edit, o))
+        });
+    let handle_at = (x + NODE_WIDTH / 2.0, y);
+    let handle = may_link.then(|| {
+        let id = id.clone();
+        view! {
+            <g class="map-link-handle" on:pointerdown=move |ev| drag.start(&ev, id.clone(), handle_at)>
+                <title>"Drag onto the objective this one supports"</title>
+                <circle cx=handle_at.0 cy=handle_at.1 r="7" fill="#ffffff" stroke="#2f5bd3" stroke-width="1.5"/>
+                <circle cx=handle_at.0 cy=handle_at.1 r="2.5" fill="#2f5bd3"/>
+            </g>
+        }
+    });
     let title_lines = lines
         .into_iter()
         .enumerate()
@@ -370,6 +359,7 @@ fn Node(node: MapNode, lit: Signal<bool>, selected: RwSignal<Option<String>>) ->
                 {percent.clone()} {(!status_words.is_empty()).then(|| format!(" · {status_words}"))}
             </text>
         </a>
+        {handle}
         </g>
     }
 }

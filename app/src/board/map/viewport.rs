@@ -248,7 +248,7 @@ impl Viewport {
     }
 
     /// The map point under a screen point.
-    fn map_point(
+    pub fn map_point(
         &self,
         svg: NodeRef<leptos::svg::Svg>,
         client_x: f64,

@@ -3,7 +3,9 @@
 //! the board's new version and its event — all or nothing. The event is
 //! handed to the live hub only after the commit.
 
-use super::{Board, BoardEvent, KeyResult, Objective, PersonChoice, UnitChoice, Viewer};
+use super::{
+    Board, BoardEvent, Commitment, KeyResult, Objective, PersonChoice, UnitChoice, Viewer,
+};
 use crate::auth::ssr::{Caller, require_caller};
 use crate::cycles::ssr::{fetch_cycle, stretch_phase};
 use crate::domain::permissions::{self, Actor};
@@ -16,10 +18,17 @@ use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
 mod key_results;
+mod links;
+mod merge;
 mod objectives;
+mod shares;
 
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};
+pub use links::{enclosing_objectives, link_objective, unlink_objective};
+pub(crate) use merge::record;
+pub use merge::{dismiss_overlap, merge_objectives, overlaps_of};
 pub use objectives::{create_objective, update_objective};
+pub use shares::{answer_invitation, set_commitment};
 
 pub use super::{MAX_DESCRIPTION, MAX_TITLE, MAX_WHY};
 
@@ -28,7 +37,7 @@ struct ObjectiveRow {
     id: String,
     cycle_id: i64,
     unit_id: i64,
-    parent_id: Option<String>,
+    decision_owner_id: Option<i64>,
     title: String,
     description: String,
     why_important: String,
@@ -95,7 +104,7 @@ impl KeyResultRow {
     }
 }
 
-const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.parent_id, o.title, o.description, \
+const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.decision_owner_id, o.title, o.description, \
      o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score \
      FROM objectives o JOIN people p ON p.id = o.updated_by LEFT JOIN closing_notes n ON n.objective_id = o.id";
 
@@ -107,7 +116,8 @@ const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric
      FROM key_results k";
 
 /// Objectives matching `filter` (`o.cycle_id = ?` or `o.id = ?`), with their
-/// shared units and key results: three queries, whatever the count.
+/// shared units, commitments, links and key results: five queries, whatever
+/// the count.
 pub(crate) async fn fetch_objectives(
     db: &mut SqliteConnection,
     filter: &str,
@@ -119,9 +129,23 @@ pub(crate) async fn fetch_objectives(
     .bind(key)
     .fetch_all(&mut *db)
     .await?;
-    let shared: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
+    let shared: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT ou.objective_id, ou.unit_id, ou.state FROM objective_units ou \
          JOIN objectives o ON o.id = ou.objective_id WHERE {filter} ORDER BY ou.unit_id"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+    let commitments: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT c.objective_id, c.unit_id, c.text FROM objective_commitments c \
+         JOIN objectives o ON o.id = c.objective_id WHERE {filter} ORDER BY c.unit_id"
+    ))
+    .bind(key)
+    .fetch_all(&mut *db)
+    .await?;
+    let links: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT l.objective_id, l.supports_id FROM objective_links l \
+         JOIN objectives o ON o.id = l.objective_id WHERE {filter} ORDER BY l.created_at, l.supports_id"
     ))
     .bind(key)
     .fetch_all(&mut *db)
@@ -134,8 +158,25 @@ pub(crate) async fn fetch_objectives(
     .await?;
 
     let mut shared_by: HashMap<String, Vec<i64>> = HashMap::new();
-    for (objective, unit) in shared {
-        shared_by.entry(objective).or_default().push(unit);
+    let mut invited_by: HashMap<String, Vec<i64>> = HashMap::new();
+    for (objective, unit, state) in shared {
+        let by = if state == "invited" {
+            &mut invited_by
+        } else {
+            &mut shared_by
+        };
+        by.entry(objective).or_default().push(unit);
+    }
+    let mut commitments_by: HashMap<String, Vec<Commitment>> = HashMap::new();
+    for (objective, unit_id, text) in commitments {
+        commitments_by
+            .entry(objective)
+            .or_default()
+            .push(Commitment { unit_id, text });
+    }
+    let mut supports_by: HashMap<String, Vec<String>> = HashMap::new();
+    for (objective, supports) in links {
+        supports_by.entry(objective).or_default().push(supports);
     }
     let mut krs_by: HashMap<String, Vec<KeyResult>> = HashMap::new();
     for row in key_results {
@@ -146,11 +187,14 @@ pub(crate) async fn fetch_objectives(
         .map(|row| {
             Ok(Objective {
                 shared_unit_ids: shared_by.remove(&row.id).unwrap_or_default(),
+                invited_unit_ids: invited_by.remove(&row.id).unwrap_or_default(),
+                commitments: commitments_by.remove(&row.id).unwrap_or_default(),
+                supports: supports_by.remove(&row.id).unwrap_or_default(),
                 key_results: krs_by.remove(&row.id).unwrap_or_default(),
                 id: row.id,
                 cycle_id: row.cycle_id,
                 unit_id: row.unit_id,
-                parent_id: row.parent_id,
+                decision_owner_id: row.decision_owner_id,
                 title: row.title,
                 description: row.description,
                 why_important: row.why_important,
@@ -170,6 +214,36 @@ pub(crate) async fn fetch_objective(
     id: &str,
 ) -> Result<Option<Objective>, AppError> {
     Ok(fetch_objectives(db, "o.id = ?", id).await?.pop())
+}
+
+/// A change about to be made to one objective: who asks, as whom
+/// permissions see them, the open write transaction, and the objective as
+/// it is inside that transaction.
+pub(crate) struct Editing {
+    pub caller: Caller,
+    pub tree: UnitTree,
+    pub actor: Actor,
+    pub tx: Transaction<'static, Sqlite>,
+    pub objective: Objective,
+}
+
+/// Opens a change to objective `id` (signed in, a write transaction, the
+/// objective found); the caller then checks the right it needs.
+pub(crate) async fn editing(id: &str) -> Result<Editing, AppError> {
+    let caller = require_caller().await?;
+    let tree = load_tree(&pool()?).await?;
+    let mut tx = crate::state::begin_write().await?;
+    let objective = fetch_objective(&mut tx, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    Ok(Editing {
+        caller,
+        tree,
+        actor,
+        tx,
+        objective,
+    })
 }
 
 /// The caller as permissions see them: the units they belong to and, for
@@ -198,6 +272,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
         .fetch_one(&mut *tx)
         .await?;
     let objectives = fetch_objectives(&mut tx, "o.cycle_id = ?", &cycle_id.to_string()).await?;
+    let outside = enclosing_objectives(&mut tx, &cycle).await?;
     let people = sqlx::query_as::<_, (i64, String)>(
         "SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE",
     )
@@ -226,6 +301,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
             .collect(),
         people,
         objectives,
+        outside,
         viewer: Viewer::from(actor),
     })
 }
@@ -272,43 +348,85 @@ pub(crate) async fn finish(
     objective_id: &str,
     caller: &Caller,
 ) -> Result<Objective, AppError> {
-    sqlx::query(
-        "UPDATE objectives SET version = version + 1, updated_by = ?, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-    )
-    .bind(caller.id)
-    .bind(objective_id)
-    .execute(&mut *tx)
-    .await?;
-    let objective = fetch_objective(&mut tx, objective_id)
+    let cycle_id: i64 = sqlx::query_scalar("SELECT cycle_id FROM objectives WHERE id = ?")
+        .bind(objective_id)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| internal("objective vanished"))?;
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
-    )
-    .bind(objective.cycle_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let event = BoardEvent::ObjectiveSaved {
-        version,
-        by: caller.name.clone(),
-        objective: objective.clone(),
-    };
-    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
-        .bind(objective.cycle_id)
-        .bind(version)
-        .bind(serde_json::to_string(&event).map_err(internal)?)
+    let mut saved = finish_all(tx, cycle_id, caller, None, &[objective_id.to_owned()]).await?;
+    saved.pop().ok_or_else(|| internal("objective vanished"))
+}
+
+/// After a change to several objectives of one cycle (a merge): the
+/// removed objective's event, then each saved objective's new version and
+/// event, one board version each, all in the transaction; after the commit
+/// the events go to the live hub in order. Returns the saved objectives.
+pub(crate) async fn finish_all(
+    mut tx: Transaction<'static, Sqlite>,
+    cycle_id: i64,
+    caller: &Caller,
+    removed: Option<(String, String)>,
+    saved: &[String],
+) -> Result<Vec<Objective>, AppError> {
+    let mut events = Vec::new();
+    if let Some((id, into)) = removed {
+        let version = next_board_version(&mut tx, cycle_id).await?;
+        events.push(BoardEvent::ObjectiveRemoved {
+            version,
+            by: caller.name.clone(),
+            id,
+            into: Some(into),
+        });
+    }
+    let mut objectives = Vec::with_capacity(saved.len());
+    for objective_id in saved {
+        sqlx::query(
+            "UPDATE objectives SET version = version + 1, updated_by = ?, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(caller.id)
+        .bind(objective_id)
         .execute(&mut *tx)
         .await?;
+        let objective = fetch_objective(&mut tx, objective_id)
+            .await?
+            .ok_or_else(|| internal("objective vanished"))?;
+        let version = next_board_version(&mut tx, cycle_id).await?;
+        events.push(BoardEvent::ObjectiveSaved {
+            version,
+            by: caller.name.clone(),
+            objective: Box::new(objective.clone()),
+        });
+        objectives.push(objective);
+    }
+    for event in &events {
+        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+            .bind(cycle_id)
+            .bind(event.version())
+            .bind(serde_json::to_string(event).map_err(internal)?)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
-    crate::live::ssr::publish_board(objective.cycle_id, event);
+    for event in events {
+        crate::live::ssr::publish_board(cycle_id, event);
+    }
     // Progress, statuses and check-ins all move the leaderboard: its
     // refresher recomputes it at once after a quiet spell, and coalesces a
     // burst of changes into one computation per 50 ms.
     if let Ok(state) = crate::state::app_state() {
-        state.leaderboard_refresh.request(objective.cycle_id);
+        state.leaderboard_refresh.request(cycle_id);
     }
-    Ok(objective)
+    Ok(objectives)
+}
+
+async fn next_board_version(db: &mut SqliteConnection, cycle_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
+    )
+    .bind(cycle_id)
+    .fetch_one(&mut *db)
+    .await?)
 }
 
 pub(crate) fn forbidden(denied: permissions::Denied) -> AppError {

@@ -2,7 +2,7 @@
 
 use super::{
     MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, actor_of, check_fresh, client_id, fetch_objective, finish,
-    forbidden, text,
+    forbidden, record, text,
 };
 use crate::auth::ssr::require_caller;
 use crate::board::{Objective, shared_units_text};
@@ -86,8 +86,15 @@ fn field_value(objective: &Objective, field: &str) -> Option<String> {
         "kind" => objective.kind.as_str().to_owned(),
         "status" => objective.status.as_str().to_owned(),
         "unit_id" => objective.unit_id.to_string(),
-        "parent_id" => objective.parent_id.clone().unwrap_or_default(),
-        "shared_units" => shared_units_text(&objective.shared_unit_ids),
+        "decision_owner_id" => objective
+            .decision_owner_id
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        "shared_units" => {
+            let mut units = objective.shared_unit_ids.clone();
+            units.extend(&objective.invited_unit_ids);
+            shared_units_text(&units)
+        }
         _ => return None,
     })
 }
@@ -167,6 +174,15 @@ pub async fn update_objective(
             let Change::SetStatus(status) = change else {
                 return Err(internal("status change expected"));
             };
+            if status == Status::Active
+                && objective.is_shared()
+                && objective.decision_owner_id.is_none()
+            {
+                return Err(AppError::invalid(
+                    "status",
+                    "Name who decides for this shared objective (its decision owner) before activating it.",
+                ));
+            }
             set_text(&mut tx, id, "status", status.as_str().to_owned()).await?
         }
         "unit_id" => {
@@ -190,22 +206,36 @@ pub async fn update_objective(
                 .execute(&mut *tx)
                 .await?;
         }
-        "parent_id" => {
-            let parent = value.trim();
-            if parent.is_empty() {
-                sqlx::query("UPDATE objectives SET parent_id = NULL WHERE id = ?")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            } else {
-                let parent = client_id("parent_id", parent)?;
-                check_parent(&mut tx, &objective, &parent).await?;
-                sqlx::query("UPDATE objectives SET parent_id = ? WHERE id = ?")
-                    .bind(&parent)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+        "decision_owner_id" => {
+            let person: Option<(i64, String)> = match value.trim() {
+                "" => None,
+                raw => {
+                    let active = match raw.parse::<i64>() {
+                        Ok(p) => {
+                            sqlx::query_as(
+                                "SELECT id, name FROM people WHERE id = ? AND active = 1",
+                            )
+                            .bind(p)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                        }
+                        Err(_) => None,
+                    };
+                    Some(active.ok_or_else(|| {
+                        AppError::invalid("decision_owner_id", "Choose a person from the list.")
+                    })?)
+                }
+            };
+            sqlx::query("UPDATE objectives SET decision_owner_id = ? WHERE id = ?")
+                .bind(person.as_ref().map(|(p, _)| *p))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let line = match &person {
+                Some((_, name)) => format!("{} named {name} to decide for it.", caller.name),
+                None => format!("{} left nobody named to decide for it.", caller.name),
+            };
+            record(&mut tx, id, caller.id, &line, &crate::state::now_text()).await?;
         }
         "shared_units" => {
             let mut units = Vec::new();
@@ -219,16 +249,53 @@ pub async fn update_objective(
                     units.push(unit);
                 }
             }
-            sqlx::query("DELETE FROM objective_units WHERE objective_id = ?")
+            let before: Vec<i64> = objective
+                .shared_unit_ids
+                .iter()
+                .chain(&objective.invited_unit_ids)
+                .copied()
+                .collect();
+            let path = |u: &i64| tree.path(*u).join(" › ");
+            let now = crate::state::now_text();
+            for unit in units.iter().filter(|u| !before.contains(u)) {
+                let line = format!("{} invited {} to share it.", caller.name, path(unit));
+                record(&mut tx, id, caller.id, &line, &now).await?;
+            }
+            for unit in before.iter().filter(|u| !units.contains(u)) {
+                let line = format!("{} took {} off it.", caller.name, path(unit));
+                record(&mut tx, id, caller.id, &line, &now).await?;
+            }
+            // Units no longer named go, with what they committed; units
+            // newly named are invited, and gain nothing until a lead of
+            // theirs accepts. Units already sharing or invited stay as they are.
+            let kept = serde_json::to_string(&units).map_err(internal)?;
+            sqlx::query(
+                "DELETE FROM objective_units WHERE objective_id = ? \
+                 AND unit_id NOT IN (SELECT value FROM json_each(?))",
+            )
+            .bind(id)
+            .bind(&kept)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "DELETE FROM objective_commitments WHERE objective_id = ? AND unit_id <> ? \
+                 AND unit_id NOT IN (SELECT value FROM json_each(?))",
+            )
+            .bind(id)
+            .bind(objective.unit_id)
+            .bind(&kept)
+            .execute(&mut *tx)
+            .await?;
+            for unit in units {
+                sqlx::query(
+                    "INSERT INTO objective_units (objective_id, unit_id, state, invited_by) \
+                     VALUES (?, ?, 'invited', ?) ON CONFLICT (objective_id, unit_id) DO NOTHING",
+                )
                 .bind(id)
+                .bind(unit)
+                .bind(caller.id)
                 .execute(&mut *tx)
                 .await?;
-            for unit in units {
-                sqlx::query("INSERT INTO objective_units (objective_id, unit_id) VALUES (?, ?)")
-                    .bind(id)
-                    .bind(unit)
-                    .execute(&mut *tx)
-                    .await?;
             }
         }
         _ => return Err(AppError::BadRequest(format!("unknown field {field}"))),
@@ -248,53 +315,5 @@ async fn set_text(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    Ok(())
-}
-
-/// A parent must be another objective of the same cycle, and the chain of
-/// parents above it must not lead back to the objective.
-async fn check_parent(
-    db: &mut SqliteConnection,
-    objective: &Objective,
-    parent: &str,
-) -> Result<(), AppError> {
-    if parent == objective.id {
-        return Err(AppError::invalid(
-            "parent_id",
-            "An objective cannot support itself.",
-        ));
-    }
-    let mut current = Some(parent.to_owned());
-    let mut steps = 0;
-    while let Some(id) = current {
-        let row: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT cycle_id, parent_id FROM objectives WHERE id = ?")
-                .bind(&id)
-                .fetch_optional(&mut *db)
-                .await?;
-        let Some((cycle, next)) = row else {
-            return Err(AppError::invalid(
-                "parent_id",
-                "That objective no longer exists; reload the board.",
-            ));
-        };
-        if steps == 0 && cycle != objective.cycle_id {
-            return Err(AppError::invalid(
-                "parent_id",
-                "Align with an objective of the same cycle.",
-            ));
-        }
-        if next.as_deref() == Some(objective.id.as_str()) {
-            return Err(AppError::invalid(
-                "parent_id",
-                "That would make the objectives support each other in a circle.",
-            ));
-        }
-        steps += 1;
-        if steps > 1000 {
-            return Err(internal("parent chain too long"));
-        }
-        current = next;
-    }
     Ok(())
 }

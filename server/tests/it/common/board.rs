@@ -80,3 +80,46 @@ pub async fn update(
     )
     .await
 }
+
+/// Objective `id` of `cycle`, as the board shows it now.
+pub async fn on_board(app: &TestApp, client: &Client, cycle: &str, id: &str) -> Value {
+    let (status, board) = app
+        .call_json(client, "get_board", &[("cycle_id", cycle)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    board["objectives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == id)
+        .expect("on the board")
+        .clone()
+}
+
+/// Proposes and activates objective `id` of `cycle` (as a lead or the
+/// ambassador); returns it active.
+pub async fn activate(app: &TestApp, client: &Client, cycle: &str, id: &str) -> Value {
+    let draft = on_board(app, client, cycle, id).await;
+    let (status, proposed) = update(app, client, &draft, "status", "proposed").await;
+    assert_eq!(status, StatusCode::OK, "{proposed}");
+    let (status, active) = update(app, client, &proposed, "status", "active").await;
+    assert_eq!(status, StatusCode::OK, "{active}");
+    active
+}
+
+/// Lets `id` support `target` (`add`) or no longer.
+pub async fn link(
+    app: &TestApp,
+    client: &Client,
+    id: &str,
+    target: &str,
+    add: bool,
+) -> (StatusCode, Value) {
+    let endpoint = if add {
+        "link_objective"
+    } else {
+        "unlink_objective"
+    };
+    app.call_json(client, endpoint, &[("id", id), ("supports_id", target)])
+        .await
+}

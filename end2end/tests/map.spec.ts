@@ -54,9 +54,9 @@ test('the map draws the links, focuses a chain, pans and zooms, and downloads', 
 
   // Focus (here by keyboard) lights the chain and dims the rest.
   await node(page, PLATFORM).focus();
-  await expect(node(page, PLATFORM).locator('..')).toHaveAttribute('style', /opacity: 1/);
-  await expect(node(page, COMPANY).locator('..')).toHaveAttribute('style', /opacity: 1/);
-  await expect(node(page, DISCOVERY).locator('..')).toHaveAttribute('style', /opacity: 0.28/);
+  await expect(node(page, PLATFORM).locator('xpath=../..')).toHaveAttribute('style', /opacity: 1/);
+  await expect(node(page, COMPANY).locator('xpath=../..')).toHaveAttribute('style', /opacity: 1/);
+  await expect(node(page, DISCOVERY).locator('xpath=../..')).toHaveAttribute('style', /opacity: 0.28/);
   await page.getByRole('button', { name: 'Focus' }).click();
   const svg = page.locator('svg.map');
   const focused = await svg.getAttribute('viewBox');
@@ -134,4 +134,37 @@ test('a link made on the board appears on an open map', async ({ browser }) => {
   await expect(watcher.locator(`path[data-link="${discovery} ${company}"]`)).toHaveCount(1);
   await maya.context().close();
   await watcher.context().close();
+});
+
+test('a link drawn on the map by dragging a box onto another is saved and drawn', async ({ browser }) => {
+  const maya = await liveBoardOf(browser, AMBASSADOR);
+  await maya.setViewportSize({ width: 1920, height: 1080 });
+  await openMap(maya);
+  await maya.getByRole('button', { name: 'Fit' }).click();
+  const discovery = await idOf(maya, DISCOVERY);
+  const platform = await idOf(maya, PLATFORM);
+  await expect(maya.locator(`path[data-link="${discovery} ${platform}"]`)).toHaveCount(0);
+
+  const handle = await maya.locator(`.map-link-handle[data-objective="${discovery}"]`).boundingBox();
+  const target = await node(maya, PLATFORM).locator('rect').first().boundingBox();
+  expect(handle && target).toBeTruthy();
+  await maya.mouse.move(handle!.x + handle!.width / 2, handle!.y + handle!.height / 2);
+  await maya.mouse.down();
+  await maya.mouse.move(target!.x + target!.width / 2, target!.y + target!.height / 2, { steps: 12 });
+  await expect(maya.locator('path.map-drawing')).toHaveCount(1);
+  await maya.mouse.up();
+  await expect(maya.locator('path.map-drawing')).toHaveCount(0);
+  await expect(maya.locator(`path[data-link="${discovery} ${platform}"]`)).toHaveCount(1);
+
+  // A link back down would close a circle: refused, and said on the map.
+  const company = await idOf(maya, COMPANY);
+  const back = await maya.locator(`.map-link-handle[data-objective="${company}"]`).boundingBox();
+  const below = await node(maya, DISCOVERY).locator('rect').first().boundingBox();
+  await maya.mouse.move(back!.x + back!.width / 2, back!.y + back!.height / 2);
+  await maya.mouse.down();
+  await maya.mouse.move(below!.x + below!.width / 2, below!.y + below!.height / 2, { steps: 12 });
+  await maya.mouse.up();
+  await expect(maya.getByRole('alert').filter({ hasText: 'would close a circle' })).toBeVisible();
+  await expect(maya.locator(`path[data-link="${company} ${discovery}"]`)).toHaveCount(0);
+  await maya.context().close();
 });

@@ -13,8 +13,10 @@ function card(page: Page, title: string) {
 }
 
 async function draft(page: Page, title: string, unit: string, keyResult: string) {
-  await page.getByText('Add an objective').click();
-  await page.getByLabel('Objective', { exact: true }).fill(title);
+  // The form stays open after an objective is added.
+  const field = page.getByLabel('Objective', { exact: true });
+  if (!(await field.isVisible())) await page.getByText('Add an objective').click();
+  await field.fill(title);
   await page.getByLabel('Owning unit').selectOption({ label: unit });
   await page.getByRole('button', { name: 'Add objective' }).click();
   const added = card(page, title);

@@ -146,12 +146,7 @@ fn LiveBoard(initial: Board) -> impl IntoView {
         <main class="page page-wide board-page">
             <BoardHeader by_unit=Signal::derive(by_unit)/>
             <NewObjective/>
-            <p class="board-notice" role="alert" hidden=move || ctx.notice.with(Option::is_none)>
-                {move || ctx.notice.get()}
-                <button type="button" class="button button-small button-quiet" on:click=move |_| ctx.notice.set(None)>
-                    "Dismiss"
-                </button>
-            </p>
+            <BoardNotice/>
             {move || if by_unit() { view! { <UnitColumns/> }.into_any() } else { view! { <StatusColumns/> }.into_any() }}
         </main>
     }
@@ -397,6 +392,20 @@ fn NewObjective() -> impl IntoView {
             <crate::components::ClientOnly><crate::lessons::RelatedLessons text=title/></crate::components::ClientOnly>
             </div>
         </details>
+    }
+}
+
+/// The board's notice: why the last change was refused, until dismissed.
+#[component]
+pub fn BoardNotice() -> impl IntoView {
+    let ctx = use_board();
+    view! {
+        <p class="board-notice" role="alert" hidden=move || ctx.notice.with(Option::is_none)>
+            {move || ctx.notice.get()}
+            <button type="button" class="button button-small button-quiet" on:click=move |_| ctx.notice.set(None)>
+                "Dismiss"
+            </button>
+        </p>
     }
 }
 

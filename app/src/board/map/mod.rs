@@ -16,7 +16,7 @@ mod viewport;
 
 use super::Board;
 use super::page::BoardLoader;
-use super::page::{BoardContext, LiveState};
+use super::page::{BoardContext, BoardNotice, LiveState};
 use crate::auth::SignedIn;
 use crate::domain::map_layout::{NODE_HEIGHT, NODE_WIDTH};
 use crate::domain::okr::Status;
@@ -126,6 +126,7 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
                 <span class="map-hint">"Drag or arrow keys to pan · wheel, pinch or +/− to zoom"</span>
             </div>
             <Legend/>
+            <BoardNotice/>
             <div class="map-body">
             <div class="map-frame" tabindex="0" aria-label="Alignment map: arrow keys pan, plus and minus zoom"
                 on:keydown=move |ev| viewport.key(&ev)>
@@ -328,9 +329,10 @@ fn Node(
     let handle = may_link.then(|| {
         let id = id.clone();
         view! {
-            <g class="map-link-handle" on:pointerdown=move |ev| drag.start(&ev, id.clone(), handle_at)>
-                <title>"Drag onto the objective this one supports"</title>
-                <circle cx=handle_at.0 cy=handle_at.1 r="7" fill="#ffffff" stroke="#2f5bd3" stroke-width="1.5"/>
+            <g class="map-link-handle" data-objective=id.clone() on:pointerdown=move |ev| drag.start(&ev, id.clone(), handle_at)>
+                <circle cx=handle_at.0 cy=handle_at.1 r="7" fill="#ffffff" stroke="#2f5bd3" stroke-width="1.5">
+                    <title>"Drag onto the objective this one supports"</title>
+                </circle>
                 <circle cx=handle_at.0 cy=handle_at.1 r="2.5" fill="#2f5bd3"/>
             </g>
         }
@@ -340,17 +342,22 @@ fn Node(
         .enumerate()
         .map(|(i, line)| view! { <tspan x=x + 12.0 y=y + 20.0 + i as f64 * 16.0>{line}</tspan> })
         .collect_view();
-    // Inside a <g>, so the view macro makes an SVG <a>, not an HTML one.
+    // `<a>` and `<title>` are SVG elements only as the *only* child of an
+    // SVG element in the same macro: leptos's view macro forgets the parent
+    // among several children and makes them HTML (invisible inside an SVG).
+    // Hence the inner <g> around the <a>, and the titles inside shapes.
     view! {
         <g style:opacity=move || if lit.get() { "1" } else { "0.28" }>
+        <g>
         <a href=format!("/objectives/{id}") class="map-node" data-objective=id.clone() aria-label=label
             on:focus=move |_| select() on:pointerenter=move |_| select_too()>
-            <title>{title.clone()}</title>
             <rect x=x y=y width=NODE_WIDTH height=NODE_HEIGHT rx="8"
                 fill=if outside { "#fafbfc" } else { "#ffffff" }
                 stroke=move || if is_selected.get() { "#2f5bd3" } else { "#c9d0da" }
                 stroke-width=move || if is_selected.get() { "2.5" } else { "1" }
-                stroke-dasharray=if outside { "5 4" } else { "" }/>
+                stroke-dasharray=if outside { "5 4" } else { "" }>
+                <title>{title.clone()}</title>
+            </rect>
             <text font-size="13" font-weight="600" fill="#1c2430">{title_lines}</text>
             <text x=x + 12.0 y=y + 55.0 font-size="11" fill="#5a6472">{graph::wrap(&owner, 30, 1).join("")}</text>
             <rect x=x + 12.0 y=y + 65.0 width=BAR height="6" rx="3" fill="#e7ebf0"/>
@@ -359,6 +366,7 @@ fn Node(
                 {percent.clone()} {(!status_words.is_empty()).then(|| format!(" · {status_words}"))}
             </text>
         </a>
+        </g>
         {handle}
         </g>
     }

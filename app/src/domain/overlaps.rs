@@ -7,7 +7,7 @@
 //! cosine of their weighted bags reaches [`OVERLAP_THRESHOLD`].
 
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 /// The similarity from which two objectives are suggested as one goal.
 /// Tuned on the table of pairs that must and must not match (see the
@@ -89,9 +89,12 @@ fn bag(objective: &ObjectiveText<'_>, stemmer: &Stemmer) -> BTreeMap<String, f64
 /// except pairs `skip` says are known (linked to each other, told apart
 /// before).
 pub fn find(objectives: &[ObjectiveText<'_>], skip: impl Fn(&str, &str) -> bool) -> Vec<Overlap> {
-    let mut found = find_with(objectives, skip, OVERLAP_THRESHOLD);
-    found.truncate(MAX_OVERLAPS);
-    found
+    pairs(objectives, OVERLAP_THRESHOLD)
+        .into_iter()
+        .filter(|&(i, j, _)| !skip(objectives[i].id, objectives[j].id))
+        .take(MAX_OVERLAPS)
+        .map(|pair| overlap(objectives, pair))
+        .collect()
 }
 
 /// Every pair scoring at least `threshold`, strongest first: [`find`]
@@ -101,77 +104,109 @@ pub fn find_with(
     skip: impl Fn(&str, &str) -> bool,
     threshold: f64,
 ) -> Vec<Overlap> {
+    pairs(objectives, threshold)
+        .into_iter()
+        .filter(|&(i, j, _)| !skip(objectives[i].id, objectives[j].id))
+        .map(|pair| overlap(objectives, pair))
+        .collect()
+}
+
+fn overlap(objectives: &[ObjectiveText<'_>], (i, j, score): (usize, usize, f64)) -> Overlap {
+    Overlap {
+        first: objectives[i].id.to_owned(),
+        second: objectives[j].id.to_owned(),
+        score,
+    }
+}
+
+/// Pairs (by index, the earlier first) of objectives of different units
+/// scoring at least `threshold`, strongest first, ties by id.
+fn pairs(objectives: &[ObjectiveText<'_>], threshold: f64) -> Vec<(usize, usize, f64)> {
     let stemmer = Stemmer::create(Algorithm::English);
     let bags: Vec<BTreeMap<String, f64>> = objectives.iter().map(|o| bag(o, &stemmer)).collect();
-    // Rarity: a word on every objective weighs little, one on two weighs much.
-    let mut documents: HashMap<&str, usize> = HashMap::new();
-    for bag in &bags {
-        for term in bag.keys() {
-            *documents.entry(term.as_str()).or_insert(0) += 1;
+    // Each word gets a number, in order of first appearance, and the list
+    // of objectives that use it with the word's count there.
+    let mut number: HashMap<&str, usize> = HashMap::new();
+    let mut postings: Vec<Vec<(usize, f64)>> = Vec::new();
+    for (doc, bag) in bags.iter().enumerate() {
+        for (term, tf) in bag {
+            let next = number.len();
+            let t = *number.entry(term.as_str()).or_insert(next);
+            if t == postings.len() {
+                postings.push(Vec::new());
+            }
+            postings[t].push((doc, *tf));
         }
     }
-    let n = bags.len() as f64;
-    let vectors: Vec<(BTreeMap<&str, f64>, f64)> = bags
-        .iter()
-        .map(|bag| {
-            let vector: BTreeMap<&str, f64> = bag
-                .iter()
-                .map(|(term, tf)| {
-                    let df = documents[term.as_str()] as f64;
-                    (term.as_str(), tf * ((n + 1.0) / df).ln())
-                })
-                .collect();
-            let norm = vector.values().map(|w| w * w).sum::<f64>().sqrt();
-            (vector, norm)
-        })
-        .collect();
-    // Only pairs sharing a word are compared: an index from word to objectives.
-    let mut with_term: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, (vector, _)) in vectors.iter().enumerate() {
-        for term in vector.keys() {
-            with_term.entry(term).or_default().push(i);
+    // Rarity: a word on every objective weighs little, one on two weighs
+    // much. The weights replace the counts in place.
+    let n = bags.len();
+    let mut norms = vec![0.0_f64; n];
+    for list in &mut postings {
+        let idf = ((n as f64 + 1.0) / list.len() as f64).ln();
+        for (doc, weight) in list.iter_mut() {
+            *weight *= idf;
+            norms[*doc] += *weight * *weight;
         }
     }
-    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for holders in with_term.values() {
-        // A word on most objectives pairs everything with everything and
-        // weighs next to nothing: it cannot make a pair on its own.
-        if holders.len() as f64 > (n / 2.0).max(2.0) {
-            continue;
+    for norm in &mut norms {
+        *norm = norm.sqrt();
+    }
+    // A word on most objectives pairs everything with everything and
+    // weighs next to nothing: it counts in a score, but cannot make a pair
+    // on its own.
+    let common = (n as f64 / 2.0).max(2.0);
+    let mut terms_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (t, list) in postings.iter().enumerate() {
+        for &(doc, weight) in list {
+            terms_of[doc].push((t, weight));
         }
-        for (k, &i) in holders.iter().enumerate() {
-            for &j in &holders[k + 1..] {
-                candidates.insert((i, j));
+    }
+    // For each objective, the dot products with every later one, gathered
+    // word by word through the lists (a sparse product: pairs sharing no
+    // word cost nothing).
+    let mut found: Vec<(usize, usize, f64)> = Vec::new();
+    let mut dot = vec![0.0_f64; n];
+    let mut paired = vec![false; n];
+    let mut seen = vec![false; n];
+    let mut touched: Vec<usize> = Vec::new();
+    for i in 0..n {
+        for &(t, mine) in &terms_of[i] {
+            let list = &postings[t];
+            let rare = list.len() as f64 <= common;
+            // The list is in objective order: the later ones are at its end.
+            let later = list.partition_point(|(doc, _)| *doc <= i);
+            for &(j, weight) in &list[later..] {
+                if !seen[j] {
+                    seen[j] = true;
+                    touched.push(j);
+                }
+                dot[j] += mine * weight;
+                paired[j] |= rare;
+            }
+        }
+        for j in touched.drain(..) {
+            seen[j] = false;
+            let product = std::mem::take(&mut dot[j]);
+            let shares_rare = std::mem::take(&mut paired[j]);
+            if !shares_rare
+                || objectives[i].unit_id == objectives[j].unit_id
+                || norms[i] == 0.0
+                || norms[j] == 0.0
+            {
+                continue;
+            }
+            let score = product / (norms[i] * norms[j]);
+            if score >= threshold {
+                found.push((i, j, score));
             }
         }
     }
-    let mut found: Vec<Overlap> = candidates
-        .into_iter()
-        .filter(|&(i, j)| objectives[i].unit_id != objectives[j].unit_id)
-        .filter_map(|(i, j)| {
-            let ((a, na), (b, nb)) = (&vectors[i], &vectors[j]);
-            if *na == 0.0 || *nb == 0.0 {
-                return None;
-            }
-            let dot: f64 = a
-                .iter()
-                .filter_map(|(term, w)| b.get(term).map(|v| w * v))
-                .sum();
-            let score = dot / (na * nb);
-            (score >= threshold).then_some((i, j, score))
-        })
-        .filter(|&(i, j, _)| !skip(objectives[i].id, objectives[j].id))
-        .map(|(i, j, score)| Overlap {
-            first: objectives[i].id.to_owned(),
-            second: objectives[j].id.to_owned(),
-            score,
-        })
-        .collect();
-    found.sort_by(|x, y| {
-        y.score
-            .total_cmp(&x.score)
-            .then_with(|| x.first.cmp(&y.first))
-            .then_with(|| x.second.cmp(&y.second))
+    let id = |k: usize| objectives[k].id;
+    found.sort_unstable_by(|x, y| {
+        y.2.total_cmp(&x.2)
+            .then_with(|| id(x.0).cmp(id(y.0)))
+            .then_with(|| id(x.1).cmp(id(y.1)))
     });
     found
 }

@@ -351,3 +351,35 @@ async fn each_unit_says_what_it_commits_and_a_shared_objective_needs_one_who_dec
     let (status, active) = update(&app, &maya, &owned, "status", "active").await;
     assert_eq!(status, StatusCode::OK, "{active}");
 }
+
+#[tokio::test]
+async fn an_invited_unit_cannot_close_the_objective_until_it_accepts() {
+    use common::lessons::{NOTE, close};
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let maya = app.signed_in(AMBASSADOR).await;
+    let draft = objective(&app, &maya, &cycle, 1, "Platform", "One design system").await;
+    let web = app.unit_id("Web").await;
+    let jonas = app.person_id(LEAD).await.to_string();
+    let (_, invited) = update(&app, &maya, &draft, "shared_units", &web.to_string()).await;
+    let (status, owned) = update(&app, &maya, &invited, "decision_owner_id", &jonas).await;
+    assert_eq!(status, StatusCode::OK, "{owned}");
+    activate(&app, &maya, &cycle, &uuid(1)).await;
+
+    // Lea belongs to Web, which is only invited: she may not close it.
+    let lea = app.signed_in(WEB_MEMBER).await;
+    let (status, body) = close(&app, &lea, &uuid(1), &NOTE).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let tomas = app.signed_in(WEB_LEAD).await;
+    let web = web.to_string();
+    let form = [
+        ("id", uuid(1)),
+        ("unit_id", web),
+        ("accept", "true".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = app.call_json(&tomas, "answer_invitation", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = close(&app, &lea, &uuid(1), &NOTE).await;
+    assert_eq!(status, StatusCode::OK, "now Web shares it: {body}");
+}

@@ -437,27 +437,12 @@ pub fn shared_units_text(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
-/// A number as forms show it: no trailing ".0".
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+pub use crate::domain::progress::format_number;
 
 /// Parses a number typed into a form, accepting a decimal comma.
 pub fn parse_number(field: &str, raw: &str) -> Result<f64, AppError> {
-    let cleaned: String = raw
-        .trim()
-        .replace(',', ".")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '_')
-        .collect();
-    match cleaned.parse::<f64>() {
-        Ok(n) if n.is_finite() => Ok(n),
-        _ => Err(AppError::invalid(field, "Enter a number, like 42 or 12.5.")),
-    }
+    crate::domain::validation::number(raw)
+        .ok_or_else(|| AppError::invalid(field, "Enter a number, like 42 or 12.5."))
 }
 
 /// A new random id (UUID v4) for something the browser is about to create.

@@ -5,6 +5,7 @@ pub mod cadence;
 pub mod closing;
 pub mod cycles;
 pub mod gaps;
+pub mod kpi;
 pub mod leaderboard;
 pub mod links;
 pub mod map_layout;

@@ -92,6 +92,15 @@ pub fn is_success(kind: ObjectiveKind, score: f64) -> bool {
     (score.clamp(0.0, 1.0) * 10.0).round() / 10.0 >= kind.success_score()
 }
 
+/// A number as forms show it: no trailing ".0".
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,18 @@ pub const MAX_CYCLE_NAME: usize = 80;
 pub const MAX_SCREEN_NAME: usize = 80;
 
 /// An office screen's name: trimmed, not empty, not too long.
+/// A number as people type it: a decimal comma or point, spaces and
+/// underscores between digits; `None` when it is not a finite number.
+pub fn number(raw: &str) -> Option<f64> {
+    let cleaned: String = raw
+        .trim()
+        .replace(',', ".")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .collect();
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
 pub fn screen_name(raw: &str) -> Result<String, String> {
     required_text(raw, "a name for the screen", MAX_SCREEN_NAME)
 }

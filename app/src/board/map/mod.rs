@@ -12,6 +12,7 @@
 mod findings;
 mod graph;
 mod link_drag;
+mod text;
 mod viewport;
 
 use super::Board;
@@ -359,7 +360,7 @@ fn Node(
                 <title>{title.clone()}</title>
             </rect>
             <text font-size="13" font-weight="600" fill="#1c2430">{title_lines}</text>
-            <text x=x + 12.0 y=y + 55.0 font-size="11" fill="#5a6472">{graph::wrap(&owner, 30, 1).join("")}</text>
+            <text x=x + 12.0 y=y + 55.0 font-size="11" fill="#5a6472">{text::wrap(&owner, 30, 1).join("")}</text>
             <rect x=x + 12.0 y=y + 65.0 width=BAR height="6" rx="3" fill="#e7ebf0"/>
             <rect x=x + 12.0 y=y + 65.0 width=bar height="6" rx="3" fill=pace.colour()/>
             <text x=x + NODE_WIDTH - 12.0 y=y + 71.0 font-size="11" text-anchor="end" fill="#1c2430">

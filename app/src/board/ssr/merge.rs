@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The overlaps of a cycle's open objectives, strongest first, except
 /// pairs linked to each other, sharing, or told apart before.
@@ -46,10 +46,11 @@ pub async fn overlaps_of(cycle_id: i64) -> Result<Vec<OverlapPair>, AppError> {
             key_results: o.key_results.iter().map(|k| k.title.as_str()).collect(),
         })
         .collect();
+    let by_id: HashMap<&str, &Objective> = objectives.iter().map(|o| (o.id.as_str(), o)).collect();
+    // Pairs already working together, or told apart, are not suggested.
     let known = |a: &str, b: &str| {
         let (x, y) = ordered(a, b);
-        let of = |id: &str| objectives.iter().find(|o| o.id == id);
-        let related = match (of(a), of(b)) {
+        let related = match (by_id.get(a), by_id.get(b)) {
             (Some(a), Some(b)) => {
                 a.supports.contains(&b.id)
                     || b.supports.contains(&a.id)

@@ -33,7 +33,7 @@ rust-tests: setup
 	cargo test --release -p app -p server --features app/ssr
 
 e2e: site
-	cd end2end && npx playwright test
+	cd end2end && (npx playwright test || (node scripts/failures.mjs; exit 1))
 
 lint: setup
 	cargo clippy -p app --features ssr --all-targets -- -D warnings

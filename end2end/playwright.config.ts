@@ -15,7 +15,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  reporter: [['list']],
+  // The JSON report lets `scripts/failures.mjs` repeat what failed at the end.
+  reporter: [['list'], ['json', { outputFile: '../target/e2e/results.json' }]],
   use: {
     baseURL,
     trace: 'retain-on-failure',

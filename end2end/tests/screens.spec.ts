@@ -176,7 +176,7 @@ test('a revoked screen says it has been disconnected; a wrong address is a 404',
   const screen = await openScreen(browser, path);
   await page.getByRole('button', { name: 'Revoke Hall TV' }).click();
   await expect(page.getByRole('row', { name: /Hall TV/ })).toContainText('Revoked');
-  await expect(screen.getByText('This screen has been disconnected')).toBeVisible({ timeout: 5_000 });
+  await expect(screen.getByText('This screen has been disconnected')).toBeVisible({ timeout: 15_000 });
   await screen.context().close();
 
   const response = await page.goto(`/screen/${'0'.repeat(64)}`);

@@ -12,6 +12,7 @@ function start(main) {
   const shown = {
     cycle_id: main.dataset.cycle ? Number(main.dataset.cycle) : null,
     version: Number(main.dataset.version),
+    kpis_version: Number(main.dataset.kpis) || 0,
     day: main.dataset.day,
   };
   const mark = main.querySelector('.live-mark');
@@ -26,9 +27,12 @@ function start(main) {
     main.dataset.showing = main.dataset.showing === 'leaderboard' ? 'celebrations' : 'leaderboard';
   }, period);
 
-  // Another cycle or day, or a later version of the same: frames may arrive out of order.
+  // Another cycle or day, or a later version of the same (a board change,
+  // or a KPI reading moving the celebrations): frames may arrive out of order.
+  const later = (frame) =>
+    frame.version > shown.version || (frame.version === shown.version && frame.kpis_version > shown.kpis_version);
   const supersedes = (frame) =>
-    frame.cycle_id !== shown.cycle_id || frame.day > shown.day || (frame.day === shown.day && frame.version > shown.version);
+    frame.cycle_id !== shown.cycle_id || frame.day > shown.day || (frame.day === shown.day && later(frame));
 
   const apply = (frame) => {
     const next = document.createElement('template');
@@ -58,7 +62,7 @@ function start(main) {
       for (const gone of old.values()) gone.remove();
     }
     main.querySelector('.celebrations').replaceWith(next.content.querySelector('.celebrations'));
-    Object.assign(shown, { cycle_id: frame.cycle_id, version: frame.version, day: frame.day });
+    Object.assign(shown, { cycle_id: frame.cycle_id, version: frame.version, kpis_version: frame.kpis_version, day: frame.day });
   };
 
   const disconnected = () => {

@@ -19,6 +19,7 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v perl >/dev/null 2>&1 || missing+=(perl)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl) # the examples of docs/api.md
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

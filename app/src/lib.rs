@@ -12,7 +12,9 @@
 //! - [`board`] — the planning board: objectives, key results, warnings, changes.
 //! - [`checkins`] — weekly check-ins, the objective page, a unit's weekly review.
 //! - [`leaderboard`] — the live leaderboard of the current cycle.
+//! - [`kpis`] — KPIs beside the OKRs: thresholds, readings, flags, objectives from them.
 //! - [`screens`] — office screens: the leaderboard on a TV, by secret token.
+//! - [`tokens`] — API tokens for other systems: scoped, shown once, revocable.
 //! - [`live`] — live-update messages and (server only) the hub behind them.
 //! - [`home`] — the signed-in person's start page.
 //! - [`components`] — header, field errors and panels every page uses.
@@ -35,6 +37,7 @@ pub mod cycles;
 pub mod domain;
 pub mod error;
 pub mod home;
+pub mod kpis;
 pub mod leaderboard;
 pub mod lessons;
 pub mod live;
@@ -45,6 +48,7 @@ pub mod routes;
 pub mod screens;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod tokens;
 pub mod units;
 
 use leptos::prelude::*;
@@ -133,6 +137,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/cycles/:id/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/objectives/:id") view={Lazy::<ObjectiveRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/units/:id/review") view={Lazy::<UnitReviewRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis") view={Lazy::<KpisRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kpis/:id") view={Lazy::<KpiRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/lessons") view={Lazy::<LessonsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/screen/:token") view={Lazy::<ScreenRoute>::new()} ssr=SsrMode::Async/>
@@ -142,6 +148,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("units") view={Lazy::<UnitsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("screens") view={Lazy::<ScreensAdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("tokens") view={Lazy::<TokensAdminRoute>::new()} ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -101,6 +101,32 @@ impl LazyRoute for UnitReviewRoute {
     }
 }
 
+pub struct KpisRoute;
+
+#[lazy_route]
+impl LazyRoute for KpisRoute {
+    fn data() -> Self {
+        KpisRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::kpis::KpiListPage/> }.into_any()
+    }
+}
+
+pub struct KpiRoute;
+
+#[lazy_route]
+impl LazyRoute for KpiRoute {
+    fn data() -> Self {
+        KpiRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::kpis::KpiPage/> }.into_any()
+    }
+}
+
 pub struct LeaderboardRoute;
 
 #[lazy_route]
@@ -189,6 +215,19 @@ impl LazyRoute for ScreensAdminRoute {
     fn view(_this: Self) -> AnyView {
         crate::mark_hydrated();
         view! { <crate::screens::ScreensAdmin/> }.into_any()
+    }
+}
+
+pub struct TokensAdminRoute;
+
+#[lazy_route]
+impl LazyRoute for TokensAdminRoute {
+    fn data() -> Self {
+        TokensAdminRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::tokens::TokensAdmin/> }.into_any()
     }
 }
 

@@ -22,6 +22,7 @@ pub fn AdminArea() -> impl IntoView {
                             <A href="/admin" exact=true>"People"</A>
                             <A href="/admin/units">"Units"</A>
                             <A href="/admin/screens">"Office screens"</A>
+                            <A href="/admin/tokens">"API tokens"</A>
                         </nav>
                         <Outlet/>
                     </main>

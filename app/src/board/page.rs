@@ -136,6 +136,12 @@ fn LiveBoard(initial: Board) -> impl IntoView {
 
     let query = use_query_map();
     let by_unit = move || query.read().get("group").as_deref() == Some("unit");
+    let from_kpi = move || {
+        query
+            .read()
+            .get("from_kpi")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
     let title = move || {
         ctx.board
             .with(|b| format!("{} board · Northstar", b.cycle.name))
@@ -145,6 +151,7 @@ fn LiveBoard(initial: Board) -> impl IntoView {
         <Title text=title/>
         <main class="page page-wide board-page">
             <BoardHeader by_unit=Signal::derive(by_unit)/>
+            {move || from_kpi().map(|kpi_id| view! { <FromKpi kpi_id/> })}
             <NewObjective/>
             <BoardNotice/>
             {move || if by_unit() { view! { <UnitColumns/> }.into_any() } else { view! { <StatusColumns/> }.into_any() }}
@@ -309,6 +316,48 @@ fn UnitColumns() -> impl IntoView {
     }
 }
 
+/// The new-objective form prefilled from a flagged KPI (`?from_kpi=<id>`);
+/// once the objective is added the board drops the parameter.
+#[component]
+fn FromKpi(kpi_id: i64) -> impl IntoView {
+    let ctx = use_board();
+    let (cycle_id, base) = ctx
+        .board
+        .with_untracked(|b| (b.cycle.id, format!("/cycles/{}/board", b.cycle.id)));
+    let units = creatable_units(ctx.board)
+        .into_iter()
+        .map(|u| crate::kpis::Choice {
+            id: u.id,
+            label: u.path,
+        })
+        .collect();
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_created = move |objective: Objective| {
+        ctx.saved(objective);
+        navigate(&base, Default::default());
+    };
+    view! { <crate::kpis::FromKpiForm kpi_id cycle_id units on_created/> }
+}
+
+/// Units the viewer may add objectives to: their own and, for a lead, the
+/// units below them (the ambassador: all).
+fn creatable_units(board: RwSignal<Board>) -> Vec<super::UnitChoice> {
+    board.with(|b| {
+        b.units
+            .iter()
+            .filter(|u| {
+                let scope = crate::domain::permissions::Scope {
+                    status: Status::Draft,
+                    owner_unit: u.id,
+                    shared_units: vec![],
+                };
+                crate::domain::permissions::check(&b.viewer.actor(), Change::Edit, &scope).is_ok()
+            })
+            .cloned()
+            .collect()
+    })
+}
+
 /// The form above the columns that adds a draft objective.
 #[component]
 fn NewObjective() -> impl IntoView {
@@ -328,25 +377,7 @@ fn NewObjective() -> impl IntoView {
         }
     });
     let board = ctx.board;
-    // Units the viewer may add objectives to: their own and, for a lead, the
-    // units below them (the ambassador: all).
-    let units = move || {
-        board.with(|b| {
-            b.units
-                .iter()
-                .filter(|u| {
-                    let scope = crate::domain::permissions::Scope {
-                        status: Status::Draft,
-                        owner_unit: u.id,
-                        shared_units: vec![],
-                    };
-                    crate::domain::permissions::check(&b.viewer.actor(), Change::Edit, &scope)
-                        .is_ok()
-                })
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let units = move || creatable_units(board);
     let cycle_id = move || board.with(|b| b.cycle.id.to_string());
     // What is typed as the title: lessons of similar objectives follow it.
     let title = RwSignal::new(String::new());

@@ -42,6 +42,7 @@ pub fn UnitReviewPage() -> impl IntoView {
 
 #[component]
 fn Review(review: UnitReview) -> impl IntoView {
+    let unit_id = review.unit_id;
     let title = format!("Weekly review of {} · Northstar", review.unit_path);
     let week = format!("{} – {}", short_day(&review.from), short_day(&review.to));
     let cycle = review.cycle.as_ref().map(|c| c.name.clone());
@@ -85,6 +86,7 @@ fn Review(review: UnitReview) -> impl IntoView {
                 <h2 id="silent-heading">"Not checked in this week"</h2>
                 <ul class="link-list">{silent}</ul>
             </section>
+            <crate::kpis::UnitKpis unit_id/>
         </main>
     }
 }

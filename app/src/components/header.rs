@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/" exact=true>"Home"</A>
                                     <A href="/cycles">"Cycles"</A>
                                     <A href="/leaderboard">"Leaderboard"</A>
+                                    <A href="/kpis">"KPIs"</A>
                                     <A href="/lessons">"Lessons"</A>
                                     <Show when=move || admin>
                                         <A href="/admin">"Administration"</A>

@@ -4,6 +4,7 @@
 //! moment the guide names for an objective — and one that comes back to
 //! healthy is worth celebrating.
 
+use serde::{Deserialize, Serialize};
 use time::Date;
 use time::macros::format_description;
 
@@ -11,14 +12,77 @@ use time::macros::format_description;
 pub const MAX_CSV_LINES: usize = 1000;
 
 /// Which way is better.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Direction {
+    #[serde(rename = "higher")]
     HigherIsBetter,
+    #[serde(rename = "lower")]
     LowerIsBetter,
 }
 
+impl Direction {
+    /// As stored: `higher` or `lower`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher",
+            Direction::LowerIsBetter => "lower",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "higher" => Some(Direction::HigherIsBetter),
+            "lower" => Some(Direction::LowerIsBetter),
+            _ => None,
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "Higher is better",
+            Direction::LowerIsBetter => "Lower is better",
+        }
+    }
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 3] = [Cadence::Daily, Cadence::Weekly, Cadence::Monthly];
+
+    /// As stored: `daily`, `weekly` or `monthly`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Daily => "daily",
+            Cadence::Weekly => "weekly",
+            Cadence::Monthly => "monthly",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Cadence::ALL.into_iter().find(|c| c.as_str() == raw.trim())
+    }
+}
+
+impl Health {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Healthy => "healthy",
+            Health::Warning => "warning",
+            Health::Critical => "critical",
+        }
+    }
+
+    pub fn words(self) -> &'static str {
+        match self {
+            Health::Healthy => "Healthy",
+            Health::Warning => "Warning",
+            Health::Critical => "Critical",
+        }
+    }
+}
+
 /// How often a KPI is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Cadence {
     Daily,
     Weekly,
@@ -48,7 +112,8 @@ pub struct Thresholds {
     pub critical: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Health {
     Healthy,
     Warning,
@@ -108,7 +173,8 @@ pub struct Reading {
 }
 
 /// Why a KPI is flagged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Flag {
     /// Its latest reading is critical.
     Critical,

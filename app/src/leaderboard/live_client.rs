@@ -28,6 +28,7 @@ pub fn connect(path: String, board: RwSignal<Leaderboard>, link: RwSignal<Link>)
                     cycle_id: b.cycle.as_ref().map(|c| c.id),
                     version: b.version,
                     day: b.day.clone(),
+                    kpis_version: b.kpis_version,
                 });
                 let sent = match serde_json::to_string(&resume) {
                     Ok(text) => sink.send(Message::Text(text)).await.is_ok(),

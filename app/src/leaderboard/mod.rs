@@ -28,6 +28,30 @@ pub struct Leaderboard {
     /// The day it was computed for (`YYYY-MM-DD`): expected progress moves daily.
     pub day: String,
     pub standings: Standings,
+    /// KPIs back to healthy this past week, celebrated.
+    #[serde(default)]
+    pub recoveries: Vec<Recovery>,
+    /// Sum of every KPI's version: a reading changes it, so a leaderboard
+    /// whose celebrations moved supersedes one at the same board version.
+    #[serde(default)]
+    pub kpis_version: i64,
+}
+
+/// A flagged KPI that is healthy again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recovery {
+    pub kpi: String,
+    /// The owning unit's name.
+    pub unit: String,
+    /// The day of the reading that brought it back.
+    pub on: String,
+}
+
+impl Recovery {
+    /// "Average reply time is healthy again — Support".
+    pub fn sentence(&self) -> String {
+        format!("{} is healthy again — {}", self.kpi, self.unit)
+    }
 }
 
 impl Leaderboard {
@@ -37,7 +61,8 @@ impl Leaderboard {
         let cycle = |l: &Leaderboard| l.cycle.as_ref().map(|c| c.id);
         cycle(self) != cycle(other)
             || other.day > self.day
-            || (other.day == self.day && other.version > self.version)
+            || (other.day == self.day
+                && (other.version, other.kpis_version) > (self.version, self.kpis_version))
     }
 }
 
@@ -56,6 +81,8 @@ pub enum LeaderboardMessage {
     Frame {
         cycle_id: Option<i64>,
         version: i64,
+        #[serde(default)]
+        kpis_version: i64,
         day: String,
         cycle_name: String,
         expected: String,
@@ -79,6 +106,8 @@ pub enum LeaderboardRequest {
         cycle_id: Option<i64>,
         version: i64,
         day: String,
+        #[serde(default)]
+        kpis_version: i64,
     },
 }
 
@@ -128,6 +157,8 @@ mod tests {
                 biggest_gain: None,
                 longest_streak: None,
             },
+            recoveries: vec![],
+            kpis_version: 0,
         }
     }
 
@@ -141,6 +172,14 @@ mod tests {
         // A new cycle starts from its own versions.
         assert!(shown.is_superseded_by(&board(Some(2), "2026-11-26", 1)));
         assert!(shown.is_superseded_by(&board(None, "2026-11-26", 0)));
+        // A KPI reading moves the celebrations without a board change.
+        let read = Leaderboard {
+            kpis_version: 1,
+            ..board(Some(1), "2026-11-26", 5)
+        };
+        assert!(shown.is_superseded_by(&read));
+        assert!(!read.is_superseded_by(&shown));
+        assert!(read.is_superseded_by(&board(Some(1), "2026-11-26", 6)));
     }
 
     #[test]

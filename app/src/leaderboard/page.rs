@@ -203,13 +203,27 @@ fn Row(board: RwSignal<Leaderboard>, id: i64) -> impl IntoView {
     }
 }
 
-/// Biggest weekly gain and longest check-in streak.
+/// Biggest weekly gain, longest check-in streak, and KPIs healthy again.
 #[component]
 pub fn Celebrations(board: RwSignal<Leaderboard>) -> impl IntoView {
     let gain = move || board.with(|b| b.standings.biggest_gain.clone());
     let streak = move || board.with(|b| b.standings.longest_streak.clone());
+    let recoveries = move || board.with(|b| b.recoveries.clone());
     view! {
         <section class="celebrations" aria-label="Celebrations">
+            {move || {
+                let recovered = recoveries();
+                (!recovered.is_empty()).then(|| view! {
+                    <article class="celebration celebration-recovered">
+                        <h2>"Healthy again"</h2>
+                        <ul class="recoveries">
+                            {recovered.into_iter().map(|r| view! {
+                                <li class="celebration-name">{r.sentence()}</li>
+                            }).collect_view()}
+                        </ul>
+                    </article>
+                })
+            }}
             <article class="celebration">
                 <h2>"Biggest weekly gain"</h2>
                 {move || match gain() {

@@ -50,6 +50,8 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
                 biggest_gain: None,
                 longest_streak: None,
             },
+            recoveries: Vec::new(),
+            kpis_version: 0,
         });
     };
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
@@ -93,6 +95,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         .await?
         .into_iter()
         .collect();
+    let (recoveries, kpis_version) = recoveries(&mut tx, today, &names).await?;
     tx.commit().await?;
 
     let mut points: HashMap<String, Vec<CheckInPoint>> = HashMap::new();
@@ -151,7 +154,53 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         cycle: Some(cycle),
         version,
         day,
+        recoveries,
+        kpis_version,
     })
+}
+
+/// How many days a KPI's recovery stays on the celebrations.
+const RECOVERY_DAYS: i64 = 7;
+
+/// KPIs brought back to healthy in the past week and healthy still, newest
+/// first; and the sum of the KPIs' versions (see [`Leaderboard::kpis_version`]).
+async fn recoveries(
+    db: &mut sqlx::SqliteConnection,
+    today: Date,
+    names: &HashMap<i64, String>,
+) -> Result<(Vec<super::Recovery>, i64), AppError> {
+    use crate::domain::kpi::{Direction, Health, Thresholds};
+    let since = (today - time::Duration::days(RECOVERY_DAYS)).to_string();
+    // Name, unit, day recovered, direction, healthy, critical, latest value.
+    type Row = (String, i64, String, String, f64, f64, Option<f64>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT k.name, k.unit_id, max(r.read_on), k.direction, k.healthy, k.critical, \
+         (SELECT l.value FROM kpi_readings l WHERE l.kpi_id = k.id ORDER BY l.read_on DESC LIMIT 1) \
+         FROM kpi_recoveries r JOIN kpis k ON k.id = r.kpi_id WHERE r.read_on >= ? \
+         GROUP BY k.id ORDER BY max(r.read_on) DESC, k.name",
+    )
+    .bind(since)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut recovered = Vec::new();
+    for (kpi, unit_id, on, direction, healthy, critical, latest) in rows {
+        let thresholds = Thresholds {
+            direction: Direction::parse(&direction).ok_or_else(|| internal("KPI direction"))?,
+            healthy,
+            critical,
+        };
+        if latest.is_some_and(|value| thresholds.health(value) == Health::Healthy) {
+            recovered.push(super::Recovery {
+                kpi,
+                unit: names.get(&unit_id).cloned().unwrap_or_default(),
+                on,
+            });
+        }
+    }
+    let version: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(version), 0) FROM kpis")
+        .fetch_one(&mut *db)
+        .await?;
+    Ok((recovered, version))
 }
 
 fn parse_day(raw: &str) -> Result<Date, AppError> {
@@ -267,6 +316,7 @@ pub fn encode_frame(leaderboard: &Leaderboard) -> Arc<str> {
     message_text(&LeaderboardMessage::Frame {
         cycle_id: leaderboard.cycle.as_ref().map(|c| c.id),
         version: leaderboard.version,
+        kpis_version: leaderboard.kpis_version,
         day: leaderboard.day.clone(),
         cycle_name: leaderboard
             .cycle

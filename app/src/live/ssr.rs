@@ -14,10 +14,7 @@
 //! the one already sent is never sent again.
 
 use super::{ServerMessage, SessionEnd};
-use crate::board::BoardEvent;
 use crate::leaderboard::Leaderboard;
-use crate::state::AppState;
-use leptos::prelude::use_context;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -40,6 +37,8 @@ pub struct Hub {
     latest: Mutex<Option<Latest>>,
     /// Ids of office screens revoked while their sockets may be open.
     revoked_screens: broadcast::Sender<i64>,
+    /// KPI changes (new readings, edits), already serialised.
+    kpis: broadcast::Sender<Arc<str>>,
     /// Turns true when the server shuts down: every socket closes, so the
     /// graceful shutdown does not wait for clients that never leave.
     closing: tokio::sync::watch::Sender<bool>,
@@ -149,6 +148,7 @@ impl Default for Hub {
             frames: broadcast::channel(16).0,
             latest: Mutex::default(),
             revoked_screens: broadcast::channel(64).0,
+            kpis: broadcast::channel(256).0,
             closing: tokio::sync::watch::channel(false).0,
             people: Mutex::default(),
         }
@@ -367,6 +367,18 @@ impl Hub {
         self.revoked_screens.subscribe()
     }
 
+    /// Tells every open KPI page and list that KPI `id` changed.
+    pub fn publish_kpi(&self, id: i64, version: i64) {
+        let message = crate::kpis::KpiMessage::Changed { id, version };
+        let _ = self
+            .kpis
+            .send(serde_json::to_string(&message).unwrap_or_default().into());
+    }
+
+    pub fn subscribe_kpis(&self) -> broadcast::Receiver<Arc<str>> {
+        self.kpis.subscribe()
+    }
+
     /// Resolves (`changed()`) when the server starts shutting down.
     pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
         self.closing.subscribe()
@@ -398,18 +410,6 @@ fn presence(room: &Room) -> ServerMessage {
 impl Drop for Membership {
     fn drop(&mut self) {
         self.hub.leave(self.room, self.connection);
-    }
-}
-
-/// Publishes a committed board change to everyone on that board.
-pub fn publish_board(cycle_id: i64, event: BoardEvent) {
-    if let Some(state) = use_context::<AppState>() {
-        state.hub.send(
-            cycle_id,
-            ServerMessage::Event {
-                event: Box::new(event),
-            },
-        );
     }
 }
 

@@ -94,11 +94,12 @@ fn LiveScreen(
         .unwrap_or_default();
     let expected = format_percent(initial.standings.expected);
     let (version, day) = (initial.version.to_string(), initial.day.clone());
+    let kpis = initial.kpis_version.to_string();
     let board = RwSignal::new(initial);
     let link = RwSignal::new(Link::Connecting);
     view! {
         <main class="screen" data-showing="leaderboard" data-token=token data-cycle=cycle_id
-            data-version=version data-day=day data-rotate=rotate_seconds.to_string()>
+            data-version=version data-kpis=kpis data-day=day data-rotate=rotate_seconds.to_string()>
             <header class="screen-header">
                 <p class="screen-brand">"✦ Northstar"</p>
                 <h1 data-part="cycle">{cycle_name}</h1>

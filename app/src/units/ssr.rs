@@ -103,11 +103,12 @@ pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
     require_ambassador().await?;
     let mut tx = begin_write().await?;
     ensure_exists(&mut tx, unit_id, "unit_id").await?;
-    let (children, members, objectives): (i64, i64, i64) = sqlx::query_as(
+    let (children, members, objectives, kpis): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = ?1), \
                 (SELECT COUNT(*) FROM memberships WHERE unit_id = ?1), \
                 (SELECT COUNT(*) FROM objectives WHERE unit_id = ?1) \
-                + (SELECT COUNT(*) FROM objective_units WHERE unit_id = ?1)",
+                + (SELECT COUNT(*) FROM objective_units WHERE unit_id = ?1), \
+                (SELECT COUNT(*) FROM kpis WHERE unit_id = ?1)",
     )
     .bind(unit_id)
     .fetch_one(&mut *tx)
@@ -130,6 +131,12 @@ pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
         return Err(AppError::Conflict(format!(
             "This unit owns or shares {objectives} objective{}, closed ones included: give them to another unit first.",
             plural(objectives)
+        )));
+    }
+    if kpis > 0 {
+        return Err(AppError::Conflict(format!(
+            "This unit owns {kpis} KPI{}: give them to another unit first.",
+            plural(kpis)
         )));
     }
     sqlx::query("DELETE FROM units WHERE id = ?")

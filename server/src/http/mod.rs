@@ -1,6 +1,7 @@
 //! The router: Leptos pages and server functions, `/healthz`, static files,
 //! and the layers every request passes through.
 
+mod api;
 pub mod headers;
 mod malformed;
 mod origin;
@@ -55,7 +56,9 @@ pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> R
         .route("/healthz", get(healthz))
         .route("/ws/boards/{cycle_id}", get(crate::live::board_socket))
         .route("/ws/leaderboard", get(crate::live::leaderboard_socket))
+        .route("/ws/kpis", get(crate::live::kpi_socket))
         .route("/ws/screens/{token}", get(crate::live::screen_socket))
+        .merge(api::routes())
         .leptos_routes_with_context(
             &state,
             routes,

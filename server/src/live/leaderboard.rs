@@ -130,6 +130,7 @@ async fn serve(
         cycle_id,
         version,
         day,
+        kpis_version,
     })) = tokio::time::timeout(RESUME_TIMEOUT, next_request(&mut receiver)).await
     else {
         let _ = close(&mut sender, close_code::POLICY, "expected resume").await;
@@ -141,6 +142,7 @@ async fn serve(
     };
     let up_to_date = current.cycle.as_ref().map(|c| c.id) == cycle_id
         && current.version == version
+        && current.kpis_version == kpis_version
         && current.day == day;
     let first = if up_to_date {
         message_text(&LeaderboardMessage::UpToDate)

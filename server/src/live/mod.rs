@@ -24,8 +24,10 @@ use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
+mod kpis;
 mod leaderboard;
 
+pub use kpis::kpi_socket;
 pub use leaderboard::{leaderboard_socket, screen_socket};
 
 /// How long a new socket may take to say which version it has.

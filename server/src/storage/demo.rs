@@ -1,6 +1,6 @@
 //! The demo organisation `--demo` seeds into an empty database: a few
 //! departments and teams, people in every role (all with one password), and
-//! this quarter's plan in several states.
+//! this quarter's plan in several states, and KPIs beside it.
 
 use app::auth::password;
 use app::domain::roles::Role;
@@ -95,6 +95,7 @@ pub async fn seed_if_empty(pool: &SqlitePool, demo_password: &str) -> Result<boo
         }
     }
     seed_cycle(&mut tx, &unit_ids).await?;
+    super::demo_kpis::seed(&mut tx, &unit_ids, time::OffsetDateTime::now_utc().date()).await?;
     tx.commit().await?;
     Ok(true)
 }

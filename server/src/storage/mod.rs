@@ -2,6 +2,7 @@
 //! (WAL, busy timeout, foreign keys) and bringing its schema up to date.
 
 pub mod demo;
+mod demo_kpis;
 mod demo_lessons;
 
 use sqlx::SqlitePool;

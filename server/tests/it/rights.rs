@@ -16,31 +16,9 @@
 use crate::common::board::{WEB_LEAD, WEB_MEMBER, create_objective, update, uuid};
 use crate::common::checkins::{check_in, running_cycle};
 use crate::common::lessons::{NOTE, close};
-use crate::common::{AMBASSADOR, LEAD, TestApp, error_kind};
+use crate::common::{AMBASSADOR, DEPARTMENT_LEAD, LEAD, TestApp, add_department_lead, error_kind};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-
-const DEPARTMENT_LEAD: &str = "elif@northstar.demo";
-
-/// Adds Elif Demir, lead of Engineering, with the demo password.
-async fn add_department_lead(app: &TestApp) {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO people (name, email, role, password_hash) \
-         SELECT 'Elif Demir', ?, 'lead', password_hash FROM people WHERE email = ? RETURNING id",
-    )
-    .bind(DEPARTMENT_LEAD)
-    .bind(AMBASSADOR)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let engineering = app.unit_id("Engineering").await;
-    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
-        .bind(id)
-        .bind(engineering)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-}
 
 /// An active objective of `unit` with one key result (0 → 10) owned by the
 /// ambassador; returns the objective and the key result as the server sent them.

@@ -175,7 +175,7 @@ async fn a_check_in_reaches_an_open_screen() {
         .await
         .unwrap();
     let resume = json!({ "type": "resume", "cycle_id": frame["cycle_id"],
-        "version": frame["version"], "day": frame["day"] });
+        "version": frame["version"], "kpis_version": frame["kpis_version"], "day": frame["day"] });
     again
         .send(Message::Text(resume.to_string().into()))
         .await

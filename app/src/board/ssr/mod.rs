@@ -368,9 +368,26 @@ pub(crate) async fn finish_all(
     removed: Option<(String, String)>,
     saved: &[String],
 ) -> Result<Vec<Objective>, AppError> {
+    let (objectives, events) = stage(&mut tx, cycle_id, caller, removed, saved).await?;
+    tx.commit().await?;
+    if let Ok(state) = crate::state::app_state() {
+        publish(&state, cycle_id, events);
+    }
+    Ok(objectives)
+}
+
+/// The part of [`finish_all`] inside the transaction: new versions, the
+/// events recorded. The caller commits, then [`publish`]es the events.
+pub(crate) async fn stage(
+    tx: &mut Transaction<'static, Sqlite>,
+    cycle_id: i64,
+    caller: &Caller,
+    removed: Option<(String, String)>,
+    saved: &[String],
+) -> Result<(Vec<Objective>, Vec<BoardEvent>), AppError> {
     let mut events = Vec::new();
     if let Some((id, into)) = removed {
-        let version = next_board_version(&mut tx, cycle_id).await?;
+        let version = next_board_version(tx, cycle_id).await?;
         events.push(BoardEvent::ObjectiveRemoved {
             version,
             by: caller.name.clone(),
@@ -386,12 +403,12 @@ pub(crate) async fn finish_all(
         )
         .bind(caller.id)
         .bind(objective_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        let objective = fetch_objective(&mut tx, objective_id)
+        let objective = fetch_objective(tx, objective_id)
             .await?
             .ok_or_else(|| internal("objective vanished"))?;
-        let version = next_board_version(&mut tx, cycle_id).await?;
+        let version = next_board_version(tx, cycle_id).await?;
         events.push(BoardEvent::ObjectiveSaved {
             version,
             by: caller.name.clone(),
@@ -404,20 +421,26 @@ pub(crate) async fn finish_all(
             .bind(cycle_id)
             .bind(event.version())
             .bind(serde_json::to_string(event).map_err(internal)?)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await?;
+    Ok((objectives, events))
+}
+
+/// After the commit: the events go to everyone on the cycle's board, and
+/// the leaderboard is recomputed — progress, statuses and check-ins all
+/// move it. Its refresher recomputes at once after a quiet spell and
+/// coalesces a burst of changes into one computation per 50 ms.
+pub(crate) fn publish(state: &crate::state::AppState, cycle_id: i64, events: Vec<BoardEvent>) {
     for event in events {
-        crate::live::ssr::publish_board(cycle_id, event);
+        state.hub.send(
+            cycle_id,
+            crate::live::ServerMessage::Event {
+                event: Box::new(event),
+            },
+        );
     }
-    // Progress, statuses and check-ins all move the leaderboard: its
-    // refresher recomputes it at once after a quiet spell, and coalesces a
-    // burst of changes into one computation per 50 ms.
-    if let Ok(state) = crate::state::app_state() {
-        state.leaderboard_refresh.request(cycle_id);
-    }
-    Ok(objectives)
+    state.leaderboard_refresh.request(cycle_id);
 }
 
 async fn next_board_version(db: &mut SqliteConnection, cycle_id: i64) -> Result<i64, AppError> {

@@ -100,6 +100,14 @@ pub enum Denied {
         "Only people of that unit, leads of the units above it, and the ambassador can say what it commits."
     )]
     CommitNeedsUnit,
+    #[error(
+        "Only a lead of the KPI's unit or of a unit above it, or the ambassador, can change this KPI."
+    )]
+    KpiNeedsLead,
+    #[error(
+        "Only the KPI's owner, a lead of its unit or of a unit above it, or the ambassador can record its readings."
+    )]
+    ReadingNeedsOwner,
 }
 
 /// The statuses one step away. Closing needs a closing note, so it is not
@@ -186,6 +194,27 @@ pub fn check_commit(actor: &Actor, unit: i64, status: Status) -> Result<(), Deni
         Ok(())
     } else {
         Err(Denied::CommitNeedsUnit)
+    }
+}
+
+/// Whether `actor` may define or change a KPI owned by `unit` (or move one
+/// there): a lead of that unit or of a unit above it, or the ambassador.
+/// Everyone sees every KPI; members and leads beside or below do not edit.
+pub fn check_kpi(actor: &Actor, unit: i64) -> Result<(), Denied> {
+    if actor.role == Role::Ambassador || (actor.role == Role::Lead && actor.led.contains(&unit)) {
+        Ok(())
+    } else {
+        Err(Denied::KpiNeedsLead)
+    }
+}
+
+/// Whether `actor` may record readings of a KPI owned by `unit` whose owner
+/// is `owner`: whoever may edit it, and its owner, who keeps the numbers.
+pub fn check_kpi_reading(actor: &Actor, unit: i64, owner: i64) -> Result<(), Denied> {
+    if actor.id == owner || check_kpi(actor, unit).is_ok() {
+        Ok(())
+    } else {
+        Err(Denied::ReadingNeedsOwner)
     }
 }
 

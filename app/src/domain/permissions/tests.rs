@@ -361,4 +361,56 @@ mod across_the_tree {
             Err(Denied::Closed)
         );
     }
+
+    #[test]
+    fn kpis_are_edited_by_leads_from_above_never_beside_below_or_by_members() {
+        let ambassador = actor(1, Role::Ambassador, &[]);
+        let engineering_lead = actor(20, Role::Lead, &[ENGINEERING]);
+        let platform_lead = actor(10, Role::Lead, &[PLATFORM]);
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let platform_member = actor(11, Role::Member, &[PLATFORM]);
+        let sales_lead = actor(50, Role::Lead, &[SALES]);
+        for ok in [&ambassador, &engineering_lead, &platform_lead] {
+            assert_eq!(check_kpi(ok, PLATFORM), Ok(()), "{ok:?}");
+        }
+        // Beside, below, a member of the unit itself, another branch.
+        for refused in [&web_lead, &platform_member, &sales_lead] {
+            assert_eq!(
+                check_kpi(refused, PLATFORM),
+                Err(Denied::KpiNeedsLead),
+                "{refused:?}"
+            );
+        }
+        // Upward: Platform's lead does not edit Engineering's KPIs.
+        assert_eq!(
+            check_kpi(&platform_lead, ENGINEERING),
+            Err(Denied::KpiNeedsLead)
+        );
+        assert_eq!(
+            check_kpi(&engineering_lead, COMPANY),
+            Err(Denied::KpiNeedsLead)
+        );
+    }
+
+    #[test]
+    fn a_kpi_s_owner_records_its_readings_without_editing_it() {
+        let platform_member = actor(11, Role::Member, &[PLATFORM]);
+        let other_member = actor(12, Role::Member, &[PLATFORM]);
+        let web_lead = actor(30, Role::Lead, &[WEB]);
+        let engineering_lead = actor(20, Role::Lead, &[ENGINEERING]);
+        assert_eq!(check_kpi_reading(&platform_member, PLATFORM, 11), Ok(()));
+        assert_eq!(
+            check_kpi(&platform_member, PLATFORM),
+            Err(Denied::KpiNeedsLead)
+        );
+        assert_eq!(
+            check_kpi_reading(&other_member, PLATFORM, 11),
+            Err(Denied::ReadingNeedsOwner)
+        );
+        assert_eq!(
+            check_kpi_reading(&web_lead, PLATFORM, 11),
+            Err(Denied::ReadingNeedsOwner)
+        );
+        assert_eq!(check_kpi_reading(&engineering_lead, PLATFORM, 11), Ok(()));
+    }
 }

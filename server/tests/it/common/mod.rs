@@ -12,6 +12,7 @@
 
 pub mod board;
 pub mod checkins;
+pub mod kpis;
 pub mod lessons;
 
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
@@ -174,6 +175,28 @@ impl Drop for TestApp {
             task.abort();
         }
     }
+}
+
+pub const DEPARTMENT_LEAD: &str = "elif@northstar.demo";
+
+/// Adds Elif Demir, lead of Engineering, with the demo password.
+pub async fn add_department_lead(app: &TestApp) {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (name, email, role, password_hash) \
+         SELECT 'Elif Demir', ?, 'lead', password_hash FROM people WHERE email = ? RETURNING id",
+    )
+    .bind(DEPARTMENT_LEAD)
+    .bind(AMBASSADOR)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let engineering = app.unit_id("Engineering").await;
+    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
+        .bind(id)
+        .bind(engineering)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }
 
 /// The `kind` of an `AppError` body.

@@ -1,0 +1,83 @@
+//! `/ws/kpis`: tells open KPI pages and lists which KPI changed (a new
+//! reading, a new definition), so they fetch it again. Signed-in people
+//! only; the socket closes, saying why, when the session ends. Clients
+//! send nothing.
+
+use app::kpis::KpiMessage;
+use app::state::AppState;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
+use tower_sessions::Session;
+
+use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, SessionGuard, end, send, signed_in};
+
+fn text(message: &KpiMessage) -> Arc<str> {
+    serde_json::to_string(message).unwrap_or_default().into()
+}
+
+pub async fn kpi_socket(
+    ws: WebSocketUpgrade,
+    session: Session,
+    headers: HeaderMap,
+    State(state): State<AppState>,
+) -> Response {
+    if !crate::http::is_same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
+    }
+    let (caller, session_id) = match signed_in(&session, &state).await {
+        Ok(signed_in) => signed_in,
+        Err(refusal) => return refusal,
+    };
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| async move {
+            let Some((guard, socket)) =
+                SessionGuard::open(&state, &caller, session_id, socket).await
+            else {
+                return;
+            };
+            serve(socket, state, guard).await;
+        })
+}
+
+#[tracing::instrument(skip_all)]
+async fn serve(socket: WebSocket, state: AppState, mut guard: SessionGuard) {
+    // Subscribe before saying hello: a change after the hello is never missed.
+    let mut changes = state.hub.subscribe_kpis();
+    let mut closing = state.hub.closing();
+    let (mut sender, mut receiver) = socket.split();
+    if send(&mut sender, text(&KpiMessage::Hello)).await.is_err() {
+        return;
+    }
+    loop {
+        tokio::select! {
+            change = changes.recv() => {
+                let outcome = match change {
+                    Ok(message) => send(&mut sender, message).await,
+                    // Missed changes: a hello makes the page fetch everything again.
+                    Err(RecvError::Lagged(_)) => send(&mut sender, text(&KpiMessage::Hello)).await,
+                    Err(RecvError::Closed) => break,
+                };
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            _ = closing.changed() => break,
+            reason = guard.ended() => {
+                end(&mut sender, text(&KpiMessage::SessionEnded { reason })).await;
+                break;
+            }
+            incoming = receiver.next() => match incoming {
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                // Anything else, or the socket going away, ends it.
+                _ => break,
+            },
+        }
+    }
+}

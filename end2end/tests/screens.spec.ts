@@ -1,51 +1,19 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { rmSync } from 'node:fs';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signIn } from './support';
 
 // These journeys restart the server, so they run their own on another port
 // with its own database (the shared one stays up for the other specs).
-const port = Number(process.env.E2E_SCREEN_PORT ?? 3101);
-const base = `http://127.0.0.1:${port}`;
-const database = '../target/e2e/screens.db';
-let server: ChildProcess | undefined;
-
-function start() {
-  server = spawn(
-    '../target/release/northstar',
-    ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`,
-      '--site-root', '../target/site'],
-    { stdio: 'ignore', env: { ...process.env, RUST_LOG: 'warn' } },
-  );
-}
-
-async function healthy() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not come up');
-}
-
-async function stop() {
-  if (server && server.exitCode === null) {
-    const exited = once(server, 'exit');
-    server.kill('SIGTERM');
-    await exited;
-  }
-  server = undefined;
-}
+const own = ownServer(Number(process.env.E2E_SCREEN_PORT ?? 3101), '../target/e2e/screens.db');
+const { base } = own;
+const start = () => own.start();
+const healthy = () => own.healthy();
+const stop = () => own.stop();
 
 test.use({ baseURL: base, viewport: { width: 1440, height: 1400 } });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+  own.fresh();
   start();
   await healthy();
 });

@@ -1,4 +1,7 @@
 import { expect, type Browser, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 
 export const DEMO_PASSWORD = 'northstar-demo';
 export const AMBASSADOR = 'maya@northstar.demo';
@@ -63,4 +66,46 @@ export async function liveBoardOf(browser: Browser, email: string): Promise<Page
   await openCurrentBoard(page);
   await expect(page.locator('.live-dot.live-live')).toBeAttached();
   return page;
+}
+
+/**
+ * A Northstar of a spec's own, on `port` with a fresh demo database, for
+ * journeys that change what other specs count on (or restart the server).
+ */
+export function ownServer(port: number, database: string) {
+  let server: ChildProcess | undefined;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    base,
+    start() {
+      server = spawn(
+        '../target/release/northstar',
+        ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`,
+          '--site-root', '../target/site'],
+        { stdio: 'ignore', env: { ...process.env, RUST_LOG: 'warn' } },
+      );
+    },
+    fresh() {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+    },
+    async healthy() {
+      for (let i = 0; i < 200; i++) {
+        try {
+          if ((await fetch(`${base}/healthz`)).ok) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the server did not come up');
+    },
+    async stop() {
+      if (server && server.exitCode === null) {
+        const exited = once(server, 'exit');
+        server.kill('SIGTERM');
+        await exited;
+      }
+      server = undefined;
+    },
+  };
 }

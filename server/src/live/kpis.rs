@@ -7,14 +7,14 @@ use app::kpis::KpiMessage;
 use app::state::AppState;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use futures::StreamExt;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, SessionGuard, end, send, signed_in};
+use super::{SessionGuard, end, send, upgrade_signed_in};
 
 fn text(message: &KpiMessage) -> Arc<str> {
     serde_json::to_string(message).unwrap_or_default().into()
@@ -26,24 +26,7 @@ pub async fn kpi_socket(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
-    if !crate::http::is_same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
-    }
-    let (caller, session_id) = match signed_in(&session, &state).await {
-        Ok(signed_in) => signed_in,
-        Err(refusal) => return refusal,
-    };
-    ws.max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| async move {
-            let Some((guard, socket)) =
-                SessionGuard::open(&state, &caller, session_id, socket).await
-            else {
-                return;
-            };
-            serve(socket, state, guard).await;
-        })
+    upgrade_signed_in(ws, session, headers, state, serve).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -19,7 +19,9 @@ use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tower_sessions::Session;
 
-use super::{MAX_CLIENT_MESSAGE, READ_BUFFER, RESUME_TIMEOUT, SessionGuard, end, signed_in};
+use super::{
+    MAX_CLIENT_MESSAGE, READ_BUFFER, RESUME_TIMEOUT, SessionGuard, end, upgrade_signed_in,
+};
 
 pub async fn leaderboard_socket(
     ws: WebSocketUpgrade,
@@ -27,24 +29,10 @@ pub async fn leaderboard_socket(
     headers: HeaderMap,
     State(state): State<AppState>,
 ) -> Response {
-    if !crate::http::is_same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
-    }
-    let (caller, session_id) = match signed_in(&session, &state).await {
-        Ok(signed_in) => signed_in,
-        Err(refusal) => return refusal,
-    };
-    ws.max_message_size(MAX_CLIENT_MESSAGE)
-        .max_frame_size(MAX_CLIENT_MESSAGE)
-        .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| async move {
-            let Some((guard, socket)) =
-                SessionGuard::open(&state, &caller, session_id, socket).await
-            else {
-                return;
-            };
-            serve(socket, state, None, Some(guard)).await;
-        })
+    upgrade_signed_in(ws, session, headers, state, |socket, state, guard| {
+        serve(socket, state, None, Some(guard))
+    })
+    .await
 }
 
 pub async fn screen_socket(

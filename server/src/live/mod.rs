@@ -95,6 +95,39 @@ pub(crate) async fn signed_in(
     }
 }
 
+/// Upgrades the handshake of a signed-in person from this site and serves
+/// the socket with `serve` while their session lasts; refuses any other.
+pub(crate) async fn upgrade_signed_in<F, Fut>(
+    ws: WebSocketUpgrade,
+    session: Session,
+    headers: HeaderMap,
+    state: AppState,
+    serve: F,
+) -> Response
+where
+    F: FnOnce(WebSocket, AppState, SessionGuard) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    if !crate::http::is_same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Cross-origin websocket refused.").into_response();
+    }
+    let (caller, session_id) = match signed_in(&session, &state).await {
+        Ok(signed_in) => signed_in,
+        Err(refusal) => return refusal,
+    };
+    ws.max_message_size(MAX_CLIENT_MESSAGE)
+        .max_frame_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| async move {
+            let Some((guard, socket)) =
+                SessionGuard::open(&state, &caller, session_id, socket).await
+            else {
+                return;
+            };
+            serve(socket, state, guard).await;
+        })
+}
+
 /// What ends a signed-in socket with its session: the hub's notices for
 /// this person (sign-out, deactivation, role or password change, sent by
 /// the server functions that make them) and the session's expiry, read

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 mod key_results;
 mod links;
 mod merge;
-mod objectives;
+pub(crate) mod objectives;
 mod shares;
 
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};

@@ -43,23 +43,7 @@ pub async fn create_objective(
         };
     }
     fetch_cycle(&mut *tx, cycle_id).await?;
-    if tree.get(unit_id).is_none() {
-        return Err(AppError::invalid(
-            "unit_id",
-            "That unit no longer exists; reload the page.",
-        ));
-    }
-    let actor = actor_of(&mut tx, &caller, &tree).await?;
-    let scope = permissions::Scope {
-        status: Status::Draft,
-        owner_unit: unit_id,
-        shared_units: vec![],
-    };
-    permissions::check(&actor, Change::Edit, &scope).map_err(|_| {
-        AppError::forbidden(
-            "You can add objectives to your own units, and a lead to the units below them, only.",
-        )
-    })?;
+    may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, created_by, updated_by, version) \
          VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
@@ -316,4 +300,31 @@ async fn set_text(
         .execute(&mut *tx)
         .await?;
     Ok(())
+}
+
+/// Refuses a new objective for `unit_id` unless the unit exists and the
+/// caller may add objectives to it (their own units; a lead, those below).
+pub(crate) async fn may_create_in(
+    tx: &mut sqlx::SqliteConnection,
+    caller: &crate::auth::ssr::Caller,
+    tree: &crate::domain::units::UnitTree,
+    unit_id: i64,
+) -> Result<(), AppError> {
+    if tree.get(unit_id).is_none() {
+        return Err(AppError::invalid(
+            "unit_id",
+            "That unit no longer exists; reload the page.",
+        ));
+    }
+    let actor = actor_of(tx, caller, tree).await?;
+    let scope = permissions::Scope {
+        status: Status::Draft,
+        owner_unit: unit_id,
+        shared_units: vec![],
+    };
+    permissions::check(&actor, Change::Edit, &scope).map_err(|_| {
+        AppError::forbidden(
+            "You can add objectives to your own units, and a lead to the units below them, only.",
+        )
+    })
 }

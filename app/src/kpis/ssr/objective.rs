@@ -4,10 +4,9 @@
 
 use crate::auth::ssr::require_caller;
 use crate::board::Objective;
-use crate::board::ssr::{actor_of, client_id, fetch_objective, finish, text};
+use crate::board::ssr::{client_id, fetch_objective, finish, text};
 use crate::board::{MAX_TITLE, MAX_WHY};
-use crate::domain::okr::{ObjectiveKind, Status};
-use crate::domain::permissions::{self, Change};
+use crate::domain::okr::ObjectiveKind;
 use crate::error::AppError;
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
@@ -62,23 +61,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("That KPI".into()))?;
-    if tree.get(unit_id).is_none() {
-        return Err(AppError::invalid(
-            "unit_id",
-            "That unit no longer exists; reload the page.",
-        ));
-    }
-    let actor = actor_of(&mut tx, &caller, &tree).await?;
-    let scope = permissions::Scope {
-        status: Status::Draft,
-        owner_unit: unit_id,
-        shared_units: vec![],
-    };
-    permissions::check(&actor, Change::Edit, &scope).map_err(|_| {
-        AppError::forbidden(
-            "You can add objectives to your own units, and a lead to the units below them, only.",
-        )
-    })?;
+    crate::board::ssr::objectives::may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, why_important, created_by, updated_by, version) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",

@@ -40,11 +40,12 @@ test('a lead adds a KPI with thresholds, pastes its readings, and it turns criti
   await page.getByLabel('Name').fill('Tickets reopened');
   await page.getByLabel('What it measures').fill('Share of solved tickets the customer reopens.');
   await page.getByLabel('Owning unit').selectOption({ label: 'Customer Success › Support' });
+  await page.getByLabel('Owner').selectOption({ label: 'Sam Okafor' });
   await page.getByLabel('Measured in').fill('%');
   await page.getByLabel('Direction').selectOption('lower');
   await page.getByLabel('Healthy from').fill('5');
   await page.getByLabel('Critical from').fill('three');
-  await page.getByLabel('Read').selectOption('weekly');
+  await page.getByLabel('Read', { exact: true }).selectOption('weekly');
   await page.getByRole('button', { name: 'Add KPI' }).click();
   // A bad threshold is named beside its field; nothing typed is lost.
   await expect(page.getByText('Enter a number, like 42 or 12.5.')).toBeVisible();
@@ -133,9 +134,10 @@ test('an objective born from a flagged KPI follows its readings on the board and
   await card.getByLabel('Why it is urgent now').fill('The holiday peak starts in four weeks.');
   await card.getByRole('button', { name: 'Save details' }).click();
   await expect(card.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
-  await card.getByText('Actions').click();
   for (const column of ['Proposed', 'Active']) {
-    await card.dragTo(page.getByRole('region', { name: `${column} column` }).getByRole('heading'));
+    const move = page.getByRole('button', { name: `Move to ${column}: Bring average reply time back to healthy` });
+    if (!(await move.isVisible())) await card.getByText('Actions').click();
+    await move.click();
     await expect(page.getByRole('region', { name: `${column} column` }).locator(card)).toBeVisible();
   }
 
@@ -144,8 +146,16 @@ test('an objective born from a flagged KPI follows its readings on the board and
   await expect(page.locator('.live-dot.live-live')).toBeAttached();
   const keyResults = card.getByRole('list', { name: 'Key results' });
   await expect(keyResults).toContainText('8.6');
+  const kpiPage = await signedIn(browser, 'priya@northstar.demo');
+  await kpiPage.goto(`/kpis/${kpi}`);
+  await hydrated(kpiPage);
+  await expect(kpiPage.locator('.kpi-status-line')).toContainText('Critical');
   expect((await push(kpi, 6.1, 'Two new agents started')).status).toBe(200);
   await expect(keyResults).toContainText('6.1');
+  // …and on the KPI's open page, without a reload.
+  await expect(kpiPage.locator('table.kpi-readings')).toContainText('Two new agents started');
+  await expect(kpiPage.locator('.kpi-status-line')).toContainText('Warning');
+  await kpiPage.context().close();
 
   // An office screen, then the KPI back to healthy: the screen celebrates it.
   const admin = await signedIn(browser, AMBASSADOR);

@@ -332,6 +332,17 @@ pub struct ObjectiveFromKpi {
     pub target: f64,
 }
 
+/// A value with its unit label: "42 min", "93%" (a percent sign sticks to
+/// its number), "17" without a label.
+pub fn value_with_unit(value: f64, unit_label: &str) -> String {
+    let number = super::progress::format_number(value);
+    match unit_label {
+        "" => number,
+        "%" => format!("{number}%"),
+        label => format!("{number} {label}"),
+    }
+}
+
 /// The prefilled objective for a flagged KPI named `name` (measured in
 /// `unit_label`), from its readings in date order.
 pub fn objective_from(
@@ -342,14 +353,7 @@ pub fn objective_from(
     flag: Flag,
 ) -> ObjectiveFromKpi {
     let lowered = lower_first(name.trim());
-    let with_unit = |v: f64| {
-        let n = super::progress::format_number(v);
-        if unit_label.is_empty() {
-            n
-        } else {
-            format!("{n} {unit_label}")
-        }
-    };
+    let with_unit = |v: f64| value_with_unit(v, unit_label);
     let recent: Vec<String> = readings
         .iter()
         .rev()

@@ -91,12 +91,7 @@ impl Kpi {
 
     /// A value with the KPI's unit label: "42 min", "93 %".
     pub fn with_unit(&self, value: f64) -> String {
-        let number = crate::domain::progress::format_number(value);
-        match self.unit_label.as_str() {
-            "" => number,
-            "%" => format!("{number}%"),
-            label => format!("{number} {label}"),
-        }
+        crate::domain::kpi::value_with_unit(value, &self.unit_label)
     }
 
     /// "Healthy at 4 h or less; critical at 8 h or more."

@@ -98,6 +98,8 @@ async fn signing_out_closes_that_sessions_sockets_only() {
     let phone = common::cookie_of(&app, MEMBER).await;
     let mut board = board_socket(&app, &laptop).await;
     let mut leaderboard = leaderboard_socket(&app, &laptop).await;
+    let mut kpis = open(&app, "/ws/kpis", Some(&laptop)).await.unwrap();
+    assert_eq!(next_message(&mut kpis).await.unwrap()["type"], "hello");
     let mut phone_board = board_socket(&app, &phone).await;
     let _ = next_json(&mut board, Duration::from_millis(200)).await; // the phone's presence
 
@@ -110,12 +112,14 @@ async fn signing_out_closes_that_sessions_sockets_only() {
     )
     .await;
     ended(&mut leaderboard, "signed_out", "its leaderboard").await;
+    ended(&mut kpis, "signed_out", "its KPI page").await;
     stays_open(&mut phone_board, "the same person's other session").await;
     // And the ended session cannot open a new one.
     assert_eq!(
         open(&app, "/ws/leaderboard", Some(&laptop)).await.err(),
         Some(401)
     );
+    assert_eq!(open(&app, "/ws/kpis", Some(&laptop)).await.err(), Some(401));
 }
 
 #[tokio::test]

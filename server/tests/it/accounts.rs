@@ -69,7 +69,7 @@ async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions
     let mut phone_socket = open(&app, "/ws/leaderboard", Some(&phone_cookie))
         .await
         .unwrap();
-    resume(&mut phone_socket).await;
+    resume(&app, &mut phone_socket).await;
 
     let (status, body) =
         change_password(&app, &laptop, "wrong password", NEW_PASSWORD, NEW_PASSWORD).await;

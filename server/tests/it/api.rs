@@ -214,7 +214,7 @@ async fn a_retried_request_is_applied_once() {
     };
     let cookie = common::cookie_of(&app, AMBASSADOR).await;
     let mut leaderboard = open(&app, "/ws/leaderboard", Some(&cookie)).await.unwrap();
-    assert_eq!(resume(&mut leaderboard).await["type"], "snapshot");
+    assert_eq!(resume(&app, &mut leaderboard).await["type"], "snapshot");
 
     let first = send("week-48", 5.5).await;
     assert_eq!(first.headers().get("idempotent-replay"), None);

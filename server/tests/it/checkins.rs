@@ -181,7 +181,7 @@ async fn a_check_in_emits_one_leaderboard_event_with_the_new_progress() {
         common::session_cookie(response.headers()).unwrap()
     };
     let mut socket = open(&app, "/ws/leaderboard", Some(&cookie)).await.unwrap();
-    let first = resume(&mut socket).await;
+    let first = resume(&app, &mut socket).await;
     assert_eq!(first["type"], "snapshot");
     assert_eq!(first["leaderboard"]["cycle"]["name"], "Live test cycle");
 

@@ -317,7 +317,7 @@ async fn a_reading_moves_the_key_result_that_follows_the_kpi_live() {
         .await
         .unwrap();
     let mut leaderboard = open(&app, "/ws/leaderboard", Some(&cookie)).await.unwrap();
-    assert_eq!(resume(&mut leaderboard).await["type"], "snapshot");
+    assert_eq!(resume(&app, &mut leaderboard).await["type"], "snapshot");
     let mut kpis = open(&app, "/ws/kpis", Some(&cookie)).await.unwrap();
     assert_eq!(
         next_json(&mut kpis, Duration::from_secs(5)).await.unwrap()["type"],
@@ -382,7 +382,7 @@ async fn a_recovered_kpi_is_celebrated_on_the_leaderboard() {
     let _ = objective_from(&app, &cycle, kpi).await;
     let cookie = common::cookie_of(&app, AMBASSADOR).await;
     let mut leaderboard = open(&app, "/ws/leaderboard", Some(&cookie)).await.unwrap();
-    let first = resume(&mut leaderboard).await;
+    let first = resume(&app, &mut leaderboard).await;
     assert_eq!(first["leaderboard"]["recoveries"], json!([]));
 
     let sam = app.signed_in("sam@northstar.demo").await;

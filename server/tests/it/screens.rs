@@ -139,7 +139,7 @@ async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
     let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
         .await
         .unwrap();
-    let first = resume(&mut socket).await;
+    let first = resume(&app, &mut socket).await;
     assert_eq!(first["type"], "frame");
     assert!(first["html"].as_str().unwrap().contains("leaderboard-rows"));
 }
@@ -153,7 +153,7 @@ async fn a_check_in_reaches_an_open_screen() {
     let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
         .await
         .unwrap();
-    let first = resume(&mut socket).await;
+    let first = resume(&app, &mut socket).await;
     let version = first["version"].as_i64().unwrap();
     let priya = app.signed_in(MEMBER).await;
     check_in(&app, &priya, &uuid(100), &kr, "55", "7").await;
@@ -191,7 +191,7 @@ async fn a_revoked_screen_is_told_and_closed_within_seconds() {
     let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
         .await
         .unwrap();
-    resume(&mut socket).await;
+    resume(&app, &mut socket).await;
     let ambassador = app.signed_in(AMBASSADOR).await;
     let id_text = id.to_string();
     let (status, _) = app
@@ -236,7 +236,7 @@ async fn a_screen_socket_cannot_send_changes() {
     let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
         .await
         .unwrap();
-    resume(&mut socket).await;
+    resume(&app, &mut socket).await;
     let attempt =
         json!({ "type": "check_in", "key_result_id": kr, "value": "100", "confidence": "10" });
     socket
@@ -303,7 +303,7 @@ async fn a_screen_that_missed_revocation_notices_asks_the_database() {
     let app = TestApp::start().await;
     let (id, token) = new_screen(&app, "Lobby").await;
     let mut socket = open_screen(&app, &token).await;
-    resume(&mut socket).await;
+    resume(&app, &mut socket).await;
     // Revoked in the database without a notice of its own…
     sqlx::query("UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = ?")
         .bind(id)

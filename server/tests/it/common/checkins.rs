@@ -122,16 +122,52 @@ pub async fn open(app: &TestApp, path: &str, cookie: Option<&str>) -> Result<Soc
     }
 }
 
-/// Sends `resume` with nothing known, and returns the first answer.
-pub async fn resume(socket: &mut Socket) -> Value {
+/// Sends `resume` with nothing known, and returns the answer that shows the
+/// database's current state.
+pub async fn resume(app: &TestApp, socket: &mut Socket) -> Value {
     let resume = json!({ "type": "resume", "cycle_id": null, "version": 0, "day": "" });
     socket
         .send(Message::Text(resume.to_string().into()))
         .await
         .unwrap();
-    next_json(socket, Duration::from_secs(5))
+    let mut answer = next_json(socket, Duration::from_secs(5))
         .await
-        .expect("an answer to resume")
+        .expect("an answer to resume");
+    // A change committed just before the socket opened may still be on its
+    // way from the leaderboard's refresher: wait until what was shown is what
+    // the database holds, so that the next message answers the test's next
+    // step and not an earlier one.
+    while let Some((cycle, shown)) = versions_shown(&answer) {
+        let board: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+            .bind(cycle)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        let kpis = app
+            .count("SELECT COALESCE(SUM(version), 0) FROM kpis")
+            .await;
+        if shown == (board, kpis) {
+            break;
+        }
+        answer = next_json(socket, Duration::from_secs(5))
+            .await
+            .expect("the leaderboard catches up with the database");
+    }
+    answer
+}
+
+/// The cycle and the (board, KPIs) versions a snapshot or a frame shows.
+fn versions_shown(message: &Value) -> Option<(i64, (i64, i64))> {
+    let (shown, cycle) = match message["type"].as_str()? {
+        "snapshot" => (
+            &message["leaderboard"],
+            &message["leaderboard"]["cycle"]["id"],
+        ),
+        "frame" => (message, &message["cycle_id"]),
+        _ => return None,
+    };
+    let versions = (shown["version"].as_i64()?, shown["kpis_version"].as_i64()?);
+    Some((cycle.as_i64()?, versions))
 }
 
 /// The next text message within `wait`, or `None`.

@@ -44,6 +44,7 @@ pub mod live;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod rate;
+pub mod rhythm;
 pub mod routes;
 pub mod screens;
 #[cfg(feature = "ssr")]
@@ -133,6 +134,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cycles") view={Lazy::<CyclesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/cycles/:id") view={Lazy::<CycleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agendas/weekly/:id") view={Lazy::<WeeklyAgendaRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agendas/one-on-one/:id") view={Lazy::<OneOnOneRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agendas/all-hands") view={Lazy::<AllHandsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/agendas/review/:id") view={Lazy::<ReviewAgendaRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cycles/:id/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/cycles/:id/map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/objectives/:id") view={Lazy::<ObjectiveRoute>::new()} ssr=SsrMode::Async/>

@@ -256,3 +256,68 @@ impl LazyRoute for ResetRoute {
         view! { <crate::account::ResetPage/> }.into_any()
     }
 }
+
+pub struct CycleRoute;
+
+#[lazy_route]
+impl LazyRoute for CycleRoute {
+    fn data() -> Self {
+        CycleRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::rhythm::CyclePage/> }.into_any()
+    }
+}
+
+pub struct WeeklyAgendaRoute;
+
+#[lazy_route]
+impl LazyRoute for WeeklyAgendaRoute {
+    fn data() -> Self {
+        WeeklyAgendaRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::rhythm::WeeklyPage/> }.into_any()
+    }
+}
+
+pub struct OneOnOneRoute;
+
+#[lazy_route]
+impl LazyRoute for OneOnOneRoute {
+    fn data() -> Self {
+        OneOnOneRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::rhythm::OneOnOnePage/> }.into_any()
+    }
+}
+
+pub struct AllHandsRoute;
+
+#[lazy_route]
+impl LazyRoute for AllHandsRoute {
+    fn data() -> Self {
+        AllHandsRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::rhythm::AllHandsPage/> }.into_any()
+    }
+}
+
+pub struct ReviewAgendaRoute;
+
+#[lazy_route]
+impl LazyRoute for ReviewAgendaRoute {
+    fn data() -> Self {
+        ReviewAgendaRoute
+    }
+    fn view(_this: Self) -> AnyView {
+        crate::mark_hydrated();
+        view! { <crate::rhythm::ReviewPage/> }.into_any()
+    }
+}

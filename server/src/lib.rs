@@ -43,6 +43,8 @@ pub enum StartError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("cannot create the demo data: {0}")]
     Demo(app::error::AppError),
+    #[error("cannot start the cycles' communication plans: {0}")]
+    Plans(app::error::AppError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -75,6 +77,14 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         .map_err(StartError::Demo)?
     {
         tracing::info!("demo data created");
+    }
+    // Cycles made before communication plans existed (and the demo's) get
+    // theirs: a copy of the one before, or the guide's default.
+    let started = app::rhythm::ssr::plan::start_missing_plans(&pool)
+        .await
+        .map_err(StartError::Plans)?;
+    if started > 0 {
+        tracing::info!(cycles = started, "communication plans started");
     }
     let sessions = SqliteStore::new(pool.clone());
     // Expired sessions are removed hourly; the task ends with the process.

@@ -14,7 +14,7 @@ pub mod ssr;
 pub use chart::HistoryChart;
 pub use form::{CheckInDraft, CheckInForm, short_day};
 pub use page::ObjectivePage;
-pub use review::UnitReviewPage;
+pub use review::{ReviewSections, UnitReviewPage};
 
 use crate::board::{Objective, Viewer};
 use crate::cycles::Cycle;

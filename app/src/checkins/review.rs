@@ -46,6 +46,30 @@ fn Review(review: UnitReview) -> impl IntoView {
     let title = format!("Weekly review of {} · Northstar", review.unit_path);
     let week = format!("{} – {}", short_day(&review.from), short_day(&review.to));
     let cycle = review.cycle.as_ref().map(|c| c.name.clone());
+    let unit_path = review.unit_path.clone();
+    view! {
+        <Title text=title/>
+        <main class="page review-page">
+            <header class="page-header">
+                <h1>"Weekly review · " {unit_path}</h1>
+                <p class="muted">
+                    {cycle.map_or_else(|| "No cycle is running.".to_owned(), |c| format!("{c} · "))}
+                    "Check-ins from " {week}
+                    " · "
+                    <a href=format!("/agendas/weekly/{unit_id}")>"Team weekly agenda"</a>
+                </p>
+            </header>
+            <ReviewSections review/>
+            <crate::kpis::UnitKpis unit_id/>
+        </main>
+    }
+}
+
+/// This week's check-ins, low confidence and problems first, and the key
+/// results nobody checked in on: the review page's body, and the team
+/// weekly agenda's.
+#[component]
+pub fn ReviewSections(review: UnitReview) -> impl IntoView {
     let items = review
         .items
         .into_iter()
@@ -64,30 +88,24 @@ fn Review(review: UnitReview) -> impl IntoView {
         })
         .collect_view();
     let empty = items.is_empty();
+    let nobody_silent = silent.is_empty();
     view! {
-        <Title text=title/>
-        <main class="page review-page">
-            <header class="page-header">
-                <h1>"Weekly review · " {review.unit_path.clone()}</h1>
-                <p class="muted">
-                    {cycle.map_or_else(|| "No cycle is running.".to_owned(), |c| format!("{c} · "))}
-                    "Check-ins from " {week}
-                </p>
-            </header>
-            <section aria-labelledby="review-heading">
-                <h2 id="review-heading">"This week's check-ins"</h2>
-                {if empty {
-                    view! { <p class="panel muted">"No check-ins this week yet."</p> }.into_any()
-                } else {
-                    view! { <ol class="review-list">{items}</ol> }.into_any()
-                }}
-            </section>
-            <section class="panel" aria-labelledby="silent-heading">
-                <h2 id="silent-heading">"Not checked in this week"</h2>
-                <ul class="link-list">{silent}</ul>
-            </section>
-            <crate::kpis::UnitKpis unit_id/>
-        </main>
+        <section aria-labelledby="review-heading">
+            <h2 id="review-heading">"This week's check-ins"</h2>
+            {if empty {
+                view! { <p class="panel muted">"No check-ins this week yet."</p> }.into_any()
+            } else {
+                view! { <ol class="review-list">{items}</ol> }.into_any()
+            }}
+        </section>
+        <section class="panel" aria-labelledby="silent-heading">
+            <h2 id="silent-heading">"Not checked in this week"</h2>
+            {if nobody_silent {
+                view! { <p class="muted">"Every key result has a check-in this week."</p> }.into_any()
+            } else {
+                view! { <ul class="link-list">{silent}</ul> }.into_any()
+            }}
+        </section>
     }
 }
 

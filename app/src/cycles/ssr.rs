@@ -95,7 +95,7 @@ pub async fn save_cycle(
     planning_days: &str,
     retro_days: &str,
 ) -> Result<Cycle, AppError> {
-    require_ambassador().await?;
+    let caller = require_ambassador().await?;
     let name =
         crate::domain::validation::cycle_name(name).map_err(|m| AppError::invalid("name", m))?;
     let calendar = calendar_from_form(start, end, planning_days, retro_days)?;
@@ -147,6 +147,8 @@ pub async fn save_cycle(
             id
         }
     };
+    // A new cycle's communication plan starts from the previous cycle's.
+    crate::rhythm::ssr::plan::start_plan(&mut tx, id, caller.id).await?;
     let cycle = fetch_cycle(&mut *tx, id).await?;
     tx.commit().await?;
     tracing::info!(cycle = id, "cycle saved");

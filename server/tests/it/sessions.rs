@@ -52,7 +52,7 @@ async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
 
 async fn leaderboard_socket(app: &TestApp, cookie: &str) -> Socket {
     let mut socket = open(app, "/ws/leaderboard", Some(cookie)).await.unwrap();
-    let first = resume(&app, &mut socket).await;
+    let first = resume(app, &mut socket).await;
     assert_eq!(first["type"], "snapshot", "{first}");
     socket
 }

@@ -9,6 +9,10 @@
 //! their own units and every unit below them; a member acts in the units
 //! they belong to and only those; the ambassador runs everything.
 
+mod rhythm;
+
+pub use rhythm::{check_agenda_notes, check_one_on_one, check_plan};
+
 use super::okr::Status;
 use super::roles::Role;
 use super::units::UnitTree;
@@ -108,6 +112,18 @@ pub enum Denied {
         "Only the KPI's owner, a lead of its unit or of a unit above it, or the ambassador can record its readings."
     )]
     ReadingNeedsOwner,
+    #[error(
+        "Only the ambassador can change the organisation's meetings; a lead adds and changes the meetings of the units they lead."
+    )]
+    PlanNeedsLead,
+    #[error(
+        "A one-on-one is between a person and their lead: only they and the ambassador can open it."
+    )]
+    OneOnOneOnly,
+    #[error("Only people of this unit, leads above it and the ambassador can write these notes.")]
+    NotesNeedUnit,
+    #[error("Only the ambassador and leads of this unit or above it can write these notes.")]
+    NotesNeedLead,
 }
 
 /// The statuses one step away. Closing needs a closing note, so it is not

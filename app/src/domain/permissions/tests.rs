@@ -2,7 +2,7 @@
 
 use super::*;
 
-mod tests_support {
+pub(in crate::domain::permissions) mod tests_support {
     use super::{Actor, Role, UnitTree};
     use crate::domain::units::Node;
 
@@ -10,13 +10,13 @@ mod tests_support {
     //   Company › Engineering › Platform
     //                         › Web
     //           › Sales
-    pub(super) const COMPANY: i64 = 1;
-    pub(super) const ENGINEERING: i64 = 2;
-    pub(super) const PLATFORM: i64 = 3;
-    pub(super) const WEB: i64 = 4;
-    pub(super) const SALES: i64 = 5;
+    pub(in crate::domain::permissions) const COMPANY: i64 = 1;
+    pub(in crate::domain::permissions) const ENGINEERING: i64 = 2;
+    pub(in crate::domain::permissions) const PLATFORM: i64 = 3;
+    pub(in crate::domain::permissions) const WEB: i64 = 4;
+    pub(in crate::domain::permissions) const SALES: i64 = 5;
 
-    pub(super) fn tree() -> UnitTree {
+    pub(in crate::domain::permissions) fn tree() -> UnitTree {
         let node = |id, parent_id, name: &str| Node {
             id,
             parent_id,
@@ -31,7 +31,7 @@ mod tests_support {
         ])
     }
 
-    pub(super) fn actor(id: i64, role: Role, units: &[i64]) -> Actor {
+    pub(in crate::domain::permissions) fn actor(id: i64, role: Role, units: &[i64]) -> Actor {
         Actor::new(id, role, units.to_vec(), &tree())
     }
 }

@@ -122,6 +122,23 @@ pub fn falling_from(said: &[Said]) -> Option<u8> {
     None
 }
 
+/// The confidence before this week and now, when it dropped: the latest
+/// check-in of the last seven days (to `today`) is below the latest one
+/// before them. `points` are (day, confidence), oldest first.
+pub fn dropped_this_week(points: &[(Date, u8)], today: Date) -> Option<(u8, u8)> {
+    let now = points
+        .iter()
+        .rev()
+        .find(|(on, _)| in_week(*on, today, 0))?
+        .1;
+    let before = points
+        .iter()
+        .rev()
+        .find(|(on, _)| *on < today - time::Duration::days(super::super::cadence::WEEK_DAYS - 1))?
+        .1;
+    (now < before).then_some((before, now))
+}
+
 /// The latest check-in's problem when a check-in of the week before it
 /// reported a problem too.
 fn repeated_problem(said: &[Said]) -> Option<&str> {

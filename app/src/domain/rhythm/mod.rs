@@ -326,21 +326,50 @@ impl FromStr for AgendaKey {
     }
 }
 
-/// The agenda a meeting of `kind` at `level` opens for a person who belongs
-/// to `unit` (their own unit, or the department above it) and is `person`:
-/// a team weekly opens the unit's weekly, a one-on-one the person's, an
-/// all-hands the organisation's review, a department review the unit's. A
-/// planning workshop or a retrospective opens the review of its level; a
-/// custom meeting the agenda of its level.
-pub fn agenda_for(kind: MeetingKind, level: Level, unit: Option<i64>, person: i64) -> AgendaKey {
-    match (kind, level) {
-        (MeetingKind::TeamWeekly, _) => unit.map_or(AgendaKey::Review(None), AgendaKey::Weekly),
-        (MeetingKind::OneOnOne, _) | (_, Level::Person) => AgendaKey::OneOnOne(person),
-        (MeetingKind::AllHands, _) | (_, Level::Organisation) => AgendaKey::Review(None),
-        (MeetingKind::Custom, Level::Team) => {
-            unit.map_or(AgendaKey::Review(None), AgendaKey::Weekly)
+/// The agenda a meeting of `kind` at `level` opens for `person`, who
+/// belongs to `unit` (their team for a team meeting, their department for a
+/// department meeting): a team weekly opens the unit's weekly, a one-on-one
+/// the person's, an all-hands the organisation's review, a department
+/// review the department's; a custom meeting the agenda of its level. A
+/// planning workshop and a retrospective have none: the cycle page is
+/// theirs (its planning checklist and its retrospective list).
+pub fn agenda_for(
+    kind: MeetingKind,
+    level: Level,
+    unit: Option<i64>,
+    person: i64,
+) -> Option<AgendaKey> {
+    let by_level = |level| match level {
+        Level::Organisation => Some(AgendaKey::Review(None)),
+        Level::Department => unit.map(|unit| AgendaKey::Review(Some(unit))),
+        Level::Team => unit.map(AgendaKey::Weekly),
+        Level::Person => Some(AgendaKey::OneOnOne(person)),
+    };
+    match kind {
+        MeetingKind::PlanningWorkshop | MeetingKind::Retrospective => None,
+        MeetingKind::TeamWeekly => by_level(Level::Team),
+        MeetingKind::OneOnOne => by_level(Level::Person),
+        MeetingKind::AllHands => by_level(Level::Organisation),
+        MeetingKind::DepartmentReview => by_level(Level::Department),
+        MeetingKind::Custom => by_level(level),
+    }
+}
+
+/// Whether a meeting of `kind` at `level` brings its discussion points to
+/// the agenda `key` (which unit it is held for is checked apart).
+pub fn feeds(kind: MeetingKind, level: Level, key: AgendaKey) -> bool {
+    let same = |a: Option<AgendaKey>| {
+        a.is_some_and(|a| std::mem::discriminant(&a) == std::mem::discriminant(&key))
+    };
+    match key {
+        // The all-hands and a department's review are both reviews: tell them apart.
+        AgendaKey::Review(None) => {
+            agenda_for(kind, level, None, 0) == Some(AgendaKey::Review(None))
         }
-        _ => AgendaKey::Review(unit),
+        AgendaKey::Review(Some(_)) => {
+            agenda_for(kind, level, Some(0), 0) == Some(AgendaKey::Review(Some(0)))
+        }
+        _ => same(agenda_for(kind, level, Some(0), 0)),
     }
 }
 

@@ -1,4 +1,4 @@
-use super::coaching::{Cue, Said, falling_from, questions};
+use super::coaching::{Cue, Said, dropped_this_week, falling_from, questions};
 use super::*;
 use time::macros::date;
 
@@ -137,30 +137,69 @@ fn agenda_keys_round_trip_and_refuse_anything_else() {
 #[test]
 fn each_meeting_opens_the_agenda_of_its_level() {
     use MeetingKind::*;
+    let open = |kind, level, unit| agenda_for(kind, level, unit, 9);
     assert_eq!(
-        agenda_for(TeamWeekly, Level::Team, Some(4), 9),
-        AgendaKey::Weekly(4)
+        open(TeamWeekly, Level::Team, Some(4)),
+        Some(AgendaKey::Weekly(4))
+    );
+    assert_eq!(open(TeamWeekly, Level::Team, None), None);
+    assert_eq!(
+        open(OneOnOne, Level::Person, Some(4)),
+        Some(AgendaKey::OneOnOne(9))
     );
     assert_eq!(
-        agenda_for(OneOnOne, Level::Person, Some(4), 9),
-        AgendaKey::OneOnOne(9)
+        open(AllHands, Level::Organisation, None),
+        Some(AgendaKey::Review(None))
     );
     assert_eq!(
-        agenda_for(AllHands, Level::Organisation, None, 9),
+        open(DepartmentReview, Level::Department, Some(2)),
+        Some(AgendaKey::Review(Some(2)))
+    );
+    assert_eq!(
+        open(Custom, Level::Team, Some(4)),
+        Some(AgendaKey::Weekly(4))
+    );
+    assert_eq!(
+        open(Custom, Level::Person, None),
+        Some(AgendaKey::OneOnOne(9))
+    );
+    assert_eq!(open(PlanningWorkshop, Level::Organisation, None), None);
+    assert_eq!(open(Retrospective, Level::Team, Some(4)), None);
+}
+
+#[test]
+fn meetings_bring_their_points_to_their_own_agenda_only() {
+    use MeetingKind::*;
+    assert!(feeds(TeamWeekly, Level::Team, AgendaKey::Weekly(4)));
+    assert!(feeds(Custom, Level::Team, AgendaKey::Weekly(4)));
+    assert!(!feeds(OneOnOne, Level::Person, AgendaKey::Weekly(4)));
+    assert!(feeds(OneOnOne, Level::Person, AgendaKey::OneOnOne(3)));
+    assert!(feeds(
+        AllHands,
+        Level::Organisation,
         AgendaKey::Review(None)
-    );
-    assert_eq!(
-        agenda_for(DepartmentReview, Level::Department, Some(2), 9),
+    ));
+    assert!(!feeds(
+        AllHands,
+        Level::Organisation,
         AgendaKey::Review(Some(2))
-    );
-    assert_eq!(
-        agenda_for(Custom, Level::Team, Some(4), 9),
-        AgendaKey::Weekly(4)
-    );
-    assert_eq!(
-        agenda_for(Retrospective, Level::Organisation, None, 9),
+    ));
+    assert!(feeds(
+        DepartmentReview,
+        Level::Department,
+        AgendaKey::Review(Some(2))
+    ));
+    assert!(!feeds(
+        DepartmentReview,
+        Level::Department,
         AgendaKey::Review(None)
-    );
+    ));
+    assert!(!feeds(Retrospective, Level::Team, AgendaKey::Weekly(4)));
+    assert!(!feeds(
+        PlanningWorkshop,
+        Level::Organisation,
+        AgendaKey::Review(None)
+    ));
 }
 
 #[test]
@@ -315,4 +354,28 @@ fn questions_stop_at_three_and_quote_long_problems_briefly() {
         "{}",
         problem.text
     );
+}
+
+#[test]
+fn a_drop_compares_this_weeks_latest_with_the_latest_before() {
+    let today = date!(2026 - 07 - 15);
+    let points = [
+        (date!(2026 - 07 - 01), 9),
+        (date!(2026 - 07 - 08), 8),
+        (date!(2026 - 07 - 10), 7),
+        (date!(2026 - 07 - 14), 5),
+    ];
+    // 8 July was the last check-in before this week (9–15 July).
+    assert_eq!(dropped_this_week(&points, today), Some((8, 5)));
+    // Up, or the same: no drop.
+    assert_eq!(
+        dropped_this_week(
+            &[(date!(2026 - 07 - 08), 5), (date!(2026 - 07 - 14), 6)],
+            today
+        ),
+        None
+    );
+    // Nothing this week, or nothing before it: nothing to compare.
+    assert_eq!(dropped_this_week(&points[..2], today), None);
+    assert_eq!(dropped_this_week(&points[2..], today), None);
 }

@@ -1,0 +1,63 @@
+//! `/cycles/:id`: one cycle — its dates and phase, the way to its board and
+//! map, and its communication plan.
+
+use super::get_cycle_plan;
+use super::plan::CommunicationPlan;
+use crate::auth::SignedIn;
+use crate::components::ErrorPanel;
+use crate::cycles::PhaseBadge;
+use crate::domain::cycles::Phase;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CyclePage() -> impl IntoView {
+    let params = use_params_map();
+    let cycle = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or_default()
+    };
+    view! {
+        <SignedIn render=move |_| {
+            let changed = RwSignal::new(0u32);
+            let plan = Resource::new(move || (cycle(), changed.get()), |(id, _)| get_cycle_plan(id));
+            view! {
+                <Transition fallback=|| view! { <p class="loading page">"Loading the cycle…"</p> }>
+                    {move || Suspend::new(async move {
+                        match plan.await {
+                            Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
+                            Ok(plan) => {
+                                let cycle = plan.cycle.clone();
+                                let days = match cycle.phase {
+                                    Phase::Closed => "Finished".to_owned(),
+                                    Phase::Upcoming => "Starts soon".to_owned(),
+                                    _ => format!("{} days left", cycle.days_left),
+                                };
+                                view! {
+                                    <Title text=format!("{} · Northstar", cycle.name)/>
+                                    <main class="page cycle-page">
+                                        <header class="page-header cycle-header">
+                                            <div>
+                                                <h1>{cycle.name.clone()}</h1>
+                                                <p class="muted">{cycle.span()} " · " {days}</p>
+                                            </div>
+                                            <PhaseBadge phase=cycle.phase/>
+                                            <a class="button" href=format!("/cycles/{}/map", cycle.id)>"Alignment map"</a>
+                                            <a class="button button-primary" href=format!("/cycles/{}/board", cycle.id)>"Open board"</a>
+                                        </header>
+                                        <CommunicationPlan plan changed/>
+                                    </main>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })}
+                </Transition>
+            }
+        }/>
+    }
+}

@@ -1,0 +1,186 @@
+//! An agenda's shared notes, one per meeting date: who may write them, and
+//! saving them without overwriting someone else's.
+
+use super::super::{AgendaNote, AgendaNotes, MAX_NOTES};
+use crate::auth::ssr::{Caller, require_caller};
+use crate::board::ssr::{actor_of, forbidden};
+use crate::domain::permissions::{self, Actor};
+use crate::domain::rhythm::AgendaKey;
+use crate::domain::units::UnitTree;
+use crate::error::AppError;
+use crate::state::{begin_write, now_text, pool};
+use crate::units::ssr::load_tree;
+use sqlx::SqliteConnection;
+use time::Date;
+
+/// The units `person` belongs to; `NotFound` when nobody active is `person`.
+pub async fn units_of_person(db: &mut SqliteConnection, person: i64) -> Result<Vec<i64>, AppError> {
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM people WHERE id = ? AND active = 1")
+            .bind(person)
+            .fetch_optional(&mut *db)
+            .await?;
+    if exists.is_none() {
+        return Err(AppError::NotFound("That person".into()));
+    }
+    Ok(
+        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ? ORDER BY unit_id")
+            .bind(person)
+            .fetch_all(&mut *db)
+            .await?,
+    )
+}
+
+/// Checks the agenda names something that exists, and returns its
+/// person's units for a one-on-one (empty otherwise).
+pub async fn subject_of(
+    db: &mut SqliteConnection,
+    tree: &UnitTree,
+    key: AgendaKey,
+) -> Result<Vec<i64>, AppError> {
+    match key {
+        AgendaKey::OneOnOne(person) => units_of_person(db, person).await,
+        AgendaKey::Weekly(unit) | AgendaKey::Review(Some(unit)) if tree.get(unit).is_none() => {
+            Err(AppError::NotFound("That unit".into()))
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The notes of `key`'s meeting on `meeting_on` and of the one before.
+pub async fn load(
+    db: &mut SqliteConnection,
+    key: AgendaKey,
+    meeting_on: Date,
+    may_write: bool,
+) -> Result<AgendaNotes, AppError> {
+    let agenda = key.to_string();
+    let day = meeting_on.to_string();
+    let note = |row: Option<(String, String, i64, String)>| {
+        row.map(|(meeting_on, body, version, by)| AgendaNote {
+            meeting_on,
+            body,
+            version,
+            by,
+        })
+    };
+    const SELECT: &str = "SELECT n.meeting_on, n.body, n.version, p.name FROM agenda_notes n \
+         JOIN people p ON p.id = n.updated_by WHERE n.agenda = ?";
+    let current = sqlx::query_as(&format!("{SELECT} AND n.meeting_on = ?"))
+        .bind(&agenda)
+        .bind(&day)
+        .fetch_optional(&mut *db)
+        .await?;
+    let previous = sqlx::query_as(&format!(
+        "{SELECT} AND n.meeting_on < ? AND n.body <> '' ORDER BY n.meeting_on DESC LIMIT 1"
+    ))
+    .bind(&agenda)
+    .bind(&day)
+    .fetch_optional(&mut *db)
+    .await?;
+    Ok(AgendaNotes {
+        agenda,
+        meeting_on: day,
+        current: note(current),
+        previous: note(previous),
+        may_write,
+    })
+}
+
+/// Whether `actor` may write `key`'s notes.
+pub fn may_write(actor: &Actor, key: AgendaKey, person_units: &[i64]) -> bool {
+    permissions::check_agenda_notes(actor, key, person_units).is_ok()
+}
+
+/// The caller, the tree and their actor, for an agenda.
+pub async fn asking(db: &mut SqliteConnection) -> Result<(Caller, UnitTree, Actor), AppError> {
+    let caller = require_caller().await?;
+    let tree = load_tree(&pool()?).await?;
+    let actor = actor_of(db, &caller, &tree).await?;
+    Ok((caller, tree, actor))
+}
+
+#[tracing::instrument(skip(body))]
+pub async fn save(
+    agenda: &str,
+    meeting_on: &str,
+    version: &str,
+    body: &str,
+) -> Result<AgendaNote, AppError> {
+    let caller = require_caller().await?;
+    let key: AgendaKey = agenda.parse().map_err(|m| AppError::invalid("agenda", m))?;
+    let day = crate::cycles::parse_date("meeting_on", meeting_on)?;
+    let version = crate::units::parse_optional_id("version", version)?;
+    let body = body.trim();
+    if body.chars().count() > MAX_NOTES {
+        return Err(AppError::invalid(
+            "body",
+            format!("Keep the notes under {MAX_NOTES} characters."),
+        ));
+    }
+    let tree = load_tree(&pool()?).await?;
+    let mut tx = begin_write().await?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let person_units = subject_of(&mut tx, &tree, key).await?;
+    permissions::check_agenda_notes(&actor, key, &person_units).map_err(forbidden)?;
+    let now = now_text();
+    let saved = match version {
+        None => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO agenda_notes (agenda, meeting_on, body, updated_by, updated_at) \
+                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (agenda, meeting_on) DO NOTHING RETURNING version",
+            )
+            .bind(key.to_string())
+            .bind(day.to_string())
+            .bind(body)
+            .bind(caller.id)
+            .bind(&now)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        Some(version) => {
+            sqlx::query_scalar(
+                "UPDATE agenda_notes SET body = ?, version = version + 1, updated_by = ?, updated_at = ? \
+                 WHERE agenda = ? AND meeting_on = ? AND version = ? RETURNING version",
+            )
+            .bind(body)
+            .bind(caller.id)
+            .bind(&now)
+            .bind(key.to_string())
+            .bind(day.to_string())
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+    };
+    let Some(version) = saved else {
+        return Err(AppError::Conflict(
+            "Someone else saved notes for this meeting while you were writing. Theirs are shown above; \
+             what you typed is still here — merge the two and save again."
+                .into(),
+        ));
+    };
+    tx.commit().await?;
+    tracing::info!(agenda = %key, on = %day, version, "agenda notes saved");
+    Ok(AgendaNote {
+        meeting_on: day.to_string(),
+        body: body.to_owned(),
+        version,
+        by: caller.name,
+    })
+}
+
+/// The notes of `key`'s meeting on `meeting_on` and of the one before, for
+/// someone who may read that agenda.
+pub async fn read(agenda: &str, meeting_on: &str) -> Result<AgendaNotes, AppError> {
+    let key: AgendaKey = agenda.parse().map_err(|m| AppError::invalid("agenda", m))?;
+    let day = crate::cycles::parse_date("meeting_on", meeting_on)?;
+    let mut db = pool()?.acquire().await?;
+    let (_, tree, actor) = asking(&mut db).await?;
+    let person_units = subject_of(&mut db, &tree, key).await?;
+    if let AgendaKey::OneOnOne(person) = key {
+        permissions::check_one_on_one(&actor, person, &person_units).map_err(forbidden)?;
+    }
+    let writes = may_write(&actor, key, &person_units);
+    load(&mut db, key, day, writes).await
+}

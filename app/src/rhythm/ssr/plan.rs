@@ -1,0 +1,376 @@
+//! A cycle's communication plan: reading it, adding, changing and removing
+//! meetings, and starting a new cycle's plan from the previous cycle's (or
+//! from the guide's default for a first cycle).
+
+use super::super::{
+    CyclePlan, MAX_CUSTOM_NAME, MAX_FORMAT, MAX_OWNER, MAX_POINTS, PlanMeeting, UnitChoice,
+};
+use super::{Meeting, department_of, meetings_of};
+use crate::auth::ssr::require_caller;
+use crate::board::ssr::{actor_of, forbidden};
+use crate::cycles::ssr::{fetch_cycle, today};
+use crate::domain::permissions::{self, Actor};
+use crate::domain::rhythm::{self, Level, MeetingDraft, MeetingKind};
+use crate::domain::roles::Role;
+use crate::domain::units::UnitTree;
+use crate::error::AppError;
+use crate::state::{begin_write, now_text, pool};
+use crate::units::ssr::load_tree;
+use sqlx::SqliteConnection;
+
+/// A meeting as its form posts it.
+pub struct MeetingInput {
+    pub kind: String,
+    pub custom_name: String,
+    pub level: String,
+    pub unit_id: String,
+    pub frequency: String,
+    pub weekday: String,
+    pub format: String,
+    pub owner: String,
+    pub points: String,
+}
+
+impl MeetingInput {
+    /// The meeting, or the first field at fault.
+    fn parse(self) -> Result<(MeetingDraft, Option<i64>), AppError> {
+        let kind: MeetingKind = self
+            .kind
+            .parse()
+            .map_err(|m| AppError::invalid("kind", m))?;
+        let custom_name = self.custom_name.trim().to_owned();
+        if kind == MeetingKind::Custom && custom_name.is_empty() {
+            return Err(AppError::invalid("custom_name", "Name the meeting."));
+        }
+        let level = self
+            .level
+            .parse()
+            .map_err(|m| AppError::invalid("level", m))?;
+        let unit_id = crate::units::parse_optional_id("unit_id", &self.unit_id)?;
+        let frequency = self
+            .frequency
+            .parse()
+            .map_err(|m| AppError::invalid("frequency", m))?;
+        let weekday = self
+            .weekday
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|day| (1..=7).contains(day))
+            .ok_or_else(|| AppError::invalid("weekday", "Choose a day of the week."))?;
+        let text = |field: &'static str, raw: String, max: usize| {
+            let trimmed = raw.trim().to_owned();
+            if trimmed.chars().count() > max {
+                Err(AppError::invalid(
+                    field,
+                    format!("Keep it under {max} characters."),
+                ))
+            } else {
+                Ok(trimmed)
+            }
+        };
+        let draft = MeetingDraft {
+            kind,
+            custom_name: text("custom_name", custom_name, MAX_CUSTOM_NAME)?,
+            level,
+            frequency,
+            weekday,
+            format: text("format", self.format, MAX_FORMAT)?,
+            owner: text("owner", self.owner, MAX_OWNER)?,
+            points: text("points", self.points, MAX_POINTS)?,
+        };
+        Ok((draft, unit_id))
+    }
+}
+
+pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
+    let caller = require_caller().await?;
+    let pool = pool()?;
+    let tree = load_tree(&pool).await?;
+    let mut db = pool.acquire().await?;
+    let cycle = fetch_cycle(&mut *db, cycle_id).await?;
+    let actor = actor_of(&mut db, &caller, &tree).await?;
+    let calendar = cycle.calendar()?;
+    let today = today();
+    let meetings = meetings_of(&mut db, cycle_id)
+        .await?
+        .into_iter()
+        .map(|meeting| view_of(meeting, &tree, &actor, &calendar, today))
+        .collect();
+    let may_add_for = tree
+        .ordered()
+        .into_iter()
+        .filter(|(node, _)| permissions::check_plan(&actor, Some(node.id)).is_ok())
+        .map(|(node, _)| UnitChoice {
+            id: node.id,
+            label: tree.path(node.id).join(" › "),
+        })
+        .collect();
+    Ok(CyclePlan {
+        cycle,
+        meetings,
+        may_add_for_everyone: permissions::check_plan(&actor, None).is_ok(),
+        may_add_for,
+    })
+}
+
+/// A stored meeting as the person `actor` sees it on `today`.
+fn view_of(
+    meeting: Meeting,
+    tree: &UnitTree,
+    actor: &Actor,
+    calendar: &crate::domain::cycles::Calendar,
+    today: time::Date,
+) -> PlanMeeting {
+    // The agenda opens for the unit it is held for, else for the person's
+    // own unit (or its department, for a department meeting).
+    let unit = meeting.row.unit_id.or_else(|| {
+        actor.units.first().map(|unit| match meeting.level {
+            Level::Department => department_of(tree, *unit),
+            _ => *unit,
+        })
+    });
+    let agenda =
+        rhythm::agenda_for(meeting.kind, meeting.level, unit, actor.id).map(|key| key.href());
+    PlanMeeting {
+        id: meeting.row.id,
+        kind: meeting.kind,
+        custom_name: meeting.row.custom_name,
+        level: meeting.level,
+        unit_id: meeting.row.unit_id,
+        held_for: meeting
+            .row
+            .unit_id
+            .map_or_else(|| "Everyone".to_owned(), |unit| tree.path(unit).join(" › ")),
+        frequency: meeting.frequency,
+        weekday: meeting.weekday,
+        format: meeting.row.format,
+        owner: meeting.row.owner,
+        points: meeting.row.points,
+        version: meeting.row.version,
+        next_on: rhythm::next_occurrence(meeting.frequency, meeting.weekday, calendar, today)
+            .map(|day| day.to_string()),
+        agenda,
+        may_edit: permissions::check_plan(actor, meeting.row.unit_id).is_ok(),
+    }
+}
+
+/// Adds a meeting (`id` empty) or changes one read at `version`.
+#[tracing::instrument(skip(input))]
+pub async fn save(
+    cycle_id: i64,
+    id: &str,
+    version: &str,
+    input: MeetingInput,
+) -> Result<PlanMeeting, AppError> {
+    let caller = require_caller().await?;
+    let id = crate::units::parse_optional_id("id", id)?;
+    let version = crate::units::parse_optional_id("version", version)?;
+    let (draft, unit_id) = input.parse()?;
+    let tree = load_tree(&pool()?).await?;
+    let mut tx = begin_write().await?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    if unit_id.is_some_and(|unit| tree.get(unit).is_none()) {
+        return Err(AppError::invalid("unit_id", "That unit no longer exists."));
+    }
+    permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
+    let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
+    let now = now_text();
+    let id = match id {
+        None => {
+            let position: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM plan_meetings WHERE cycle_id = ?",
+            )
+            .bind(cycle_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert(
+                &mut tx, cycle_id, &draft, unit_id, position, caller.id, &now,
+            )
+            .await?
+        }
+        Some(id) => {
+            let (stored_cycle, stored_unit, current): (i64, Option<i64>, i64) =
+                sqlx::query_as("SELECT cycle_id, unit_id, version FROM plan_meetings WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .filter(|(stored_cycle, _, _)| *stored_cycle == cycle_id)
+                    .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
+            let _ = stored_cycle;
+            // Moving a meeting away from a unit needs rights there too.
+            permissions::check_plan(&actor, stored_unit).map_err(forbidden)?;
+            if version != Some(current) {
+                return Err(changed_since());
+            }
+            sqlx::query(
+                "UPDATE plan_meetings SET kind = ?, custom_name = ?, level = ?, unit_id = ?, \
+                 frequency = ?, weekday = ?, format = ?, owner = ?, points = ?, \
+                 version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(draft.kind.as_str())
+            .bind(&draft.custom_name)
+            .bind(draft.level.as_str())
+            .bind(unit_id)
+            .bind(draft.frequency.as_str())
+            .bind(i64::from(draft.weekday))
+            .bind(&draft.format)
+            .bind(&draft.owner)
+            .bind(&draft.points)
+            .bind(caller.id)
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = ?")
+        .bind(cycle_id)
+        .execute(&mut *tx)
+        .await?;
+    let meeting = meetings_of(&mut tx, cycle_id)
+        .await?
+        .into_iter()
+        .find(|meeting| meeting.row.id == id)
+        .ok_or(AppError::Internal)?;
+    tx.commit().await?;
+    tracing::info!(meeting = id, cycle = cycle_id, "plan meeting saved");
+    Ok(view_of(meeting, &tree, &actor, &cycle.calendar()?, today()))
+}
+
+fn changed_since() -> AppError {
+    AppError::Conflict(
+        "Someone changed this meeting since you opened it. Reload to see their change, then make yours."
+            .into(),
+    )
+}
+
+/// Removes a meeting read at `version`.
+#[tracing::instrument]
+pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
+    let caller = require_caller().await?;
+    let tree = load_tree(&pool()?).await?;
+    let mut tx = begin_write().await?;
+    let actor = actor_of(&mut tx, &caller, &tree).await?;
+    let (unit, current): (Option<i64>, i64) =
+        sqlx::query_as("SELECT unit_id, version FROM plan_meetings WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
+    permissions::check_plan(&actor, unit).map_err(forbidden)?;
+    if version != current {
+        return Err(changed_since());
+    }
+    sqlx::query("DELETE FROM plan_meetings WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn insert(
+    db: &mut SqliteConnection,
+    cycle_id: i64,
+    draft: &MeetingDraft,
+    unit_id: Option<i64>,
+    position: i64,
+    by: i64,
+    now: &str,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO plan_meetings (cycle_id, kind, custom_name, level, unit_id, frequency, weekday, \
+         format, owner, points, position, created_by, updated_by, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(cycle_id)
+    .bind(draft.kind.as_str())
+    .bind(&draft.custom_name)
+    .bind(draft.level.as_str())
+    .bind(unit_id)
+    .bind(draft.frequency.as_str())
+    .bind(i64::from(draft.weekday))
+    .bind(&draft.format)
+    .bind(&draft.owner)
+    .bind(&draft.points)
+    .bind(position)
+    .bind(by)
+    .bind(by)
+    .bind(now)
+    .fetch_one(&mut *db)
+    .await?)
+}
+
+/// Starts the plan of `cycle_id`, once: a copy of the most recent other
+/// cycle's plan, or the guide's default when there is none. `by` is who
+/// the rows are recorded as made by.
+pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Result<(), AppError> {
+    let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_one(&mut *db)
+        .await?;
+    if started == 1 {
+        return Ok(());
+    }
+    let previous: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> ? ORDER BY start_date DESC, id DESC LIMIT 1",
+    )
+    .bind(cycle_id)
+    .fetch_optional(&mut *db)
+    .await?;
+    let now = now_text();
+    match previous {
+        Some(previous) => {
+            sqlx::query(
+                "INSERT INTO plan_meetings (cycle_id, kind, custom_name, level, unit_id, frequency, weekday, \
+                 format, owner, points, position, created_by, updated_by, updated_at) \
+                 SELECT ?, kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, \
+                 position, ?, ?, ? FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id",
+            )
+            .bind(cycle_id)
+            .bind(by)
+            .bind(by)
+            .bind(&now)
+            .bind(previous)
+            .execute(&mut *db)
+            .await?;
+        }
+        None => {
+            for (position, draft) in rhythm::default_plan().iter().enumerate() {
+                insert(db, cycle_id, draft, None, position as i64 + 1, by, &now).await?;
+            }
+        }
+    }
+    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = ?")
+        .bind(cycle_id)
+        .execute(&mut *db)
+        .await?;
+    Ok(())
+}
+
+/// Starts the plan of every cycle that has none yet, oldest first (so each
+/// copies the one before): run at start-up, for cycles made before plans
+/// existed and for the demo's. Does nothing before there is an ambassador.
+pub async fn start_missing_plans(pool: &sqlx::SqlitePool) -> Result<usize, AppError> {
+    let mut tx = pool.begin().await?;
+    let ambassador: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM people WHERE role = ? AND active = 1 ORDER BY id LIMIT 1",
+    )
+    .bind(Role::Ambassador.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(ambassador) = ambassador else {
+        return Ok(0);
+    };
+    let cycles: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM cycles WHERE plan_started = 0 ORDER BY start_date, id")
+            .fetch_all(&mut *tx)
+            .await?;
+    for cycle in &cycles {
+        start_plan(&mut tx, *cycle, ambassador).await?;
+    }
+    tx.commit().await?;
+    Ok(cycles.len())
+}

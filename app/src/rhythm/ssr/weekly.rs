@@ -1,0 +1,97 @@
+//! A team's weekly: the plan's discussion points, the unit's weekly review
+//! (low confidence and problems first, silent key results), the key results
+//! whose confidence dropped since last week, and the shared notes.
+
+use super::super::{ConfidenceDrop, WeeklyAgenda};
+use super::notes::{asking, load, may_write};
+use super::{planned, unit_and_above};
+use crate::cycles::ssr::today;
+use crate::domain::rhythm::AgendaKey;
+use crate::domain::rhythm::coaching::dropped_this_week;
+use crate::error::{AppError, ssr::internal};
+use crate::state::pool;
+use sqlx::SqliteConnection;
+use std::collections::BTreeMap;
+use time::{Date, Duration};
+
+/// A key result's objective id and title, its title, and its (day,
+/// confidence) points.
+type Tracked = (String, String, String, Vec<(Date, u8)>);
+
+pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
+    // Checks the caller and the unit.
+    let review = crate::checkins::ssr::unit_review(unit_id).await?;
+    let mut db = pool()?.acquire().await?;
+    let (_, tree, actor) = asking(&mut db).await?;
+    let today = today();
+    let key = AgendaKey::Weekly(unit_id);
+    let (plan, day) = planned(
+        &mut db,
+        review.cycle.as_ref(),
+        key,
+        &unit_and_above(&tree, unit_id),
+        today,
+    )
+    .await?;
+    let dropped = match &review.cycle {
+        Some(cycle) => drops(&mut db, cycle.id, &tree.subtree(unit_id), today).await?,
+        None => Vec::new(),
+    };
+    let notes = load(&mut db, key, day, may_write(&actor, key, &[])).await?;
+    Ok(WeeklyAgenda {
+        plan,
+        review,
+        dropped,
+        notes,
+    })
+}
+
+/// Key results of `units`' active objectives (owned or shared) in `cycle_id`
+/// whose confidence this week is below last week's, biggest drop first.
+async fn drops(
+    db: &mut SqliteConnection,
+    cycle_id: i64,
+    units: &[i64],
+    today: Date,
+) -> Result<Vec<ConfidenceDrop>, AppError> {
+    let units_json = serde_json::to_string(units).map_err(internal)?;
+    let since = (today - Duration::days(60)).to_string();
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT k.id, o.id, o.title, k.title, c.checked_in_on, c.confidence FROM check_ins c \
+         JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
+         WHERE o.cycle_id = ?1 AND o.status = 'active' AND c.checked_in_on >= ?3 \
+         AND (o.unit_id IN (SELECT value FROM json_each(?2)) OR o.id IN \
+         (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each(?2)))) \
+         ORDER BY c.checked_in_on, c.created_at",
+    )
+    .bind(cycle_id)
+    .bind(&units_json)
+    .bind(&since)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut by_key_result: BTreeMap<String, Tracked> = BTreeMap::new();
+    for (key_result, objective_id, objective_title, title, on, confidence) in rows {
+        let on = crate::cycles::parse_date("checked_in_on", &on).map_err(internal)?;
+        by_key_result
+            .entry(key_result)
+            .or_insert_with(|| (objective_id, objective_title, title, Vec::new()))
+            .3
+            .push((on, confidence.clamp(0, 10) as u8));
+    }
+    let mut dropped: Vec<ConfidenceDrop> = by_key_result
+        .into_values()
+        .filter_map(
+            |(objective_id, objective_title, key_result_title, points)| {
+                dropped_this_week(&points, today).map(|(from, to)| ConfidenceDrop {
+                    objective_id,
+                    objective_title,
+                    key_result_title,
+                    from,
+                    to,
+                })
+            },
+        )
+        .collect();
+    dropped.sort_by_key(|drop| std::cmp::Reverse(drop.from - drop.to));
+    Ok(dropped)
+}

@@ -28,6 +28,7 @@ mod lessons;
 mod live;
 mod migrations;
 mod overlaps;
+mod rhythm;
 mod rights;
 mod screens;
 mod security;

@@ -303,8 +303,8 @@ async fn insert(
     .await?)
 }
 
-/// Starts the plan of `cycle_id`, once: a copy of the most recent other
-/// cycle's plan, or the guide's default when there is none. `by` is who
+/// Starts the plan of `cycle_id`, once: a copy of the previous cycle's
+/// plan, or the guide's default when there is none. `by` is who
 /// the rows are recorded as made by.
 pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Result<(), AppError> {
     let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = ?")
@@ -314,8 +314,11 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
     if started == 1 {
         return Ok(());
     }
+    // The cycle just before this one; else (for a cycle placed before all
+    // others) the latest.
     let previous: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> ? ORDER BY start_date DESC, id DESC LIMIT 1",
+        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> ?1 \
+         ORDER BY start_date <= (SELECT start_date FROM cycles WHERE id = ?1) DESC, start_date DESC, id DESC LIMIT 1",
     )
     .bind(cycle_id)
     .fetch_optional(&mut *db)

@@ -102,7 +102,7 @@ fn CycleRow(cycle: Cycle, admin: bool, update: ServerAction<UpdateCycle>) -> imp
         <li class="cycle-row panel">
             <div class="cycle-summary">
                 <div>
-                    <h2 class="cycle-name">{cycle.name.clone()}</h2>
+                    <h2 class="cycle-name"><a href=format!("/cycles/{}", cycle.id)>{cycle.name.clone()}</a></h2>
                     <p class="muted">{cycle.span()} " · " {days}</p>
                 </div>
                 <PhaseBadge phase=cycle.phase/>

@@ -22,6 +22,7 @@ mod cli;
 mod compression;
 mod headers;
 mod health;
+mod home;
 mod key_results;
 mod kpis;
 mod lessons;

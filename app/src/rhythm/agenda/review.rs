@@ -185,10 +185,10 @@ fn UnitLine(row: Standing, expected: f64) -> impl IntoView {
     view! {
         <li class="agenda-standing" class:behind=behind>
             <span class="agenda-standing-name">{row.name.clone()}</span>
-            <span class="progress-track" role="img"
+            <span class="progress progress-versus" role="img"
                 aria-label=format!("{}: {} done, {} expected", row.name, format_percent(row.progress), format_percent(expected))>
-                <span class="progress-fill" style=format!("width: {:.1}%", row.progress * 100.0)></span>
-                <span class="expected-mark" style=format!("left: {:.1}%", expected * 100.0)></span>
+                <span style=format!("width: {:.1}%", row.progress * 100.0)></span>
+                <i class="expected-mark" style=format!("left: {:.1}%", expected * 100.0) title="Expected today"></i>
             </span>
             <span class="agenda-standing-numbers">{format_percent(row.progress)} " · " {pace}</span>
         </li>

@@ -1,0 +1,151 @@
+//! Home: what needs the signed-in person this week, and only them.
+
+use crate::common::board::{create_objective, update, uuid};
+use crate::common::checkins::{active_key_result, check_in, running_cycle};
+use crate::common::{AMBASSADOR, LEAD, MEMBER, TestApp};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+async fn week(app: &TestApp, client: &Client) -> Value {
+    let (status, week) = app.call_json(client, "get_my_week", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{week}");
+    week
+}
+
+fn titles<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item.pointer(field).and_then(Value::as_str).unwrap_or(""))
+        .collect()
+}
+
+/// A cycle whose retrospective window is open today.
+async fn retro_cycle(app: &TestApp) -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, cycle) = app
+        .call_json(
+            &ambassador,
+            "create_cycle",
+            &[
+                ("name", "Closing cycle"),
+                ("start", &(today - time::Duration::days(80)).to_string()),
+                ("end", &(today + time::Duration::days(3)).to_string()),
+                ("planning_days", "7"),
+                ("retro_days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cycle}");
+    assert_eq!(cycle["phase"], "retrospective");
+    cycle["id"].to_string()
+}
+
+#[tokio::test]
+async fn home_lists_what_needs_me_and_nothing_of_anyone_else() {
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    let kr = active_key_result(&app, &cycle, 1, MEMBER).await;
+    let priya = app.signed_in(MEMBER).await;
+    let mine = week(&app, &priya).await;
+    assert_eq!(mine["cycle"]["name"], "Live test cycle");
+    assert_eq!(
+        titles(&mine["due"], "/key_result/title"),
+        ["Deploy confidence"]
+    );
+    assert_eq!(mine["reviews_proposals"], false);
+    // Her next meetings come from the plan, with her agendas.
+    let platform = app.unit_id("Platform").await;
+    let agendas = titles(&mine["meetings"], "/agenda");
+    assert!(
+        agendas.contains(&format!("/agendas/weekly/{platform}").as_str()),
+        "{agendas:?}"
+    );
+    // Platform is on the leaderboard.
+    assert_eq!(titles(&mine["places"], "/name"), ["Platform"]);
+    // Someone else's week does not show her key result.
+    let lea = app.signed_in("lea@northstar.demo").await;
+    assert!(week(&app, &lea).await["due"].as_array().unwrap().is_empty());
+
+    // Checked in: nothing due any more.
+    let (status, _) = check_in(&app, &priya, &uuid(900), &kr, "40", "7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        week(&app, &priya).await["due"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn proposals_wait_for_the_leads_of_their_unit_only() {
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, objective) = create_objective(
+        &app,
+        &ambassador,
+        &cycle,
+        &uuid(7),
+        "Platform",
+        "Faster builds",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let (status, objective) = update(&app, &ambassador, &objective, "status", "proposed").await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let jonas = app.signed_in(LEAD).await;
+    let waiting = week(&app, &jonas).await;
+    assert_eq!(waiting["reviews_proposals"], true);
+    assert!(titles(&waiting["proposals"], "/title").contains(&"Faster builds"));
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    assert!(
+        titles(&week(&app, &ambassador).await["proposals"], "/title").contains(&"Faster builds")
+    );
+    // Members review nothing; the lead beside does not see it.
+    let priya = app.signed_in(MEMBER).await;
+    assert!(
+        week(&app, &priya).await["proposals"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let tomas = app.signed_in("tomas@northstar.demo").await;
+    assert!(!titles(&week(&app, &tomas).await["proposals"], "/title").contains(&"Faster builds"));
+}
+
+#[tokio::test]
+async fn objectives_to_close_appear_in_the_retrospective_window() {
+    let app = TestApp::start().await;
+    let cycle = retro_cycle(&app).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, objective) = create_objective(
+        &app,
+        &ambassador,
+        &cycle,
+        &uuid(8),
+        "Platform",
+        "Quiet on-call",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let (_, objective) = update(&app, &ambassador, &objective, "status", "proposed").await;
+    let (status, _) = update(&app, &ambassador, &objective, "status", "active").await;
+    assert_eq!(status, StatusCode::OK);
+    let priya = app.signed_in(MEMBER).await;
+    let closing = week(&app, &priya).await;
+    assert_eq!(titles(&closing["to_close"], "/title"), ["Quiet on-call"]);
+    assert_eq!(closing["to_close"][0]["cycle"], "Closing cycle");
+    let lea = app.signed_in("lea@northstar.demo").await;
+    assert!(
+        week(&app, &lea).await["to_close"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // Nobody signed in: nothing.
+    let (status, _) = app.call_json(&app.client(), "get_my_week", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}

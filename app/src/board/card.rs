@@ -160,6 +160,22 @@ pub fn Card(id: String) -> impl IntoView {
             save_edit(ctx, &id, "title", edit, state);
         });
         let kind = move || objective.with(|o| o.as_ref().map(|o| o.kind));
+        // A draft made after the planning window is marked, not refused.
+        let late = move || {
+            objective.with(|o| {
+                o.as_ref().is_some_and(|o| {
+                    let drafted = crate::cycles::parse_date("created_on", &o.created_on).ok();
+                    o.status == Status::Draft
+                        && board.with(|b| {
+                            b.cycle
+                                .calendar()
+                                .ok()
+                                .zip(drafted)
+                                .is_some_and(|(calendar, day)| calendar.drafted_late(day))
+                        })
+                })
+            })
+        };
         let kind_class = move || match kind() {
             Some(ObjectiveKind::Aspirational) => "kind kind-aspirational",
             _ => "kind kind-committed",
@@ -170,6 +186,9 @@ pub fn Card(id: String) -> impl IntoView {
                     label=Signal::derive(move || format!("title of {}", title())) editable=may_edit
                     save=save_title class="card-title" keep/>
                 <span class=kind_class>{move || kind().map(ObjectiveKind::label)}</span>
+                {move || late().then(|| view! {
+                    <span class="badge badge-late" title="Drafted after the planning window closed. It can still be activated.">"Late"</span>
+                })}
                 <a class="card-open" href=href draggable="false"
                     aria-label=move || format!("Open {}", title()) title="Open the objective page">"↗"</a>
             </header>

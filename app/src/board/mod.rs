@@ -137,6 +137,10 @@ pub struct Objective {
     pub updated_by: String,
     /// The final score, once closed.
     pub score: Option<f64>,
+    /// The day it was drafted (`YYYY-MM-DD`): a draft made after the
+    /// planning window is late.
+    #[serde(default)]
+    pub created_on: String,
     pub key_results: Vec<KeyResult>,
 }
 

@@ -87,6 +87,11 @@ impl Calendar {
             .saturating_add(time::Duration::days(self.planning_days))
     }
 
+    /// Whether something drafted on `day` was drafted after planning closed.
+    pub fn drafted_late(&self, day: Date) -> bool {
+        day >= self.execution_start()
+    }
+
     /// The first day of the retrospective window.
     pub fn retro_start(&self) -> Date {
         self.end
@@ -148,6 +153,15 @@ mod tests {
         for (day, phase) in cases {
             assert_eq!(cycle.phase(day), phase, "{day}");
         }
+    }
+
+    #[test]
+    fn a_draft_is_late_from_the_first_day_of_execution() {
+        let cycle = q3();
+        assert!(!cycle.drafted_late(date!(2026 - 07 - 01)));
+        assert!(!cycle.drafted_late(date!(2026 - 07 - 14)));
+        assert!(cycle.drafted_late(date!(2026 - 07 - 15)));
+        assert!(cycle.drafted_late(date!(2026 - 09 - 30)));
     }
 
     #[test]

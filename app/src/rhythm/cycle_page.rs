@@ -3,6 +3,7 @@
 
 use super::get_cycle_plan;
 use super::plan::CommunicationPlan;
+use super::planning::PlanningChecklist;
 use crate::auth::SignedIn;
 use crate::components::ErrorPanel;
 use crate::cycles::PhaseBadge;
@@ -49,6 +50,7 @@ pub fn CyclePage() -> impl IntoView {
                                             <a class="button" href=format!("/cycles/{}/map", cycle.id)>"Alignment map"</a>
                                             <a class="button button-primary" href=format!("/cycles/{}/board", cycle.id)>"Open board"</a>
                                         </header>
+                                        {plan.planning.clone().map(|planning| view! { <PlanningChecklist planning cycle_id=cycle.id/> })}
                                         <CommunicationPlan plan changed/>
                                     </main>
                                 }

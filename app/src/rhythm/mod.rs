@@ -17,6 +17,7 @@ mod agenda;
 mod cycle_page;
 mod notes;
 mod plan;
+mod planning;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -27,6 +28,7 @@ use crate::checkins::{CheckIn, UnitReview};
 use crate::cycles::Cycle;
 use crate::domain::leaderboard::{Highlight, Standing};
 use crate::domain::rhythm::coaching::Question;
+use crate::domain::rhythm::planning::Checklist;
 use crate::domain::rhythm::{Frequency, Level, MeetingKind};
 use crate::error::AppError;
 use crate::leaderboard::Recovery;
@@ -83,10 +85,29 @@ pub struct UnitChoice {
     pub label: String,
 }
 
-/// A cycle's page: the cycle and its communication plan.
+/// One unit's planning checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitPlanning {
+    pub unit_id: i64,
+    pub unit_path: String,
+    pub checklist: Checklist,
+}
+
+/// The planning window of a cycle that has not begun executing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Planning {
+    /// Days of planning left, today included.
+    pub days_left: i64,
+    pub units: Vec<UnitPlanning>,
+}
+
+/// A cycle's page: the cycle, its planning checklist while it plans, and
+/// its communication plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CyclePlan {
     pub cycle: Cycle,
+    /// While the cycle is upcoming or planning.
+    pub planning: Option<Planning>,
     pub meetings: Vec<PlanMeeting>,
     /// Whether the person may add meetings for every unit (the ambassador).
     pub may_add_for_everyone: bool,

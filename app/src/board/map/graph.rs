@@ -397,6 +397,7 @@ mod tests {
             version: 1,
             updated_by: "Maya".into(),
             score: None,
+            created_on: "2026-07-01".into(),
             key_results: Vec::new(),
         }
     }

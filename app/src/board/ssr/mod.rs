@@ -47,6 +47,7 @@ struct ObjectiveRow {
     version: i64,
     updated_by: String,
     score: Option<f64>,
+    created_on: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -105,7 +106,8 @@ impl KeyResultRow {
 }
 
 const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.decision_owner_id, o.title, o.description, \
-     o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score \
+     o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score, \
+     substr(o.created_at, 1, 10) AS created_on \
      FROM objectives o JOIN people p ON p.id = o.updated_by LEFT JOIN closing_notes n ON n.objective_id = o.id";
 
 const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
@@ -204,6 +206,7 @@ pub(crate) async fn fetch_objectives(
                 version: row.version,
                 updated_by: row.updated_by,
                 score: row.score,
+                created_on: row.created_on,
             })
         })
         .collect()

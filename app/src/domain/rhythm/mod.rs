@@ -4,6 +4,7 @@
 //! ([`coaching`]). Every function takes today's date as an argument.
 
 pub mod coaching;
+pub mod planning;
 #[cfg(test)]
 mod tests;
 

@@ -3,16 +3,21 @@
 //! from the guide's default for a first cycle).
 
 use super::super::{
-    CyclePlan, MAX_CUSTOM_NAME, MAX_FORMAT, MAX_OWNER, MAX_POINTS, PlanMeeting, UnitChoice,
+    CyclePlan, MAX_CUSTOM_NAME, MAX_FORMAT, MAX_OWNER, MAX_POINTS, PlanMeeting, Planning,
+    UnitChoice, UnitPlanning,
 };
 use super::{Meeting, department_of, meetings_of};
 use crate::auth::ssr::require_caller;
+use crate::board::ssr::fetch_objectives;
 use crate::board::ssr::{actor_of, forbidden};
 use crate::cycles::ssr::{fetch_cycle, today};
+use crate::domain::cycles::{Calendar, Phase};
 use crate::domain::permissions::{self, Actor};
+use crate::domain::rhythm::planning::{PlannedObjective, checklist};
 use crate::domain::rhythm::{self, Level, MeetingDraft, MeetingKind};
 use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
+use crate::domain::warnings::KeyResultFacts;
 use crate::error::AppError;
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
@@ -106,11 +111,66 @@ pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
             label: tree.path(node.id).join(" › "),
         })
         .collect();
+    let planning = match cycle.phase {
+        Phase::Upcoming | Phase::Planning => {
+            Some(planning(&mut db, &tree, &calendar, cycle.id, today).await?)
+        }
+        _ => None,
+    };
     Ok(CyclePlan {
         cycle,
+        planning,
         meetings,
         may_add_for_everyone: permissions::check_plan(&actor, None).is_ok(),
         may_add_for,
+    })
+}
+
+/// Every unit's planning checklist for the cycle, in tree order, and the
+/// days of planning left.
+async fn planning(
+    db: &mut SqliteConnection,
+    tree: &UnitTree,
+    calendar: &Calendar,
+    cycle_id: i64,
+    today: time::Date,
+) -> Result<Planning, AppError> {
+    let objectives =
+        fetch_objectives(db, "o.cycle_id = CAST(? AS INTEGER)", &cycle_id.to_string()).await?;
+    let units = tree
+        .ordered()
+        .into_iter()
+        .map(|(node, _)| {
+            let planned: Vec<PlannedObjective<'_>> = objectives
+                .iter()
+                .filter(|o| o.unit_id == node.id)
+                .map(|o| PlannedObjective {
+                    status: o.status,
+                    why_important: &o.why_important,
+                    why_urgent: &o.why_urgent,
+                    key_results: o
+                        .key_results
+                        .iter()
+                        .map(|k| KeyResultFacts {
+                            title: &k.title,
+                            readiness: k.readiness,
+                            fallback: k.fallback,
+                            proxy_name: &k.proxy_name,
+                        })
+                        .collect(),
+                })
+                .collect();
+            UnitPlanning {
+                unit_id: node.id,
+                unit_path: tree.path(node.id).join(" › "),
+                checklist: checklist(&planned),
+            }
+        })
+        .collect();
+    let from = today.max(calendar.start);
+    Ok(Planning {
+        days_left: (calendar.execution_start() - from).whole_days().max(0),
+        units,
     })
 }
 
@@ -119,7 +179,7 @@ fn view_of(
     meeting: Meeting,
     tree: &UnitTree,
     actor: &Actor,
-    calendar: &crate::domain::cycles::Calendar,
+    calendar: &Calendar,
     today: time::Date,
 ) -> PlanMeeting {
     // The agenda opens for the unit it is held for, else for the person's

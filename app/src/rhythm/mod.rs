@@ -156,10 +156,20 @@ pub struct ConfidenceDrop {
     pub to: u8,
 }
 
+/// A person whose one-on-one agenda the viewer may open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonLink {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A team's weekly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyAgenda {
     pub plan: Vec<PlannedPoints>,
+    /// The unit's people whose one-on-ones the viewer may open (a lead
+    /// sees their team; a member only themselves).
+    pub one_on_ones: Vec<PersonLink>,
     pub review: UnitReview,
     pub dropped: Vec<ConfidenceDrop>,
     pub notes: AgendaNotes,

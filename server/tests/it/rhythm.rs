@@ -423,6 +423,20 @@ async fn a_falling_confidence_becomes_a_coaching_question_and_a_weekly_drop() {
     // The plan's discussion points of the team weekly come with it.
     assert_eq!(weekly["plan"][0]["meeting"], "Team weekly", "{weekly}");
     assert!(weekly["review"]["items"].as_array().unwrap().len() == 1);
+    // Jonas reaches his team's one-on-ones from there; Priya only her own.
+    let names = |agenda: &Value| -> Vec<String> {
+        agenda["one_on_ones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&weekly), ["Jonas Berg", "Priya Nair"]);
+    let (_, hers) = app
+        .call_json(&priya, "get_weekly_agenda", &[("unit_id", &platform)])
+        .await;
+    assert_eq!(names(&hers), ["Priya Nair"]);
 }
 
 async fn save_notes(

@@ -3,7 +3,7 @@
 //! last week, and the shared notes.
 
 use super::super::notes::NotesPanel;
-use super::super::{ConfidenceDrop, WeeklyAgenda, get_weekly_agenda};
+use super::super::{ConfidenceDrop, PersonLink, WeeklyAgenda, get_weekly_agenda};
 use super::{AgendaHeader, Planned, id_param};
 use crate::auth::SignedIn;
 use crate::checkins::{ReviewSections, short_day};
@@ -49,8 +49,30 @@ fn Weekly(agenda: WeeklyAgenda) -> impl IntoView {
             <Dropped dropped=agenda.dropped/>
             <ReviewSections review/>
             <NotesPanel notes=agenda.notes/>
+            <OneOnOnes people=agenda.one_on_ones/>
         </main>
     }
+}
+
+/// The one-on-one agendas the viewer may open from here.
+#[component]
+fn OneOnOnes(people: Vec<PersonLink>) -> impl IntoView {
+    (!people.is_empty()).then(|| {
+        view! {
+            <section class="panel agenda-people" aria-labelledby="one-on-ones-heading">
+                <h2 id="one-on-ones-heading">"One-on-ones"</h2>
+                <ul class="inline-links">
+                    {people
+                        .into_iter()
+                        .map(|p| {
+                            let label = format!("One-on-one with {}", p.name);
+                            view! { <li><a href=format!("/agendas/one-on-one/{}", p.id) aria-label=label>{p.name}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

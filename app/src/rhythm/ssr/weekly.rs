@@ -2,10 +2,11 @@
 //! (low confidence and problems first, silent key results), the key results
 //! whose confidence dropped since last week, and the shared notes.
 
-use super::super::{ConfidenceDrop, WeeklyAgenda};
+use super::super::{ConfidenceDrop, PersonLink, WeeklyAgenda};
 use super::notes::{asking, load, may_write};
 use super::{planned, unit_and_above};
 use crate::cycles::ssr::today;
+use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::rhythm::coaching::dropped_this_week;
 use crate::error::{AppError, ssr::internal};
@@ -38,12 +39,39 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
         None => Vec::new(),
     };
     let notes = load(&mut db, key, day, may_write(&actor, key, &[])).await?;
+    let one_on_ones = one_on_ones(&mut db, &tree.subtree(unit_id), &actor).await?;
     Ok(WeeklyAgenda {
         plan,
+        one_on_ones,
         review,
         dropped,
         notes,
     })
+}
+
+/// The active people of `units` whose one-on-ones `actor` may open, by name.
+async fn one_on_ones(
+    db: &mut SqliteConnection,
+    units: &[i64],
+    actor: &Actor,
+) -> Result<Vec<PersonLink>, AppError> {
+    let units_json = serde_json::to_string(units).map_err(internal)?;
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.name, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
+         FROM people p WHERE p.active = 1 AND p.id IN \
+         (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each(?))) ORDER BY p.name",
+    )
+    .bind(&units_json)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut people = Vec::new();
+    for (id, name, memberships) in rows {
+        let memberships: Vec<i64> = serde_json::from_str(&memberships).map_err(internal)?;
+        if permissions::check_one_on_one(actor, id, &memberships).is_ok() {
+            people.push(PersonLink { id, name });
+        }
+    }
+    Ok(people)
 }
 
 /// Key results of `units`' active objectives (owned or shared) in `cycle_id`

@@ -22,13 +22,20 @@ pub enum BoardEvent {
         id: String,
         into: Option<String>,
     },
+    /// The units taking part in the cycle changed: `units_out` are left out.
+    ScopeChanged {
+        version: i64,
+        by: String,
+        units_out: Vec<i64>,
+    },
 }
 
 impl BoardEvent {
     pub fn version(&self) -> i64 {
         match self {
             BoardEvent::ObjectiveSaved { version, .. }
-            | BoardEvent::ObjectiveRemoved { version, .. } => *version,
+            | BoardEvent::ObjectiveRemoved { version, .. }
+            | BoardEvent::ScopeChanged { version, .. } => *version,
         }
     }
 
@@ -41,6 +48,7 @@ impl BoardEvent {
                 }
             }
             BoardEvent::ObjectiveRemoved { id, .. } => board.objectives.retain(|o| &o.id != id),
+            BoardEvent::ScopeChanged { units_out, .. } => board.units_out = units_out.clone(),
         }
     }
 }

@@ -60,6 +60,9 @@ pub struct Board {
     pub outside: Vec<OutsideObjective>,
     /// Who is looking, so the board offers only what they may do.
     pub viewer: Viewer,
+    /// Units the ambassador left out of this cycle: not counted, not gaps.
+    #[serde(default)]
+    pub units_out: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,6 +95,8 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         .await?
         .into_iter()
         .collect();
+    // Units the ambassador left out of the cycle are not ranked.
+    let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
     let (recoveries, kpis_version) = recoveries(&mut tx, today, &names).await?;
     tx.commit().await?;
 
@@ -137,7 +139,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         units.push(owner);
         units.sort_unstable();
         units.dedup();
-        for unit in units {
+        for unit in units.into_iter().filter(|unit| !out.contains(unit)) {
             by_unit.entry(unit).or_default().push(objective.clone());
         }
     }

@@ -4,6 +4,7 @@
 use super::get_cycle_plan;
 use super::plan::CommunicationPlan;
 use super::planning::PlanningChecklist;
+use super::scope::CycleScope;
 use crate::auth::SignedIn;
 use crate::components::ErrorPanel;
 use crate::cycles::PhaseBadge;
@@ -50,6 +51,7 @@ pub fn CyclePage() -> impl IntoView {
                                             <a class="button" href=format!("/cycles/{}/map", cycle.id)>"Alignment map"</a>
                                             <a class="button button-primary" href=format!("/cycles/{}/board", cycle.id)>"Open board"</a>
                                         </header>
+                                        <CycleScope scope=plan.scope.clone() cycle_id=cycle.id may_set=plan.may_set_scope changed/>
                                         {plan.planning.clone().map(|planning| view! { <PlanningChecklist planning cycle_id=cycle.id/> })}
                                         <CommunicationPlan plan changed/>
                                     </main>

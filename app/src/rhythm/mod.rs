@@ -18,6 +18,7 @@ mod cycle_page;
 mod notes;
 mod plan;
 mod planning;
+mod scope;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -101,11 +102,25 @@ pub struct Planning {
     pub units: Vec<UnitPlanning>,
 }
 
-/// A cycle's page: the cycle, its planning checklist while it plans, and
-/// its communication plan.
+/// Whether a unit takes part in a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScopeUnit {
+    pub unit_id: i64,
+    pub unit_path: String,
+    /// Its depth in the unit tree, for indenting.
+    pub depth: usize,
+    pub taking_part: bool,
+}
+
+/// A cycle's page: the cycle, who takes part, its planning checklist while
+/// it plans, and its communication plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CyclePlan {
     pub cycle: Cycle,
+    /// Every unit, in tree order, and whether it takes part.
+    pub scope: Vec<ScopeUnit>,
+    /// Whether the person may change who takes part (the ambassador).
+    pub may_set_scope: bool,
     /// While the cycle is upcoming or planning.
     pub planning: Option<Planning>,
     pub meetings: Vec<PlanMeeting>,
@@ -301,6 +316,19 @@ pub async fn save_plan_meeting(
 pub async fn delete_plan_meeting(id: i64, version: i64) -> Result<(), AppError> {
     use crate::error::ssr::reply;
     ssr::plan::delete(id, version).await.map_err(reply)
+}
+
+/// Lets a unit take part in a cycle, or leaves it out (the ambassador's).
+#[server(endpoint = "set_taking_part")]
+pub async fn set_taking_part(
+    cycle_id: i64,
+    unit_id: i64,
+    taking_part: bool,
+) -> Result<Vec<i64>, AppError> {
+    use crate::error::ssr::reply;
+    ssr::plan::set_taking_part(cycle_id, unit_id, taking_part)
+        .await
+        .map_err(reply)
 }
 
 #[server(endpoint = "get_weekly_agenda")]

@@ -595,3 +595,97 @@ async fn a_department_review_keeps_to_its_department() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+async fn ranked(app: &TestApp, client: &Client) -> Vec<String> {
+    let (status, leaderboard) = app.call_json(client, "get_leaderboard", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{leaderboard}");
+    leaderboard["standings"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decides() {
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    active_key_result(&app, &cycle, 1, MEMBER).await;
+    let platform = app.unit_id("Platform").await.to_string();
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    assert!(
+        ranked(&app, &ambassador)
+            .await
+            .contains(&"Platform".to_owned())
+    );
+    let leave_out = [
+        ("cycle_id", cycle.as_str()),
+        ("unit_id", platform.as_str()),
+        ("taking_part", "false"),
+    ];
+    // Not a lead's call, not even for their own unit.
+    for who in [LEAD, MEMBER] {
+        let client = app.signed_in(who).await;
+        let (status, _) = app.call_json(&client, "set_taking_part", &leave_out).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let version_sql = format!("SELECT board_version FROM cycles WHERE id = {cycle}");
+    let before = app.count(&version_sql).await;
+    let (status, out) = app
+        .call_json(&ambassador, "set_taking_part", &leave_out)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out, serde_json::json!([platform.parse::<i64>().unwrap()]));
+    // One board version, with its event for open boards and maps.
+    assert_eq!(app.count(&version_sql).await, before + 1);
+    let (_, board) = app
+        .call_json(&ambassador, "get_board", &[("cycle_id", &cycle)])
+        .await;
+    assert_eq!(board["units_out"], out);
+    let event: String = sqlx::query_scalar(
+        "SELECT event FROM board_events WHERE cycle_id = ? ORDER BY version DESC LIMIT 1",
+    )
+    .bind(cycle.parse::<i64>().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(event.contains("scope_changed"), "{event}");
+    // A retried request changes nothing more.
+    let (status, again) = app
+        .call_json(&ambassador, "set_taking_part", &leave_out)
+        .await;
+    assert_eq!((status, &again), (StatusCode::OK, &out));
+    assert_eq!(app.count(&version_sql).await, before + 1);
+    // The leaderboard recomputes without Platform (the refresher is
+    // asynchronous: wait for it).
+    let mut rows = ranked(&app, &ambassador).await;
+    for _ in 0..50 {
+        if !rows.contains(&"Platform".to_owned()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        rows = ranked(&app, &ambassador).await;
+    }
+    assert!(!rows.contains(&"Platform".to_owned()), "{rows:?}");
+    let shown = plan(&app, &ambassador, &cycle).await;
+    let platform_row = shown["scope"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_path"] == "Engineering › Platform")
+        .unwrap()
+        .clone();
+    assert_eq!(platform_row["taking_part"], false);
+    assert_eq!(shown["may_set_scope"], true);
+    // Back in.
+    let take_part = [
+        ("cycle_id", cycle.as_str()),
+        ("unit_id", platform.as_str()),
+        ("taking_part", "true"),
+    ];
+    let (status, out) = app
+        .call_json(&ambassador, "set_taking_part", &take_part)
+        .await;
+    assert_eq!((status, out), (StatusCode::OK, serde_json::json!([])));
+}

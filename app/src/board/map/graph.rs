@@ -301,9 +301,15 @@ pub fn build(board: &Board, unit: Option<i64>) -> MapGraph {
         .map(|u| (u.id, u.name.as_str()))
         .collect();
     let (unit_facts, objective_facts) = facts(board);
+    // Units left out of the cycle are not gaps; a gap about them and a
+    // unit taking part still is.
     let gaps = gaps::find(&unit_facts, &objective_facts)
         .into_iter()
-        .filter(|g| g.units.iter().any(|u| in_scope.contains(u)))
+        .filter(|g| {
+            g.units
+                .iter()
+                .any(|u| in_scope.contains(u) && !board.units_out.contains(u))
+        })
         .collect();
     let opportunities = opportunities::find(&unit_facts, &objective_facts)
         .into_iter()
@@ -445,6 +451,7 @@ mod tests {
                 units: Vec::new(),
                 led: Vec::new(),
             },
+            units_out: Vec::new(),
         }
     }
 
@@ -465,6 +472,22 @@ mod tests {
         assert_eq!(graph.links.len(), 2);
         assert!(graph.nodes.iter().all(|n| !n.outside));
         assert_eq!(graph.bands.len(), 4);
+    }
+
+    #[test]
+    fn a_unit_left_out_of_the_cycle_is_no_gap() {
+        let disconnected = |graph: &MapGraph| {
+            graph
+                .gaps
+                .iter()
+                .any(|g| g.kind == gaps::GapKind::Disconnected && g.units == [2])
+        };
+        // Platform's objective supports nothing above it…
+        assert!(disconnected(&build(&board(), None)));
+        // …which does not matter when Platform sits this cycle out.
+        let mut board = board();
+        board.units_out = vec![2];
+        assert!(!disconnected(&build(&board, None)));
     }
 
     #[test]

@@ -263,6 +263,19 @@ pub(crate) async fn actor_of(
     Ok(Actor::new(caller.id, caller.role, own, tree))
 }
 
+/// The units left out of `cycle_id` (see `cycle_units_out`).
+pub(crate) async fn units_out(
+    db: &mut SqliteConnection,
+    cycle_id: i64,
+) -> Result<Vec<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT unit_id FROM cycle_units_out WHERE cycle_id = ? ORDER BY unit_id",
+    )
+    .bind(cycle_id)
+    .fetch_all(&mut *db)
+    .await?)
+}
+
 pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     let caller = require_caller().await?;
     let pool = pool()?;
@@ -286,8 +299,10 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     .collect();
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let stretch_phase = stretch_phase(&mut tx).await?;
+    let units_out = units_out(&mut tx, cycle_id).await?;
     tx.commit().await?;
     Ok(Board {
+        units_out,
         today: crate::cycles::ssr::today().to_string(),
         cycle,
         version,
@@ -446,7 +461,10 @@ pub(crate) fn publish(state: &crate::state::AppState, cycle_id: i64, events: Vec
     state.leaderboard_refresh.request(cycle_id);
 }
 
-async fn next_board_version(db: &mut SqliteConnection, cycle_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn next_board_version(
+    db: &mut SqliteConnection,
+    cycle_id: i64,
+) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
     )

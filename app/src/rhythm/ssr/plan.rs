@@ -4,7 +4,7 @@
 
 use super::super::{
     CyclePlan, MAX_CUSTOM_NAME, MAX_FORMAT, MAX_OWNER, MAX_POINTS, PlanMeeting, Planning,
-    UnitChoice, UnitPlanning,
+    ScopeUnit, UnitChoice, UnitPlanning,
 };
 use super::{Meeting, department_of, meetings_of};
 use crate::auth::ssr::require_caller;
@@ -111,14 +111,27 @@ pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
             label: tree.path(node.id).join(" › "),
         })
         .collect();
+    let out = crate::board::ssr::units_out(&mut db, cycle_id).await?;
+    let scope = tree
+        .ordered()
+        .into_iter()
+        .map(|(node, depth)| ScopeUnit {
+            unit_id: node.id,
+            unit_path: tree.path(node.id).join(" › "),
+            depth,
+            taking_part: !out.contains(&node.id),
+        })
+        .collect();
     let planning = match cycle.phase {
         Phase::Upcoming | Phase::Planning => {
-            Some(planning(&mut db, &tree, &calendar, cycle.id, today).await?)
+            Some(planning(&mut db, &tree, &out, &calendar, cycle.id, today).await?)
         }
         _ => None,
     };
     Ok(CyclePlan {
         cycle,
+        scope,
+        may_set_scope: actor.role == Role::Ambassador,
         planning,
         meetings,
         may_add_for_everyone: permissions::check_plan(&actor, None).is_ok(),
@@ -126,11 +139,71 @@ pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
     })
 }
 
+/// Lets `unit_id` take part in `cycle_id` or leaves it out: the
+/// ambassador's call. The board hears it as an event (its map drops the
+/// unit's gaps) and the leaderboard is recomputed without it. Returns the
+/// units left out now.
+#[tracing::instrument]
+pub async fn set_taking_part(
+    cycle_id: i64,
+    unit_id: i64,
+    taking_part: bool,
+) -> Result<Vec<i64>, AppError> {
+    let caller = crate::auth::ssr::require_ambassador().await?;
+    let tree = load_tree(&pool()?).await?;
+    if tree.get(unit_id).is_none() {
+        return Err(AppError::NotFound("That unit".into()));
+    }
+    let mut tx = begin_write().await?;
+    fetch_cycle(&mut *tx, cycle_id).await?;
+    let changed = if taking_part {
+        sqlx::query("DELETE FROM cycle_units_out WHERE cycle_id = ? AND unit_id = ?")
+    } else {
+        sqlx::query(
+            "INSERT INTO cycle_units_out (cycle_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+    }
+    .bind(cycle_id)
+    .bind(unit_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
+    if changed == 0 {
+        // Already so (a retried request): nothing to tell anyone.
+        return Ok(out);
+    }
+    let version = crate::board::ssr::next_board_version(&mut tx, cycle_id).await?;
+    let event = crate::board::BoardEvent::ScopeChanged {
+        version,
+        by: caller.name.clone(),
+        units_out: out.clone(),
+    };
+    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+        .bind(cycle_id)
+        .bind(version)
+        .bind(serde_json::to_string(&event).map_err(crate::error::ssr::internal)?)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(
+        cycle = cycle_id,
+        unit = unit_id,
+        taking_part,
+        "cycle scope changed"
+    );
+    if let Ok(state) = crate::state::app_state() {
+        crate::board::ssr::publish(&state, cycle_id, vec![event]);
+    }
+    Ok(out)
+}
+
 /// Every unit's planning checklist for the cycle, in tree order, and the
 /// days of planning left.
 async fn planning(
     db: &mut SqliteConnection,
     tree: &UnitTree,
+    out: &[i64],
     calendar: &Calendar,
     cycle_id: i64,
     today: time::Date,
@@ -140,6 +213,7 @@ async fn planning(
     let units = tree
         .ordered()
         .into_iter()
+        .filter(|(node, _)| !out.contains(&node.id))
         .map(|(node, _)| {
             let planned: Vec<PlannedObjective<'_>> = objectives
                 .iter()

@@ -1,0 +1,8 @@
+-- The scope of a cycle: every unit takes part unless the ambassador leaves
+-- it out. A unit left out is not counted on the leaderboard, not flagged
+-- as a gap on the map, and not listed in the planning checklist.
+CREATE TABLE cycle_units_out (
+    cycle_id INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    unit_id  INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    PRIMARY KEY (cycle_id, unit_id)
+);

@@ -313,7 +313,11 @@ pub async fn seed_cycle(
     )
     .await?;
     let mut ids = Vec::new();
-    for (unit, status, kind, title, why_important, why_urgent, supports, key_results) in OBJECTIVES
+    // Drafted in the planning window (a draft made later is "late"), a
+    // minute apart so the board keeps this order.
+    let drafted_on = start + time::Duration::days(2);
+    for (n, (unit, status, kind, title, why_important, why_urgent, supports, key_results)) in
+        OBJECTIVES.iter().enumerate()
     {
         let id = app::board::new_client_id();
         let unit = unit_ids
@@ -322,7 +326,7 @@ pub async fn seed_cycle(
             .ok_or_else(|| app::error::ssr::internal("demo unit missing"))?;
         sqlx::query(
             "INSERT INTO objectives (id, cycle_id, unit_id, title, why_important, why_urgent, kind, status, \
-             created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             created_by, updated_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(cycle)
@@ -334,6 +338,7 @@ pub async fn seed_cycle(
         .bind(status)
         .bind(ambassador)
         .bind(ambassador)
+        .bind(format!("{drafted_on}T09:{:02}:00.000Z", n % 60))
         .execute(&mut *tx)
         .await?;
         for (position, (kr_title, metric, label, start, target, current, owner, ready, fallback)) in

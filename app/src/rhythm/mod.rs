@@ -294,6 +294,8 @@ pub async fn save_plan_meeting(
     format: String,
     owner: String,
     points: String,
+    /// Chosen by a new meeting's form, so a retried add is applied once.
+    client_id: Option<String>,
 ) -> Result<PlanMeeting, AppError> {
     use crate::error::ssr::reply;
     let input = ssr::plan::MeetingInput {
@@ -307,7 +309,7 @@ pub async fn save_plan_meeting(
         owner,
         points,
     };
-    ssr::plan::save(cycle_id, &id, &version, input)
+    ssr::plan::save(cycle_id, &id, &version, client_id.as_deref(), input)
         .await
         .map_err(reply)
 }

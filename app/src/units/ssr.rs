@@ -143,6 +143,12 @@ pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
         .bind(unit_id)
         .execute(&mut *tx)
         .await?;
+    // Its agendas' notes go with it: a unit made later may reuse its id.
+    sqlx::query("DELETE FROM agenda_notes WHERE agenda IN (?, ?)")
+        .bind(crate::domain::rhythm::AgendaKey::Weekly(unit_id).to_string())
+        .bind(crate::domain::rhythm::AgendaKey::Review(Some(unit_id)).to_string())
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     tracing::info!(unit = unit_id, "unit deleted");
     Ok(())

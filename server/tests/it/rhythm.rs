@@ -339,6 +339,20 @@ async fn a_one_on_one_opens_for_the_person_and_their_leads_only() {
     let elif = app.person_id(DEPARTMENT_LEAD).await;
     let (status, _) = one_on_one(&app, &jonas, elif).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Not even when she is also a member of his team.
+    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
+        .bind(elif)
+        .bind(app.unit_id("Platform").await)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, _) = one_on_one(&app, &jonas, elif).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // She opens his: she leads his department.
+    let jonas_id = app.person_id(LEAD).await;
+    let elif_client = app.signed_in(DEPARTMENT_LEAD).await;
+    let (status, _) = one_on_one(&app, &elif_client, jonas_id).await;
+    assert_eq!(status, StatusCode::OK);
     let agenda = format!("one-on-one:{elif}");
     let (status, _) = app
         .call_json(
@@ -688,4 +702,86 @@ async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decide
         .call_json(&ambassador, "set_taking_part", &take_part)
         .await;
     assert_eq!((status, out), (StatusCode::OK, serde_json::json!([])));
+}
+
+#[tokio::test]
+async fn retried_plan_and_notes_requests_are_applied_once() {
+    let app = TestApp::start().await;
+    let cycle = demo_cycle(&app).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let before = app.count("SELECT COUNT(*) FROM plan_meetings").await;
+    let client_id = uuid(4242);
+    let mut form = weekly(&cycle, "", "Retried stand-up");
+    form.push(("client_id", &client_id));
+    let (status, first) = app.call_json(&ambassador, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    let (status, again) = app.call_json(&ambassador, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings").await,
+        before + 1
+    );
+    // A bad form id is refused by its field.
+    let mut bad = weekly(&cycle, "", "x");
+    bad.push(("client_id", "not-an-id"));
+    let (status, body) = app.call_json(&ambassador, "save_plan_meeting", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["detail"]["field"], "client_id");
+
+    // An edit sent twice: the second answer is the first's result, not a conflict.
+    let (id, version) = (first["id"].to_string(), first["version"].to_string());
+    let edit = with(
+        with(weekly(&cycle, "", "Retried stand-up, Tuesdays"), "id", &id),
+        "version",
+        &version,
+    );
+    let (status, edited) = app.call_json(&ambassador, "save_plan_meeting", &edit).await;
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    let (status, retried) = app.call_json(&ambassador, "save_plan_meeting", &edit).await;
+    assert_eq!(status, StatusCode::OK, "{retried}");
+    assert_eq!(retried["version"], edited["version"]);
+    // …but another change on the old version is still refused.
+    let other = with(
+        with(weekly(&cycle, "", "Something else"), "id", &id),
+        "version",
+        &version,
+    );
+    let (status, _) = app
+        .call_json(&ambassador, "save_plan_meeting", &other)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // A removal sent twice.
+    let removal = [("id", id.as_str()), ("version", "2")];
+    for _ in 0..2 {
+        let (status, body) = app
+            .call_json(&ambassador, "delete_plan_meeting", &removal)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings").await,
+        before
+    );
+
+    // Notes saved twice by the same person: saved once, no conflict.
+    let jonas = app.signed_in(LEAD).await;
+    let agenda = format!("weekly:{}", app.unit_id("Platform").await);
+    for _ in 0..2 {
+        let (status, body) =
+            save_notes(&app, &jonas, &agenda, "2026-07-06", "", "Ship Friday").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["version"], 1);
+    }
+    for _ in 0..2 {
+        let (status, body) =
+            save_notes(&app, &jonas, &agenda, "2026-07-06", "1", "Ship Monday").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["version"], 2);
+    }
+    // Someone else with the same text on the old version is still told.
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = save_notes(&app, &priya, &agenda, "2026-07-06", "1", "Ship Monday").await;
+    assert_eq!(status, StatusCode::CONFLICT);
 }

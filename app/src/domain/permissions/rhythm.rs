@@ -18,13 +18,18 @@ pub fn check_plan(actor: &Actor, unit: Option<i64>) -> Result<(), Denied> {
     }
 }
 
-/// Whether `actor` may open the one-on-one agenda of `person`, who belongs
-/// to `units`: the person, a lead of one of those units (or of a unit above
-/// one), and the ambassador. Colleagues, leads beside them and people they
-/// lead do not.
-pub fn check_one_on_one(actor: &Actor, person: i64, units: &[i64]) -> Result<(), Denied> {
-    let leads_them = actor.role == Role::Lead && units.iter().any(|unit| actor.led.contains(unit));
-    if actor.id == person || actor.role == Role::Ambassador || leads_them {
+/// Whether `actor` may open the one-on-one agenda of `person`: the person,
+/// the ambassador, and a lead above them — one who leads a unit the person
+/// belongs to and, when the person leads too, everything the person leads
+/// and more. Colleagues, leads beside them (two leads of one team), people
+/// they lead and anyone below them do not, even when the person is also a
+/// member of a team the viewer leads.
+pub fn check_one_on_one(actor: &Actor, person: &Actor) -> Result<(), Denied> {
+    let leads_a_unit_of_theirs = person.units.iter().any(|unit| actor.led.contains(unit));
+    let above_them = person.led.iter().all(|unit| actor.led.contains(unit))
+        && actor.led.iter().any(|unit| !person.led.contains(unit));
+    let their_lead = actor.role == Role::Lead && leads_a_unit_of_theirs && above_them;
+    if actor.id == person.id || actor.role == Role::Ambassador || their_lead {
         Ok(())
     } else {
         Err(Denied::OneOnOneOnly)
@@ -32,18 +37,20 @@ pub fn check_one_on_one(actor: &Actor, person: i64, units: &[i64]) -> Result<(),
 }
 
 /// Whether `actor` may write the shared notes of the agenda `key`
-/// (`person_units`: for a one-on-one, the units its person belongs to):
-/// a team's weekly by the people who act in the team; a department's
-/// review by its leads; the all-hands by the ambassador; a one-on-one by
-/// whoever may open it.
+/// (`person`: for a one-on-one, its person): a team's weekly by the people
+/// who act in the team; a department's review by its leads; the all-hands
+/// by the ambassador; a one-on-one by whoever may open it.
 pub fn check_agenda_notes(
     actor: &Actor,
     key: AgendaKey,
-    person_units: &[i64],
+    person: Option<&Actor>,
 ) -> Result<(), Denied> {
     let ambassador = actor.role == Role::Ambassador;
     match key {
-        AgendaKey::OneOnOne(person) => check_one_on_one(actor, person, person_units),
+        AgendaKey::OneOnOne(_) => match person {
+            Some(person) => check_one_on_one(actor, person),
+            None => Err(Denied::OneOnOneOnly),
+        },
         _ if ambassador => Ok(()),
         AgendaKey::Weekly(unit) if actor.acts_in(unit) => Ok(()),
         AgendaKey::Weekly(_) => Err(Denied::NotesNeedUnit),
@@ -89,11 +96,11 @@ mod tests {
     }
 
     #[test]
-    fn a_one_on_one_is_the_persons_and_their_leads() {
+    fn a_one_on_one_is_the_persons_and_their_leads_above_them() {
         // Priya is a member of Platform.
-        let priya = (10, vec![PLATFORM]);
-        let check = |who: &Actor| check_one_on_one(who, priya.0, &priya.1);
-        assert_eq!(check(&actor(10, Role::Member, &[PLATFORM])), Ok(()));
+        let priya = actor(10, Role::Member, &[PLATFORM]);
+        let check = |who: &Actor| check_one_on_one(who, &priya);
+        assert_eq!(check(&priya), Ok(()));
         assert_eq!(check(&actor(1, Role::Ambassador, &[])), Ok(()));
         assert_eq!(check(&actor(2, Role::Lead, &[PLATFORM])), Ok(()));
         assert_eq!(check(&actor(3, Role::Lead, &[ENGINEERING])), Ok(()));
@@ -107,13 +114,31 @@ mod tests {
         ] {
             assert_eq!(check(&other), Err(Denied::OneOnOneOnly), "{other:?}");
         }
-        // Rights do not leak upward: Platform's lead cannot open the
-        // one-on-one of someone in Engineering itself.
-        let lead = actor(2, Role::Lead, &[PLATFORM]);
+    }
+
+    #[test]
+    fn a_leads_one_on_one_is_for_the_leads_above_them_only() {
+        let jonas = actor(2, Role::Lead, &[PLATFORM]);
+        let co_lead = actor(8, Role::Lead, &[PLATFORM]);
+        // Elif leads Engineering and is also a member of Platform.
+        let elif = actor(3, Role::Lead, &[ENGINEERING, PLATFORM]);
+        // Upward: Platform's lead cannot open his department lead's, even
+        // though she is a member of his team.
+        assert_eq!(check_one_on_one(&jonas, &elif), Err(Denied::OneOnOneOnly));
+        // Sideways: two leads of one team cannot open each other's.
         assert_eq!(
-            check_one_on_one(&lead, 11, &[ENGINEERING]),
+            check_one_on_one(&jonas, &co_lead),
             Err(Denied::OneOnOneOnly)
         );
+        assert_eq!(
+            check_one_on_one(&co_lead, &jonas),
+            Err(Denied::OneOnOneOnly)
+        );
+        // Down: Elif opens Jonas's; the company's lead opens both.
+        assert_eq!(check_one_on_one(&elif, &jonas), Ok(()));
+        let ceo = actor(9, Role::Lead, &[COMPANY]);
+        assert_eq!(check_one_on_one(&ceo, &elif), Ok(()));
+        assert_eq!(check_one_on_one(&elif, &ceo), Err(Denied::OneOnOneOnly));
     }
 
     #[test]
@@ -125,40 +150,42 @@ mod tests {
         let web = actor(5, Role::Member, &[WEB]);
         let weekly = AgendaKey::Weekly(PLATFORM);
         for who in [&ambassador, &department_lead, &team_lead, &member] {
-            assert_eq!(check_agenda_notes(who, weekly, &[]), Ok(()), "{who:?}");
+            assert_eq!(check_agenda_notes(who, weekly, None), Ok(()), "{who:?}");
         }
         assert_eq!(
-            check_agenda_notes(&web, weekly, &[]),
+            check_agenda_notes(&web, weekly, None),
             Err(Denied::NotesNeedUnit)
         );
         // A team's member cannot write the department's weekly.
         assert_eq!(
-            check_agenda_notes(&member, AgendaKey::Weekly(ENGINEERING), &[]),
+            check_agenda_notes(&member, AgendaKey::Weekly(ENGINEERING), None),
             Err(Denied::NotesNeedUnit)
         );
         let review = AgendaKey::Review(Some(ENGINEERING));
-        assert_eq!(check_agenda_notes(&department_lead, review, &[]), Ok(()));
-        assert_eq!(check_agenda_notes(&ambassador, review, &[]), Ok(()));
+        assert_eq!(check_agenda_notes(&department_lead, review, None), Ok(()));
+        assert_eq!(check_agenda_notes(&ambassador, review, None), Ok(()));
         for who in [&team_lead, &member] {
             assert_eq!(
-                check_agenda_notes(who, review, &[]),
+                check_agenda_notes(who, review, None),
                 Err(Denied::NotesNeedLead)
             );
         }
         let all_hands = AgendaKey::Review(None);
-        assert_eq!(check_agenda_notes(&ambassador, all_hands, &[]), Ok(()));
+        assert_eq!(check_agenda_notes(&ambassador, all_hands, None), Ok(()));
         assert_eq!(
-            check_agenda_notes(&department_lead, all_hands, &[]),
+            check_agenda_notes(&department_lead, all_hands, None),
             Err(Denied::NotesNeedLead)
         );
         let one_on_one = AgendaKey::OneOnOne(4);
-        assert_eq!(check_agenda_notes(&member, one_on_one, &[PLATFORM]), Ok(()));
+        let person = Some(&member);
+        assert_eq!(check_agenda_notes(&member, one_on_one, person), Ok(()));
         assert_eq!(
-            check_agenda_notes(&team_lead, one_on_one, &[PLATFORM]),
-            Ok(())
+            check_agenda_notes(&ambassador, one_on_one, None),
+            Err(Denied::OneOnOneOnly)
         );
+        assert_eq!(check_agenda_notes(&team_lead, one_on_one, person), Ok(()));
         assert_eq!(
-            check_agenda_notes(&web, one_on_one, &[PLATFORM]),
+            check_agenda_notes(&web, one_on_one, person),
             Err(Denied::OneOnOneOnly)
         );
     }

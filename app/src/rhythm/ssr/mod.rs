@@ -135,16 +135,34 @@ pub async fn planned(
     }
     days.sort_unstable();
     days.dedup();
-    Ok((points, rhythm::meeting_day(&days, today).unwrap_or(today)))
+    // Between cycles, notes belong to the day they are written on, not to
+    // the ended cycle's last meeting.
+    let running = !matches!(
+        cycle.phase,
+        crate::domain::cycles::Phase::Upcoming | crate::domain::cycles::Phase::Closed
+    );
+    let day = if running {
+        rhythm::meeting_day(&days, today).unwrap_or(today)
+    } else {
+        today
+    };
+    Ok((points, day))
 }
 
-/// The current cycle, if one is running today.
+/// The current cycle, if one is running today (begun and not over: the
+/// leaderboard keeps showing the last cycle after it ends; agendas and home
+/// do not).
 pub async fn current_cycle(
     db: &mut SqliteConnection,
     today: Date,
 ) -> Result<Option<Cycle>, AppError> {
-    match crate::leaderboard::ssr::current_cycle_id(db, &today.to_string()).await? {
-        Some(id) => Ok(Some(crate::cycles::ssr::fetch_cycle(&mut *db, id).await?)),
-        None => Ok(None),
-    }
+    let Some(id) = crate::leaderboard::ssr::current_cycle_id(db, &today.to_string()).await? else {
+        return Ok(None);
+    };
+    let cycle = crate::cycles::ssr::fetch_cycle(&mut *db, id).await?;
+    let running = !matches!(
+        cycle.phase,
+        crate::domain::cycles::Phase::Upcoming | crate::domain::cycles::Phase::Closed
+    );
+    Ok(running.then_some(cycle))
 }

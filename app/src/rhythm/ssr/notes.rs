@@ -7,43 +7,50 @@ use crate::board::ssr::{actor_of, forbidden};
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::units::UnitTree;
-use crate::error::AppError;
+use crate::error::{AppError, ssr::internal};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 use time::Date;
 
-/// The units `person` belongs to; `NotFound` when nobody active is `person`.
-pub async fn units_of_person(db: &mut SqliteConnection, person: i64) -> Result<Vec<i64>, AppError> {
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM people WHERE id = ? AND active = 1")
-            .bind(person)
-            .fetch_optional(&mut *db)
-            .await?;
-    if exists.is_none() {
-        return Err(AppError::NotFound("That person".into()));
-    }
-    Ok(
+/// `person` as permissions see them (their role, their units, what they
+/// lead); `NotFound` when nobody active is `person`.
+pub async fn person_actor(
+    db: &mut SqliteConnection,
+    tree: &UnitTree,
+    person: i64,
+) -> Result<Actor, AppError> {
+    let role: String = sqlx::query_scalar("SELECT role FROM people WHERE id = ? AND active = 1")
+        .bind(person)
+        .fetch_optional(&mut *db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+    let units: Vec<i64> =
         sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ? ORDER BY unit_id")
             .bind(person)
             .fetch_all(&mut *db)
-            .await?,
-    )
+            .await?;
+    Ok(Actor::new(
+        person,
+        role.parse().map_err(internal)?,
+        units,
+        tree,
+    ))
 }
 
-/// Checks the agenda names something that exists, and returns its
-/// person's units for a one-on-one (empty otherwise).
+/// Checks the agenda names something that exists, and returns its person
+/// for a one-on-one.
 pub async fn subject_of(
     db: &mut SqliteConnection,
     tree: &UnitTree,
     key: AgendaKey,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Option<Actor>, AppError> {
     match key {
-        AgendaKey::OneOnOne(person) => units_of_person(db, person).await,
+        AgendaKey::OneOnOne(person) => Ok(Some(person_actor(db, tree, person).await?)),
         AgendaKey::Weekly(unit) | AgendaKey::Review(Some(unit)) if tree.get(unit).is_none() => {
             Err(AppError::NotFound("That unit".into()))
         }
-        _ => Ok(Vec::new()),
+        _ => Ok(None),
     }
 }
 
@@ -87,9 +94,9 @@ pub async fn load(
     })
 }
 
-/// Whether `actor` may write `key`'s notes.
-pub fn may_write(actor: &Actor, key: AgendaKey, person_units: &[i64]) -> bool {
-    permissions::check_agenda_notes(actor, key, person_units).is_ok()
+/// Whether `actor` may write `key`'s notes (`person`: a one-on-one's).
+pub fn may_write(actor: &Actor, key: AgendaKey, person: Option<&Actor>) -> bool {
+    permissions::check_agenda_notes(actor, key, person).is_ok()
 }
 
 /// The caller, the tree and their actor, for an agenda.
@@ -121,8 +128,8 @@ pub async fn save(
     let tree = load_tree(&pool()?).await?;
     let mut tx = begin_write().await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
-    let person_units = subject_of(&mut tx, &tree, key).await?;
-    permissions::check_agenda_notes(&actor, key, &person_units).map_err(forbidden)?;
+    let person = subject_of(&mut tx, &tree, key).await?;
+    permissions::check_agenda_notes(&actor, key, person.as_ref()).map_err(forbidden)?;
     let now = now_text();
     let saved = match version {
         None => {
@@ -153,6 +160,25 @@ pub async fn save(
             .await?
         }
     };
+    // A retry of a save that was applied: the same text, by the same person,
+    // one version on.
+    let saved = match saved {
+        Some(version) => Some(version),
+        None => {
+            let stored: Option<(String, i64, i64)> = sqlx::query_as(
+                "SELECT body, version, updated_by FROM agenda_notes WHERE agenda = ? AND meeting_on = ?",
+            )
+            .bind(key.to_string())
+            .bind(day.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            stored
+                .filter(|(stored, now, by)| {
+                    stored == body && *by == caller.id && *now == version.map_or(1, |v| v + 1)
+                })
+                .map(|(_, now, _)| now)
+        }
+    };
     let Some(version) = saved else {
         return Err(AppError::Conflict(
             "Someone else saved notes for this meeting while you were writing. Theirs are shown above; \
@@ -177,10 +203,10 @@ pub async fn read(agenda: &str, meeting_on: &str) -> Result<AgendaNotes, AppErro
     let day = crate::cycles::parse_date("meeting_on", meeting_on)?;
     let mut db = pool()?.acquire().await?;
     let (_, tree, actor) = asking(&mut db).await?;
-    let person_units = subject_of(&mut db, &tree, key).await?;
-    if let AgendaKey::OneOnOne(person) = key {
-        permissions::check_one_on_one(&actor, person, &person_units).map_err(forbidden)?;
+    let person = subject_of(&mut db, &tree, key).await?;
+    if let Some(person) = &person {
+        permissions::check_one_on_one(&actor, person).map_err(forbidden)?;
     }
-    let writes = may_write(&actor, key, &person_units);
+    let writes = may_write(&actor, key, person.as_ref());
     load(&mut db, key, day, writes).await
 }

@@ -3,7 +3,7 @@
 //! the last weeks, and coaching questions chosen from what those say.
 
 use super::super::{CoachedKeyResult, OneOnOneAgenda};
-use super::notes::{asking, load, may_write, units_of_person};
+use super::notes::{asking, load, may_write, person_actor};
 use super::{current_cycle, planned, unit_and_above};
 use crate::board::ssr::forbidden;
 use crate::checkins::CheckIn;
@@ -50,8 +50,9 @@ type KeyResultRow = (
 pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let mut db = pool()?.acquire().await?;
     let (_, tree, actor) = asking(&mut db).await?;
-    let person_units = units_of_person(&mut db, person_id).await?;
-    permissions::check_one_on_one(&actor, person_id, &person_units).map_err(forbidden)?;
+    let person = person_actor(&mut db, &tree, person_id).await?;
+    permissions::check_one_on_one(&actor, &person).map_err(forbidden)?;
+    let person_units = person.units.clone();
     let person_name: String = sqlx::query_scalar("SELECT name FROM people WHERE id = ?")
         .bind(person_id)
         .fetch_one(&mut *db)
@@ -66,7 +67,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     above.sort_unstable();
     above.dedup();
     let (plan, day) = planned(&mut db, cycle.as_ref(), key, &above, today).await?;
-    let notes = load(&mut db, key, day, may_write(&actor, key, &person_units)).await?;
+    let notes = load(&mut db, key, day, may_write(&actor, key, Some(&person))).await?;
     let Some(cycle) = cycle else {
         return Ok(OneOnOneAgenda {
             person_id,

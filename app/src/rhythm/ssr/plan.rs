@@ -295,6 +295,7 @@ pub async fn save(
     cycle_id: i64,
     id: &str,
     version: &str,
+    client_id: Option<&str>,
     input: MeetingInput,
 ) -> Result<PlanMeeting, AppError> {
     let caller = require_caller().await?;
@@ -310,6 +311,30 @@ pub async fn save(
     permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     let now = now_text();
+    let client_id = client_id
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| crate::board::ssr::client_id("client_id", c))
+        .transpose()?;
+    // A retried add: the meeting it made the first time.
+    if id.is_none()
+        && let Some(client_id) = &client_id
+    {
+        let made: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM plan_meetings WHERE client_id = ? AND cycle_id = ?")
+                .bind(client_id)
+                .bind(cycle_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(made) = made {
+            let meeting = meetings_of(&mut tx, cycle_id)
+                .await?
+                .into_iter()
+                .find(|m| m.row.id == made)
+                .ok_or(AppError::Internal)?;
+            return Ok(view_of(meeting, &tree, &actor, &cycle.calendar()?, today()));
+        }
+    }
     let id = match id {
         None => {
             let position: i64 = sqlx::query_scalar(
@@ -318,10 +343,16 @@ pub async fn save(
             .bind(cycle_id)
             .fetch_one(&mut *tx)
             .await?;
-            insert(
+            let id = insert(
                 &mut tx, cycle_id, &draft, unit_id, position, caller.id, &now,
             )
-            .await?
+            .await?;
+            sqlx::query("UPDATE plan_meetings SET client_id = ? WHERE id = ?")
+                .bind(&client_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
         }
         Some(id) => {
             let (stored_cycle, stored_unit, current): (i64, Option<i64>, i64) =
@@ -335,6 +366,21 @@ pub async fn save(
             // Moving a meeting away from a unit needs rights there too.
             permissions::check_plan(&actor, stored_unit).map_err(forbidden)?;
             if version != Some(current) {
+                // A retry of this very change, already applied: its result.
+                let stored = meetings_of(&mut tx, cycle_id)
+                    .await?
+                    .into_iter()
+                    .find(|m| m.row.id == id)
+                    .ok_or(AppError::Internal)?;
+                let by: i64 =
+                    sqlx::query_scalar("SELECT updated_by FROM plan_meetings WHERE id = ?")
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if by == caller.id && version == Some(current - 1) && same(&stored, &draft, unit_id)
+                {
+                    return Ok(view_of(stored, &tree, &actor, &cycle.calendar()?, today()));
+                }
                 return Err(changed_since());
             }
             sqlx::query(
@@ -373,6 +419,19 @@ pub async fn save(
     Ok(view_of(meeting, &tree, &actor, &cycle.calendar()?, today()))
 }
 
+/// Whether the stored meeting already says what `draft` says.
+fn same(stored: &Meeting, draft: &MeetingDraft, unit_id: Option<i64>) -> bool {
+    stored.kind == draft.kind
+        && stored.row.custom_name == draft.custom_name
+        && stored.level == draft.level
+        && stored.row.unit_id == unit_id
+        && stored.frequency == draft.frequency
+        && stored.weekday == draft.weekday
+        && stored.row.format == draft.format
+        && stored.row.owner == draft.owner
+        && stored.row.points == draft.points
+}
+
 fn changed_since() -> AppError {
     AppError::Conflict(
         "Someone changed this meeting since you opened it. Reload to see their change, then make yours."
@@ -387,12 +446,15 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
     let tree = load_tree(&pool()?).await?;
     let mut tx = begin_write().await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
-    let (unit, current): (Option<i64>, i64) =
+    let stored: Option<(Option<i64>, i64)> =
         sqlx::query_as("SELECT unit_id, version FROM plan_meetings WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
+            .await?;
+    let Some((unit, current)) = stored else {
+        // Gone already (a retried removal): what was asked is so.
+        return Ok(());
+    };
     permissions::check_plan(&actor, unit).map_err(forbidden)?;
     if version != current {
         return Err(changed_since());

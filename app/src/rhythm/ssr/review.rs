@@ -44,7 +44,7 @@ pub async fn agenda(unit_id: Option<i64>) -> Result<ReviewAgenda, AppError> {
         .map(|unit| unit_and_above(&tree, unit))
         .unwrap_or_default();
     let (plan, day) = planned(&mut db, leaderboard.cycle.as_ref(), key, &above, today).await?;
-    let notes = load(&mut db, key, day, may_write(&actor, key, &[])).await?;
+    let notes = load(&mut db, key, day, may_write(&actor, key, None)).await?;
     let standings = leaderboard.standings;
     let in_scope = |unit: &i64| scope.contains(unit);
     let movers = match &leaderboard.cycle {

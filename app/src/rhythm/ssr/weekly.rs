@@ -3,12 +3,13 @@
 //! whose confidence dropped since last week, and the shared notes.
 
 use super::super::{ConfidenceDrop, PersonLink, WeeklyAgenda};
-use super::notes::{asking, load, may_write};
+use super::notes::{asking, load, may_write, person_actor};
 use super::{planned, unit_and_above};
 use crate::cycles::ssr::today;
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::rhythm::coaching::dropped_this_week;
+use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::state::pool;
 use sqlx::SqliteConnection;
@@ -38,8 +39,8 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
         Some(cycle) => drops(&mut db, cycle.id, &tree.subtree(unit_id), today).await?,
         None => Vec::new(),
     };
-    let notes = load(&mut db, key, day, may_write(&actor, key, &[])).await?;
-    let one_on_ones = one_on_ones(&mut db, &tree.subtree(unit_id), &actor).await?;
+    let notes = load(&mut db, key, day, may_write(&actor, key, None)).await?;
+    let one_on_ones = one_on_ones(&mut db, &tree, &tree.subtree(unit_id), &actor).await?;
     Ok(WeeklyAgenda {
         plan,
         one_on_ones,
@@ -52,22 +53,22 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
 /// The active people of `units` whose one-on-ones `actor` may open, by name.
 async fn one_on_ones(
     db: &mut SqliteConnection,
+    tree: &UnitTree,
     units: &[i64],
     actor: &Actor,
 ) -> Result<Vec<PersonLink>, AppError> {
     let units_json = serde_json::to_string(units).map_err(internal)?;
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT p.id, p.name, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
-         FROM people p WHERE p.active = 1 AND p.id IN \
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, p.name FROM people p WHERE p.active = 1 AND p.id IN \
          (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each(?))) ORDER BY p.name",
     )
     .bind(&units_json)
     .fetch_all(&mut *db)
     .await?;
     let mut people = Vec::new();
-    for (id, name, memberships) in rows {
-        let memberships: Vec<i64> = serde_json::from_str(&memberships).map_err(internal)?;
-        if permissions::check_one_on_one(actor, id, &memberships).is_ok() {
+    for (id, name) in rows {
+        let person = person_actor(db, tree, id).await?;
+        if permissions::check_one_on_one(actor, &person).is_ok() {
             people.push(PersonLink { id, name });
         }
     }

@@ -6,3 +6,8 @@ CREATE TABLE cycle_units_out (
     unit_id  INTEGER NOT NULL REFERENCES units (id) ON DELETE CASCADE,
     PRIMARY KEY (cycle_id, unit_id)
 );
+
+-- A meeting added to a plan carries the id its form chose, so a retried
+-- "Add meeting" finds the row it already made instead of adding another.
+ALTER TABLE plan_meetings ADD COLUMN client_id TEXT;
+CREATE UNIQUE INDEX plan_meetings_client ON plan_meetings (client_id) WHERE client_id IS NOT NULL;

@@ -10,7 +10,7 @@ use super::readiness::ReadinessEditor;
 use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
 use crate::checkins::{CheckInDraft, CheckInForm, CheckInSaved};
 use crate::components::{KeptText, kept};
-use crate::domain::okr::{MetricKind, ObjectiveKind, Status};
+use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status};
 use crate::domain::permissions::Change;
 use crate::domain::progress::format_percent;
 use crate::error::AppError;
@@ -459,11 +459,18 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
     };
     let readiness_note = move || {
         kr.with(|k| {
-            k.as_ref().filter(|k| !k.readiness.is_ready()).map(|k| {
-                k.fallback.map_or("· not data-ready".to_owned(), |f| {
-                    format!("· fallback: {}", f.label().to_lowercase())
+            k.as_ref()
+                .filter(|k| !k.readiness.is_ready())
+                .map(|k| match k.fallback {
+                    None => "· not data-ready".to_owned(),
+                    Some(Fallback::Delay) => {
+                        "· delayed until the data exists: not counted in progress".to_owned()
+                    }
+                    Some(Fallback::Proxy) if !k.proxy_name.trim().is_empty() => {
+                        format!("· measured by a proxy: {}", k.proxy_name.trim())
+                    }
+                    Some(f) => format!("· fallback: {}", f.label().to_lowercase()),
                 })
-            })
         })
     };
     let closed_meanwhile = move || {

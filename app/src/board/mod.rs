@@ -190,6 +190,9 @@ pub struct KeyResult {
 impl KeyResult {
     /// Whether it is overdue for a check-in on `today` (see [`cadence::is_overdue`]).
     pub fn is_overdue(&self, cycle: &Cycle, status: Status, today: &str) -> bool {
+        if self.is_delayed() {
+            return false;
+        }
         let day = |raw: &str| crate::cycles::parse_date("day", raw).ok();
         let (Ok(calendar), Some(today), Some(created_on)) =
             (cycle.calendar(), day(today), day(&self.created_on))
@@ -198,6 +201,12 @@ impl KeyResult {
         };
         let last = self.last_check_in.as_deref().and_then(day);
         cadence::is_overdue(&calendar, today, status, created_on, last)
+    }
+
+    /// Not data-ready, with the fallback "delay": it does not count in its
+    /// objective's progress and is never overdue until the data exists.
+    pub fn is_delayed(&self) -> bool {
+        !self.readiness.is_ready() && self.fallback == Some(Fallback::Delay)
     }
 
     pub fn measure(&self) -> Measure {
@@ -215,11 +224,14 @@ impl KeyResult {
 }
 
 impl Objective {
+    /// The mean progress of its key results, leaving out those delayed
+    /// until their data exists.
     pub fn progress(&self) -> f64 {
         objective_progress(
             &self
                 .key_results
                 .iter()
+                .filter(|k| !k.is_delayed())
                 .map(KeyResult::measure)
                 .collect::<Vec<_>>(),
         )
@@ -511,6 +523,79 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+    }
+
+    fn key_result(current: f64, fallback: Option<Fallback>, ready: bool) -> KeyResult {
+        KeyResult {
+            id: "kr".into(),
+            objective_id: "o".into(),
+            title: "Churn".into(),
+            metric: MetricKind::Number,
+            unit_label: String::new(),
+            start: 0.0,
+            target: 10.0,
+            current,
+            owner_id: 1,
+            readiness: Readiness {
+                source_identified: ready,
+                baseline_known: ready,
+                data_owner: ready,
+                update_frequency: ready,
+                reliable: ready,
+            },
+            fallback,
+            proxy_name: String::new(),
+            version: 1,
+            created_on: "2026-07-01".into(),
+            last_check_in: None,
+        }
+    }
+
+    #[test]
+    fn a_delayed_key_result_counts_in_nothing_until_its_data_exists() {
+        let delayed = key_result(0.0, Some(Fallback::Delay), false);
+        let proxy = key_result(0.0, Some(Fallback::Proxy), false);
+        let measured = key_result(8.0, None, true);
+        assert!(delayed.is_delayed());
+        assert!(!proxy.is_delayed() && !measured.is_delayed());
+        // Data-ready now: it counts again, whatever its old fallback said.
+        assert!(!key_result(0.0, Some(Fallback::Delay), true).is_delayed());
+        let cycle = Cycle {
+            id: 1,
+            name: "Q3".into(),
+            start: "2026-07-01".into(),
+            end: "2026-09-30".into(),
+            planning_days: 14,
+            retro_days: 7,
+            phase: crate::domain::cycles::Phase::Execution,
+            days_left: 20,
+        };
+        assert!(!delayed.is_overdue(&cycle, Status::Active, "2026-09-01"));
+        assert!(measured.is_overdue(&cycle, Status::Active, "2026-09-01"));
+        // The objective's progress is its counted key results' mean: 80%,
+        // not 40% dragged down by a number nobody can measure yet.
+        let objective = Objective {
+            id: "o".into(),
+            cycle_id: 1,
+            unit_id: 1,
+            shared_unit_ids: Vec::new(),
+            invited_unit_ids: Vec::new(),
+            commitments: Vec::new(),
+            decision_owner_id: None,
+            supports: Vec::new(),
+            title: "Keep customers".into(),
+            description: String::new(),
+            why_important: String::new(),
+            why_urgent: String::new(),
+            kind: ObjectiveKind::Committed,
+            status: Status::Active,
+            version: 1,
+            updated_by: "Maya".into(),
+            score: None,
+            created_on: "2026-07-01".into(),
+            key_results: vec![delayed, measured],
+        };
+        assert!((objective.progress() - 0.8).abs() < 1e-9);
     }
 
     #[test]

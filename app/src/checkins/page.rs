@@ -283,6 +283,9 @@ fn KeyResultPanel(
                     <p class="muted">
                         {format!("Owner: {}", track.owner)}
                         {last.map_or_else(|| " · no check-in yet".to_owned(), |d| format!(" · last check-in {d}"))}
+                        {kr.is_delayed().then_some(" · delayed until the data exists: not counted in progress")}
+                        {(kr.fallback == Some(crate::domain::okr::Fallback::Proxy) && !kr.proxy_name.trim().is_empty())
+                            .then(|| format!(" · measured by a proxy: {}", kr.proxy_name.trim()))}
                     </p>
                 </div>
                 {overdue.then(|| view! {

@@ -425,9 +425,10 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     .bind(&to)
     .fetch_all(&mut *tx)
     .await?;
+    let delayed = crate::board::ssr::DELAYED;
     let silent: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT o.id, k.title, o.title FROM key_results k JOIN objectives o ON o.id = k.objective_id \
-         WHERE {in_units} AND o.status = 'active' AND NOT EXISTS (SELECT 1 FROM check_ins c \
+         WHERE {in_units} AND o.status = 'active' AND NOT {delayed} AND NOT EXISTS (SELECT 1 FROM check_ins c \
          WHERE c.key_result_id = k.id AND c.checked_in_on BETWEEN ?3 AND ?4) ORDER BY o.created_at, k.position"
     ))
     .bind(cycle_id)

@@ -63,10 +63,14 @@ fn ThisWeek(week: Week, changed: RwSignal<u32>) -> impl IntoView {
     view! {
         {cycle_line}
         <div class="home-grid">
-            <section class="panel home-due" aria-labelledby="due-heading">
-                <h2 id="due-heading">"Check-ins due"</h2>
-                <Due due=week.due no_cycle changed/>
-            </section>
+            <div class="home-main">
+                <section class="panel home-due" aria-labelledby="due-heading">
+                    <h2 id="due-heading">"Check-ins due"</h2>
+                    <Due due=week.due no_cycle changed/>
+                </section>
+                {week.reviews_proposals.then(|| view! { <Proposals proposals=week.proposals/> })}
+                <Closing to_close=week.to_close/>
+            </div>
             <div class="home-side">
                 <section class="panel" aria-labelledby="meetings-heading">
                     <h2 id="meetings-heading">"Your next meetings"</h2>
@@ -103,8 +107,6 @@ fn ThisWeek(week: Week, changed: RwSignal<u32>) -> impl IntoView {
                 <Places places=week.places/>
             </div>
         </div>
-        {week.reviews_proposals.then(|| view! { <Proposals proposals=week.proposals/> })}
-        <Closing to_close=week.to_close/>
     }
 }
 

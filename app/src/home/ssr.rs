@@ -115,7 +115,7 @@ async fn due(
                 .as_deref()
                 .and_then(|d| crate::cycles::parse_date("day", d).ok())
                 .is_some_and(|d| in_week(d, today, 0));
-            if key_result.owner_id != person || checked_in {
+            if key_result.owner_id != person || checked_in || key_result.is_delayed() {
                 continue;
             }
             due.push(DueKeyResult {

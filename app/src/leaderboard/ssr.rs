@@ -18,6 +18,8 @@ use std::sync::Arc;
 use time::Date;
 
 /// Which objectives count on the leaderboard, as SQL.
+use crate::board::ssr::DELAYED;
+
 const COUNTED: &str = "o.cycle_id = ? AND o.status IN ('active', 'closed')";
 
 /// The cycle a leaderboard shows on `day`: the one running that day (the
@@ -77,7 +79,8 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         sqlx::query_as(&format!(
             "SELECT k.id, k.objective_id, k.metric, k.start_value, k.target_value, k.current_value, \
              substr(k.created_at, 1, 10) FROM key_results k \
-             JOIN objectives o ON o.id = k.objective_id WHERE {COUNTED} ORDER BY k.position, k.created_at"
+             JOIN objectives o ON o.id = k.objective_id WHERE {COUNTED} AND NOT {DELAYED} \
+             ORDER BY k.position, k.created_at"
         ))
         .bind(cycle_id)
         .fetch_all(&mut *tx)
@@ -85,7 +88,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
     let check_ins: Vec<(String, String, f64, i64)> = sqlx::query_as(&format!(
         "SELECT c.key_result_id, c.checked_in_on, c.value, c.confidence FROM check_ins c \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
-         WHERE {COUNTED} ORDER BY c.checked_in_on, c.created_at"
+         WHERE {COUNTED} AND NOT {DELAYED} ORDER BY c.checked_in_on, c.created_at"
     ))
     .bind(cycle_id)
     .fetch_all(&mut *tx)

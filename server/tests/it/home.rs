@@ -1,7 +1,7 @@
 //! Home: what needs the signed-in person this week, and only them.
 
 use crate::common::board::{create_objective, update, uuid};
-use crate::common::checkins::{active_key_result, check_in, running_cycle};
+use crate::common::checkins::{active_key_result, add_key_result, check_in, running_cycle};
 use crate::common::{AMBASSADOR, LEAD, MEMBER, TestApp};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -148,4 +148,61 @@ async fn objectives_to_close_appear_in_the_retrospective_window() {
     // Nobody signed in: nothing.
     let (status, _) = app.call_json(&app.client(), "get_my_week", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_key_result_delayed_until_its_data_exists_is_not_due_and_not_counted() {
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    let kr = active_key_result(&app, &cycle, 1, MEMBER).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = check_in(&app, &priya, &uuid(900), &kr, "50", "7").await;
+    assert_eq!(status, StatusCode::OK);
+    // A second key result nobody can measure yet, delayed until they can.
+    let delayed = uuid(901);
+    add_key_result(&app, &uuid(1), &delayed, "Net revenue retention", MEMBER).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "update_key_result",
+            &[
+                ("id", delayed.as_str()),
+                ("version", "1"),
+                ("field", "fallback"),
+                ("previous", ""),
+                ("value", "delay"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Not due on Priya's home…
+    let due = week(&app, &priya).await;
+    assert!(titles(&due["due"], "/key_result/title").is_empty(), "{due}");
+    // …and Platform's progress is its measurable key result's 50%, not 25%.
+    let platform = || async {
+        let (_, leaderboard) = app.call_json(&ambassador, "get_leaderboard", &[]).await;
+        leaderboard["standings"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Platform")
+            .map(|r| r["progress"].as_f64().unwrap())
+    };
+    let mut progress = platform().await;
+    for _ in 0..50 {
+        if progress == Some(0.5) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        progress = platform().await;
+    }
+    assert_eq!(progress, Some(0.5));
+    let (_, board) = app
+        .call_json(&ambassador, "get_board", &[("cycle_id", &cycle)])
+        .await;
+    assert_eq!(
+        board["objectives"][0]["key_results"][1]["fallback"],
+        "delay"
+    );
 }

@@ -263,6 +263,12 @@ pub(crate) async fn actor_of(
     Ok(Actor::new(caller.id, caller.role, own, tree))
 }
 
+/// SQL: the key result `k` is delayed until its data exists (not
+/// data-ready, fallback "delay"): it counts in no progress and is never
+/// overdue (see `KeyResult::is_delayed`). Never NULL, so `NOT` works.
+pub(crate) const DELAYED: &str = "(COALESCE(k.fallback, '') = 'delay' AND NOT (k.source_identified AND k.baseline_known \
+     AND k.data_owner AND k.update_frequency AND k.reliable))";
+
 /// The units left out of `cycle_id` (see `cycle_units_out`).
 pub(crate) async fn units_out(
     db: &mut SqliteConnection,

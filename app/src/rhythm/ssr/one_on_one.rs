@@ -79,11 +79,15 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
         });
     };
     let calendar = cycle.calendar()?;
-    let key_results: Vec<KeyResultRow> = sqlx::query_as(
+    // A key result delayed until its data exists is never overdue: its
+    // status reads "delayed" here, which no rule counts as active.
+    let delayed = crate::board::ssr::DELAYED;
+    let key_results: Vec<KeyResultRow> = sqlx::query_as(&format!(
         "SELECT k.id, o.id, o.title, k.title, k.metric, k.start_value, k.target_value, k.current_value, \
-         substr(k.created_at, 1, 10), o.status FROM key_results k JOIN objectives o ON o.id = k.objective_id \
-         WHERE k.owner_id = ? AND o.cycle_id = ? AND o.status = 'active' ORDER BY o.created_at, o.id, k.position",
-    )
+         substr(k.created_at, 1, 10), CASE WHEN {delayed} THEN 'delayed' ELSE o.status END \
+         FROM key_results k JOIN objectives o ON o.id = k.objective_id \
+         WHERE k.owner_id = ? AND o.cycle_id = ? AND o.status = 'active' ORDER BY o.created_at, o.id, k.position"
+    ))
     .bind(person_id)
     .bind(cycle.id)
     .fetch_all(&mut *db)
@@ -144,13 +148,14 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
             .collect::<Result<Vec<_>, AppError>>()?;
         let created_on = crate::cycles::parse_date("created_on", &created_on).map_err(internal)?;
         let last = said.last().map(|s| s.on);
-        let overdue = is_overdue(
-            &calendar,
-            today,
-            status.parse().map_err(internal)?,
-            created_on,
-            last,
-        );
+        let overdue = status != "delayed"
+            && is_overdue(
+                &calendar,
+                today,
+                status.parse().map_err(internal)?,
+                created_on,
+                last,
+            );
         let since = last.unwrap_or(created_on).max(calendar.execution_start());
         let asked = questions(&title, &said, overdue, (today - since).whole_days());
         let measure = Measure {

@@ -56,15 +56,23 @@ pub async fn active_key_result(app: &TestApp, cycle: &str, n: u32, owner: &str) 
     let (status, objective) = update(app, &ambassador, &objective, "status", "active").await;
     assert_eq!(status, StatusCode::OK, "{objective}");
     let kr_id = uuid(n + 1000);
+    add_key_result(app, &objective_id, &kr_id, "Deploy confidence", owner).await;
+    kr_id
+}
+
+/// Adds key result `id` (0 → 100 %) titled `title`, owned by `owner`, to
+/// `objective`, as the ambassador.
+pub async fn add_key_result(app: &TestApp, objective: &str, id: &str, title: &str, owner: &str) {
+    let ambassador = app.signed_in(AMBASSADOR).await;
     let owner = app.person_id(owner).await.to_string();
     let (status, body) = app
         .call_json(
             &ambassador,
             "create_key_result",
             &[
-                ("id", kr_id.as_str()),
-                ("objective_id", objective_id.as_str()),
-                ("title", "Deploy confidence"),
+                ("id", id),
+                ("objective_id", objective),
+                ("title", title),
                 ("metric", "number"),
                 ("unit_label", "%"),
                 ("start", "0"),
@@ -74,7 +82,6 @@ pub async fn active_key_result(app: &TestApp, cycle: &str, n: u32, owner: &str) 
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    kr_id
 }
 
 pub async fn check_in(

@@ -132,9 +132,36 @@ impl Fallback {
     }
 }
 
+/// The milestone "tracking is itself a key result" adds for the key result
+/// titled `title`, kept within `max` characters.
+pub fn tracking_title(title: &str, max: usize) -> String {
+    let (head, tail) = ("Tracking for “", "” is in place");
+    let room = max.saturating_sub(head.chars().count() + tail.chars().count());
+    let title = title.trim();
+    let shown: String = if title.chars().count() > room {
+        let cut: String = title.chars().take(room.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        title.to_owned()
+    };
+    format!("{head}{shown}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tracking_milestone_names_its_key_result_within_the_limit() {
+        assert_eq!(
+            tracking_title("Net revenue retention", 200),
+            "Tracking for “Net revenue retention” is in place"
+        );
+        let long = "x".repeat(300);
+        let title = tracking_title(&long, 200);
+        assert_eq!(title.chars().count(), 200);
+        assert!(title.ends_with("x…” is in place"));
+    }
 
     #[test]
     fn every_word_round_trips() {

@@ -128,14 +128,14 @@ async fn only_the_owner_the_lead_and_the_ambassador_update_a_key_result() {
     assert_eq!(current, 20.0);
 }
 
-#[tokio::test]
-async fn the_readiness_checklist_and_fallback_are_saved() {
-    let app = TestApp::start().await;
-    let cycle = new_cycle(&app).await;
+/// A cycle, Priya signed in, and her draft "Deploys are boring" with one key
+/// result, "Change failure rate" (30 % → 10 %), whose id is returned.
+async fn change_failure_rate(app: &TestApp) -> (String, Client, String) {
+    let cycle = new_cycle(app).await;
     let priya = app.signed_in(MEMBER).await;
     let (kr_id, objective_id) = (uuid(2), uuid(1));
     create_objective(
-        &app,
+        app,
         &priya,
         &cycle,
         &objective_id,
@@ -157,6 +157,13 @@ async fn the_readiness_checklist_and_fallback_are_saved() {
         app.call_json(&priya, "create_key_result", &form).await.0,
         StatusCode::OK
     );
+    (cycle, priya, kr_id)
+}
+
+#[tokio::test]
+async fn the_readiness_checklist_and_fallback_are_saved() {
+    let app = TestApp::start().await;
+    let (cycle, priya, kr_id) = change_failure_rate(&app).await;
     let steps = [
         ("reliable", "false", "true", 1),
         ("fallback", "", "proxy", 2),
@@ -193,4 +200,39 @@ async fn the_readiness_checklist_and_fallback_are_saved() {
         app.call_json(&priya, "update_key_result", &bad).await.0,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+}
+
+#[tokio::test]
+async fn choosing_tracking_as_the_key_result_adds_its_milestone_once() {
+    let app = TestApp::start().await;
+    let (cycle, priya, kr_id) = change_failure_rate(&app).await;
+    // Tracking, then away and back: one milestone.
+    for (previous, value, version) in [
+        ("", "tracking", "1"),
+        ("tracking", "", "2"),
+        ("", "tracking", "3"),
+    ] {
+        let form = [
+            ("id", kr_id.as_str()),
+            ("version", version),
+            ("field", "fallback"),
+            ("previous", previous),
+            ("value", value),
+        ];
+        let (status, body) = app.call_json(&priya, "update_key_result", &form).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (_, board) = app
+        .call_json(&priya, "get_board", &[("cycle_id", &cycle)])
+        .await;
+    let key_results = board["objectives"][0]["key_results"].as_array().unwrap();
+    assert_eq!(key_results.len(), 2, "{key_results:?}");
+    let milestone = &key_results[1];
+    assert_eq!(
+        milestone["title"],
+        "Tracking for “Change failure rate” is in place"
+    );
+    assert_eq!(milestone["metric"], "milestone");
+    assert_eq!(milestone["owner_id"], key_results[0]["owner_id"]);
+    assert_eq!(milestone["readiness"]["reliable"], true);
 }

@@ -242,7 +242,10 @@ pub async fn update_key_result(
                     "fallback",
                     fallback.map(|f| f.as_str().to_owned()),
                 )
-                .await?
+                .await?;
+                if fallback == Some(Fallback::TrackingAsKeyResult) {
+                    add_tracking_milestone(&mut tx, &kr).await?;
+                }
             }
             "source_identified" | "baseline_known" | "data_owner" | "update_frequency"
             | "reliable" => {
@@ -264,6 +267,36 @@ pub async fn update_key_result(
         .into_iter()
         .find(|k| k.id == id)
         .ok_or_else(|| internal("key result vanished"))
+}
+
+/// "Tracking is itself a key result": the milestone that makes it one, in
+/// the same objective, owned by the same person, measurable from day one;
+/// added once (choosing the fallback again adds nothing).
+async fn add_tracking_milestone(tx: &mut SqliteConnection, kr: &KeyResult) -> Result<(), AppError> {
+    let title = crate::domain::okr::tracking_title(&kr.title, MAX_TITLE);
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM key_results WHERE objective_id = ? AND title = ?")
+            .bind(&kr.objective_id)
+            .bind(&title)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
+         current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
+         position) VALUES (?, ?, ?, 'milestone', '', 0, 1, 0, ?, 1, 1, 1, 1, 1, \
+         (SELECT COUNT(*) FROM key_results WHERE objective_id = ?))",
+    )
+    .bind(crate::board::new_client_id())
+    .bind(&kr.objective_id)
+    .bind(&title)
+    .bind(kr.owner_id)
+    .bind(&kr.objective_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// The column of a readiness field (the same names, checked against a fixed list).

@@ -382,30 +382,12 @@ mod tests {
     use crate::board::{Objective, UnitChoice, Viewer};
     use crate::cycles::Cycle;
     use crate::domain::cycles::Phase;
-    use crate::domain::okr::{ObjectiveKind, StretchPhase};
+    use crate::domain::okr::StretchPhase;
 
     fn objective(id: &str, unit: i64, supports: &[&str]) -> Objective {
-        Objective {
-            id: id.to_owned(),
-            cycle_id: 1,
-            unit_id: unit,
-            shared_unit_ids: Vec::new(),
-            invited_unit_ids: Vec::new(),
-            commitments: Vec::new(),
-            decision_owner_id: None,
-            supports: supports.iter().map(|s| (*s).to_owned()).collect(),
-            title: format!("Title {id}"),
-            description: String::new(),
-            why_important: String::new(),
-            why_urgent: String::new(),
-            kind: ObjectiveKind::Committed,
-            status: Status::Active,
-            version: 1,
-            updated_by: "Maya".into(),
-            score: None,
-            created_on: "2026-07-01".into(),
-            key_results: Vec::new(),
-        }
+        let mut objective = crate::board::tests::objective(id, unit);
+        objective.supports = supports.iter().map(|s| (*s).to_owned()).collect();
+        objective
     }
 
     /// Engineering › {Platform, Web}; Sales. Web's objective supports

@@ -17,12 +17,14 @@ use crate::units::ssr::load_tree;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
+mod finish;
 mod key_results;
 mod links;
 mod merge;
 pub(crate) mod objectives;
 mod shares;
 
+pub(crate) use finish::{finish, finish_all, next_board_version, publish, stage};
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};
 pub use links::{enclosing_objectives, link_objective, unlink_objective};
 pub(crate) use merge::record;
@@ -363,120 +365,6 @@ pub(crate) fn text(field: &str, raw: &str, max: usize, required: bool) -> Result
         ));
     }
     Ok(value.to_owned())
-}
-
-/// After a change: new objective version, new board version, the event,
-/// the commit; then the event goes to the live hub.
-pub(crate) async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
-    objective_id: &str,
-    caller: &Caller,
-) -> Result<Objective, AppError> {
-    let cycle_id: i64 = sqlx::query_scalar("SELECT cycle_id FROM objectives WHERE id = ?")
-        .bind(objective_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| internal("objective vanished"))?;
-    let mut saved = finish_all(tx, cycle_id, caller, None, &[objective_id.to_owned()]).await?;
-    saved.pop().ok_or_else(|| internal("objective vanished"))
-}
-
-/// After a change to several objectives of one cycle (a merge): the
-/// removed objective's event, then each saved objective's new version and
-/// event, one board version each, all in the transaction; after the commit
-/// the events go to the live hub in order. Returns the saved objectives.
-pub(crate) async fn finish_all(
-    mut tx: Transaction<'static, Sqlite>,
-    cycle_id: i64,
-    caller: &Caller,
-    removed: Option<(String, String)>,
-    saved: &[String],
-) -> Result<Vec<Objective>, AppError> {
-    let (objectives, events) = stage(&mut tx, cycle_id, caller, removed, saved).await?;
-    tx.commit().await?;
-    if let Ok(state) = crate::state::app_state() {
-        publish(&state, cycle_id, events);
-    }
-    Ok(objectives)
-}
-
-/// The part of [`finish_all`] inside the transaction: new versions, the
-/// events recorded. The caller commits, then [`publish`]es the events.
-pub(crate) async fn stage(
-    tx: &mut Transaction<'static, Sqlite>,
-    cycle_id: i64,
-    caller: &Caller,
-    removed: Option<(String, String)>,
-    saved: &[String],
-) -> Result<(Vec<Objective>, Vec<BoardEvent>), AppError> {
-    let mut events = Vec::new();
-    if let Some((id, into)) = removed {
-        let version = next_board_version(tx, cycle_id).await?;
-        events.push(BoardEvent::ObjectiveRemoved {
-            version,
-            by: caller.name.clone(),
-            id,
-            into: Some(into),
-        });
-    }
-    let mut objectives = Vec::with_capacity(saved.len());
-    for objective_id in saved {
-        sqlx::query(
-            "UPDATE objectives SET version = version + 1, updated_by = ?, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-        )
-        .bind(caller.id)
-        .bind(objective_id)
-        .execute(&mut **tx)
-        .await?;
-        let objective = fetch_objective(tx, objective_id)
-            .await?
-            .ok_or_else(|| internal("objective vanished"))?;
-        let version = next_board_version(tx, cycle_id).await?;
-        events.push(BoardEvent::ObjectiveSaved {
-            version,
-            by: caller.name.clone(),
-            objective: Box::new(objective.clone()),
-        });
-        objectives.push(objective);
-    }
-    for event in &events {
-        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
-            .bind(cycle_id)
-            .bind(event.version())
-            .bind(serde_json::to_string(event).map_err(internal)?)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok((objectives, events))
-}
-
-/// After the commit: the events go to everyone on the cycle's board, and
-/// the leaderboard is recomputed — progress, statuses and check-ins all
-/// move it. Its refresher recomputes at once after a quiet spell and
-/// coalesces a burst of changes into one computation per 50 ms.
-pub(crate) fn publish(state: &crate::state::AppState, cycle_id: i64, events: Vec<BoardEvent>) {
-    for event in events {
-        state.hub.send(
-            cycle_id,
-            crate::live::ServerMessage::Event {
-                event: Box::new(event),
-            },
-        );
-    }
-    state.leaderboard_refresh.request(cycle_id);
-}
-
-pub(crate) async fn next_board_version(
-    db: &mut SqliteConnection,
-    cycle_id: i64,
-) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
-    )
-    .bind(cycle_id)
-    .fetch_one(&mut *db)
-    .await?)
 }
 
 pub(crate) fn forbidden(denied: permissions::Denied) -> AppError {

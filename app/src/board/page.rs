@@ -12,7 +12,7 @@ use crate::domain::permissions::Change;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// What every part of a board shares.
 #[derive(Clone, Copy)]
@@ -91,16 +91,7 @@ pub fn BoardPage() -> impl IntoView {
 }
 
 /// The cycle named by the route's `:id`.
-pub(super) fn cycle_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    }
-}
+pub(super) use crate::components::id_param as cycle_param;
 
 /// Loads a cycle's board and shows it as the board, or as its alignment
 /// map (`map`).

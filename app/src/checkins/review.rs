@@ -11,18 +11,10 @@ use crate::domain::cadence::LOW_CONFIDENCE;
 use crate::domain::progress::format_percent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn UnitReviewPage() -> impl IntoView {
-    let params = use_params_map();
-    let unit = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let unit = crate::components::id_param();
     view! {
         <SignedIn render=move |_| {
             let review = Resource::new(unit, get_unit_review);

@@ -6,6 +6,7 @@ mod debounce;
 mod forms;
 mod header;
 mod keep;
+mod route;
 
 pub use client_only::ClientOnly;
 pub use debounce::debounced;
@@ -15,3 +16,4 @@ pub use forms::{
 };
 pub use header::Header;
 pub use keep::{Kept, KeptText, details_open, kept};
+pub use route::id_param;

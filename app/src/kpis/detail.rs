@@ -12,18 +12,10 @@ use crate::components::{ErrorPanel, FieldError, FormAlert, last_error, reset_aft
 use crate::live::SessionEndedNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn KpiPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let id = crate::components::id_param();
     view! {
         <SignedIn render=move |_| {
             let live = watch(Some(id()));

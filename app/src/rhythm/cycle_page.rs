@@ -11,18 +11,10 @@ use crate::cycles::PhaseBadge;
 use crate::domain::cycles::Phase;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn CyclePage() -> impl IntoView {
-    let params = use_params_map();
-    let cycle = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    };
+    let cycle = crate::components::id_param();
     view! {
         <SignedIn render=move |_| {
             let changed = RwSignal::new(0u32);

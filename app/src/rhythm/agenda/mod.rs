@@ -13,19 +13,8 @@ pub use weekly::WeeklyPage;
 use super::PlannedPoints;
 use crate::cycles::Cycle;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-/// The number in the route's `:id`, or 0 (which no unit or person has).
-fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or_default()
-    }
-}
+use crate::components::id_param;
 
 /// Print and present the agenda: the page is printed without navigation
 /// and forms, and presented with its `<main>` full-screen in larger type.

@@ -467,6 +467,10 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The columns of a meeting that a new cycle's plan copies from the last.
+const COPIED: &str =
+    "kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, position";
+
 async fn insert(
     db: &mut SqliteConnection,
     cycle_id: i64,
@@ -476,12 +480,10 @@ async fn insert(
     by: i64,
     now: &str,
 ) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO plan_meetings (cycle_id, kind, custom_name, level, unit_id, frequency, weekday, \
-         format, owner, points, position, created_by, updated_by, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(cycle_id)
+    Ok(sqlx::query_scalar(&format!(
+        "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    ))
     .bind(draft.kind.as_str())
     .bind(&draft.custom_name)
     .bind(draft.level.as_str())
@@ -492,6 +494,7 @@ async fn insert(
     .bind(&draft.owner)
     .bind(&draft.points)
     .bind(position)
+    .bind(cycle_id)
     .bind(by)
     .bind(by)
     .bind(now)
@@ -523,10 +526,10 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
     match previous {
         Some(previous) => {
             sqlx::query(
-                "INSERT INTO plan_meetings (cycle_id, kind, custom_name, level, unit_id, frequency, weekday, \
-                 format, owner, points, position, created_by, updated_by, updated_at) \
-                 SELECT ?, kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, \
-                 position, ?, ?, ? FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id",
+                &format!(
+                    "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
+                     SELECT {COPIED}, ?, ?, ?, ? FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id"
+                ),
             )
             .bind(cycle_id)
             .bind(by)

@@ -3,7 +3,7 @@
 //! whose confidence dropped since last week, and the shared notes.
 
 use super::super::{ConfidenceDrop, PersonLink, WeeklyAgenda};
-use super::notes::{asking, load, may_write, person_actor};
+use super::notes::{asking, load, may_write};
 use super::{planned, unit_and_above};
 use crate::cycles::ssr::today;
 use crate::domain::permissions::{self, Actor};
@@ -58,16 +58,19 @@ async fn one_on_ones(
     actor: &Actor,
 ) -> Result<Vec<PersonLink>, AppError> {
     let units_json = serde_json::to_string(units).map_err(internal)?;
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT p.id, p.name FROM people p WHERE p.active = 1 AND p.id IN \
+    // One query: each person with their role and every unit they belong to.
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT p.id, p.name, p.role, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
+         FROM people p WHERE p.active = 1 AND p.id IN \
          (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each(?))) ORDER BY p.name",
     )
     .bind(&units_json)
     .fetch_all(&mut *db)
     .await?;
     let mut people = Vec::new();
-    for (id, name) in rows {
-        let person = person_actor(db, tree, id).await?;
+    for (id, name, role, memberships) in rows {
+        let own: Vec<i64> = serde_json::from_str(&memberships).map_err(internal)?;
+        let person = Actor::new(id, role.parse().map_err(internal)?, own, tree);
         if permissions::check_one_on_one(actor, &person).is_ok() {
             people.push(PersonLink { id, name });
         }

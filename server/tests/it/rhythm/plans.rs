@@ -1,0 +1,350 @@
+//! Communication plans: every cycle has one, who may change which meeting,
+//! bad input, and who takes part in a cycle.
+
+use super::{demo_cycle, plan, weekly, with};
+use crate::common::checkins::{active_key_result, running_cycle};
+use crate::common::{AMBASSADOR, DEPARTMENT_LEAD, LEAD, MEMBER, TestApp, add_department_lead};
+use reqwest::{Client, StatusCode};
+
+#[tokio::test]
+async fn every_cycle_has_a_plan_and_a_new_one_starts_from_the_previous() {
+    let app = TestApp::start().await;
+    let cycle = demo_cycle(&app).await;
+    // Everyone signed in reads it: the guide's default, with next dates.
+    let priya = app.signed_in(MEMBER).await;
+    let shown = plan(&app, &priya, &cycle).await;
+    let meetings = shown["meetings"].as_array().unwrap();
+    let kinds: Vec<&str> = meetings
+        .iter()
+        .map(|m| m["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "planning_workshop",
+        "all_hands",
+        "team_weekly",
+        "one_on_one",
+        "retrospective",
+    ] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    assert!(meetings.iter().all(|m| m["may_edit"] == false));
+    assert_eq!(shown["may_add_for_everyone"], false);
+    assert_eq!(shown["may_add_for"], serde_json::json!([]));
+    // The team weekly opens Priya's team's agenda; her one-on-one hers.
+    let platform = app.unit_id("Platform").await;
+    let priya_id = app.person_id(MEMBER).await;
+    let agenda = |kind: &str| {
+        meetings
+            .iter()
+            .find(|m| m["kind"] == kind)
+            .map(|m| m["agenda"].clone())
+            .unwrap()
+    };
+    assert_eq!(agenda("team_weekly"), format!("/agendas/weekly/{platform}"));
+    assert_eq!(
+        agenda("one_on_one"),
+        format!("/agendas/one-on-one/{priya_id}")
+    );
+    assert_eq!(agenda("all_hands"), "/agendas/all-hands");
+
+    // The ambassador changes one meeting and removes another…
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let team_weekly = meetings
+        .iter()
+        .find(|m| m["kind"] == "team_weekly")
+        .unwrap();
+    let (id, version) = (
+        team_weekly["id"].to_string(),
+        team_weekly["version"].to_string(),
+    );
+    let form = with(
+        weekly(&cycle, "", "10 minutes after the Tuesday demo"),
+        "id",
+        &id,
+    );
+    let form = with(form, "version", &version);
+    let (status, saved) = app.call_json(&ambassador, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 2);
+    let retro = meetings
+        .iter()
+        .find(|m| m["kind"] == "retrospective")
+        .unwrap();
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "delete_plan_meeting",
+            &[
+                ("id", &retro["id"].to_string()),
+                ("version", &retro["version"].to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // …and the next cycle starts from that plan, not from the default.
+    let next = running_cycle(&app).await;
+    let copied = plan(&app, &ambassador, &next).await;
+    let copied = copied["meetings"].as_array().unwrap();
+    assert_eq!(copied.len(), meetings.len() - 1);
+    assert!(copied.iter().all(|m| m["kind"] != "retrospective"));
+    let formats: Vec<&str> = copied
+        .iter()
+        .map(|m| m["format"].as_str().unwrap())
+        .collect();
+    assert!(
+        formats.contains(&"10 minutes after the Tuesday demo"),
+        "{formats:?}"
+    );
+    // The copy is its own: changing it leaves the previous cycle's alone.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM plan_meetings WHERE format = '10 minutes after the Tuesday demo'"
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
+    let app = TestApp::start().await;
+    add_department_lead(&app).await;
+    let cycle = demo_cycle(&app).await;
+    let (platform, web, engineering) = (
+        app.unit_id("Platform").await.to_string(),
+        app.unit_id("Web").await.to_string(),
+        app.unit_id("Engineering").await.to_string(),
+    );
+    let jonas = app.signed_in(LEAD).await;
+    let (status, row) = app
+        .call_json(
+            &jonas,
+            "save_plan_meeting",
+            &weekly(&cycle, &platform, "Platform stand-up"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{row}");
+    assert_eq!(row["held_for"], "Engineering › Platform");
+    assert_eq!(row["may_edit"], true);
+    // Not beside, not above, not for everyone.
+    for unit in [web.as_str(), engineering.as_str(), ""] {
+        let (status, body) = app
+            .call_json(&jonas, "save_plan_meeting", &weekly(&cycle, unit, "Sneaky"))
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{unit}: {body}");
+    }
+    // A member adds nothing.
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = app
+        .call_json(
+            &priya,
+            "save_plan_meeting",
+            &weekly(&cycle, &platform, "Mine"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Jonas cannot change or remove an organisation-wide meeting…
+    let shown = plan(&app, &jonas, &cycle).await;
+    let all_hands = shown["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["kind"] == "all_hands")
+        .unwrap()
+        .clone();
+    assert_eq!(all_hands["may_edit"], false);
+    let (id, version) = (
+        all_hands["id"].to_string(),
+        all_hands["version"].to_string(),
+    );
+    let form = with(
+        with(weekly(&cycle, &platform, "Taken over"), "id", &id),
+        "version",
+        &version,
+    );
+    let (status, _) = app.call_json(&jonas, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call_json(
+            &jonas,
+            "delete_plan_meeting",
+            &[("id", &id), ("version", &version)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // …nor move his own meeting up to Engineering.
+    let (own, own_version) = (row["id"].to_string(), row["version"].to_string());
+    let form = with(
+        with(weekly(&cycle, &engineering, "Moved up"), "id", &own),
+        "version",
+        &own_version,
+    );
+    let (status, _) = app.call_json(&jonas, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Engineering's lead may change Platform's meeting (below her); a stale
+    // version is refused and changes nothing.
+    let elif = app.signed_in(DEPARTMENT_LEAD).await;
+    let form = with(
+        with(
+            weekly(&cycle, &platform, "Platform stand-up, Tuesdays"),
+            "id",
+            &own,
+        ),
+        "version",
+        &own_version,
+    );
+    let (status, body) = app.call_json(&elif, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.call_json(&jonas, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings WHERE format = 'Platform stand-up, Tuesdays' AND version = 2")
+            .await,
+        1
+    );
+    // Nobody signed in: nothing at all.
+    let (status, _) = app
+        .call_json(&app.client(), "get_cycle_plan", &[("cycle_id", &cycle)])
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn bad_plan_input_names_its_field_and_stores_nothing() {
+    let app = TestApp::start().await;
+    let cycle = demo_cycle(&app).await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let before = app.count("SELECT COUNT(*) FROM plan_meetings").await;
+    let long = "x".repeat(201);
+    let cases = [
+        (with(weekly(&cycle, "", "ok"), "kind", "party"), "kind"),
+        (
+            with(weekly(&cycle, "", "ok"), "kind", "custom"),
+            "custom_name",
+        ),
+        (with(weekly(&cycle, "", "ok"), "level", "galaxy"), "level"),
+        (
+            with(weekly(&cycle, "", "ok"), "frequency", "hourly"),
+            "frequency",
+        ),
+        (with(weekly(&cycle, "", "ok"), "weekday", "9"), "weekday"),
+        (weekly(&cycle, "", &long), "format"),
+        (
+            with(weekly(&cycle, "", "ok"), "unit_id", "99999"),
+            "unit_id",
+        ),
+    ];
+    for (form, field) in cases {
+        let (status, body) = app.call_json(&ambassador, "save_plan_meeting", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}: {body}");
+        assert_eq!(body["detail"]["field"], field, "{body}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings").await,
+        before
+    );
+    // A custom meeting with its name is fine.
+    let form = with(
+        with(weekly(&cycle, "", "ok"), "kind", "custom"),
+        "custom_name",
+        "Pipeline review",
+    );
+    let (status, body) = app.call_json(&ambassador, "save_plan_meeting", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["custom_name"], "Pipeline review");
+}
+
+async fn ranked(app: &TestApp, client: &Client) -> Vec<String> {
+    let (status, leaderboard) = app.call_json(client, "get_leaderboard", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{leaderboard}");
+    leaderboard["standings"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decides() {
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    active_key_result(&app, &cycle, 1, MEMBER).await;
+    let platform = app.unit_id("Platform").await.to_string();
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    assert!(
+        ranked(&app, &ambassador)
+            .await
+            .contains(&"Platform".to_owned())
+    );
+    let leave_out = [
+        ("cycle_id", cycle.as_str()),
+        ("unit_id", platform.as_str()),
+        ("taking_part", "false"),
+    ];
+    // Not a lead's call, not even for their own unit.
+    for who in [LEAD, MEMBER] {
+        let client = app.signed_in(who).await;
+        let (status, _) = app.call_json(&client, "set_taking_part", &leave_out).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+    }
+    let version_sql = format!("SELECT board_version FROM cycles WHERE id = {cycle}");
+    let before = app.count(&version_sql).await;
+    let (status, out) = app
+        .call_json(&ambassador, "set_taking_part", &leave_out)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out, serde_json::json!([platform.parse::<i64>().unwrap()]));
+    // One board version, with its event for open boards and maps.
+    assert_eq!(app.count(&version_sql).await, before + 1);
+    let (_, board) = app
+        .call_json(&ambassador, "get_board", &[("cycle_id", &cycle)])
+        .await;
+    assert_eq!(board["units_out"], out);
+    let event: String = sqlx::query_scalar(
+        "SELECT event FROM board_events WHERE cycle_id = ? ORDER BY version DESC LIMIT 1",
+    )
+    .bind(cycle.parse::<i64>().unwrap())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(event.contains("scope_changed"), "{event}");
+    // A retried request changes nothing more.
+    let (status, again) = app
+        .call_json(&ambassador, "set_taking_part", &leave_out)
+        .await;
+    assert_eq!((status, &again), (StatusCode::OK, &out));
+    assert_eq!(app.count(&version_sql).await, before + 1);
+    // The leaderboard recomputes without Platform (the refresher is
+    // asynchronous: wait for it).
+    let mut rows = ranked(&app, &ambassador).await;
+    for _ in 0..50 {
+        if !rows.contains(&"Platform".to_owned()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        rows = ranked(&app, &ambassador).await;
+    }
+    assert!(!rows.contains(&"Platform".to_owned()), "{rows:?}");
+    let shown = plan(&app, &ambassador, &cycle).await;
+    let platform_row = shown["scope"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit_path"] == "Engineering › Platform")
+        .unwrap()
+        .clone();
+    assert_eq!(platform_row["taking_part"], false);
+    assert_eq!(shown["may_set_scope"], true);
+    // Back in.
+    let take_part = [
+        ("cycle_id", cycle.as_str()),
+        ("unit_id", platform.as_str()),
+        ("taking_part", "true"),
+    ];
+    let (status, out) = app
+        .call_json(&ambassador, "set_taking_part", &take_part)
+        .await;
+    assert_eq!((status, out), (StatusCode::OK, serde_json::json!([])));
+}

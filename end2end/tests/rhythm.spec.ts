@@ -179,3 +179,28 @@ test('home says what needs me, and the all-hands agenda shows the organisation',
   await maya.screenshot({ path: '../target/e2e/all-hands.png', fullPage: true });
   await maya.context().close();
 });
+
+test('a unit the ambassador leaves out of the cycle leaves the open leaderboard', async ({ browser }) => {
+  const maya = await signedIn(browser, AMBASSADOR);
+  // Jonas watches the leaderboard in his own browser while Maya decides.
+  const jonas = await signedIn(browser, JONAS);
+  await jonas.goto('/leaderboard');
+  await hydrated(jonas);
+  const platform = jonas.locator('.leaderboard-row[data-unit="Platform"]');
+  await expect(platform).toBeVisible();
+
+  await openCurrentCycle(maya);
+  await maya.getByText('Choose who takes part').click();
+  const units = maya.getByRole('list', { name: 'Units taking part' });
+  await units.getByLabel('Engineering › Platform').uncheck();
+  await expect(maya.getByText('Not taking part this cycle: Engineering › Platform.')).toBeVisible();
+  await expect(platform).toHaveCount(0);
+
+  // The section reloads after each change: open it again if it closed.
+  if (!(await units.isVisible())) await maya.getByText('Choose who takes part').click();
+  await units.getByLabel('Engineering › Platform').check();
+  await expect(maya.getByText('Every unit takes part in this cycle.')).toBeVisible();
+  await expect(platform).toBeVisible();
+  await maya.context().close();
+  await jonas.context().close();
+});

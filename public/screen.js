@@ -38,12 +38,14 @@ function start(main) {
     const next = document.createElement('template');
     next.innerHTML = frame.html;
     main.querySelector('[data-part="cycle"]').textContent = frame.cycle_name;
-    main.querySelector('[data-part="expected"]').textContent = frame.expected;
+    main.querySelector('[data-part="headline"]').textContent = frame.headline;
     const rows = main.querySelector('.leaderboard-rows');
     const freshRows = next.content.querySelector('.leaderboard-rows');
     const empty = (list) => list.children.length === 0;
-    if (empty(rows) !== empty(freshRows)) {
-      // The table appears or goes: nothing to animate.
+    const view = (root) => root.querySelector('.leaderboard').dataset.view;
+    if (empty(rows) !== empty(freshRows) || view(main) !== view(next.content)) {
+      // The table appears or goes, or the race turns into the
+      // retrospective: nothing to animate.
       main.querySelector('.leaderboard').replaceWith(next.content.querySelector('.leaderboard'));
     } else {
       rows.setAttribute('style', freshRows.getAttribute('style'));
@@ -52,7 +54,7 @@ function start(main) {
         const current = old.get(row.dataset.id);
         if (current) {
           // Same element, new place: the CSS transition slides it there.
-          for (const name of ['style', 'aria-label', 'data-unit']) current.setAttribute(name, row.getAttribute(name));
+          for (const name of ['style', 'aria-label', 'data-unit']) current.setAttribute(name, row.getAttribute(name) ?? '');
           current.innerHTML = row.innerHTML;
           old.delete(row.dataset.id);
         } else {

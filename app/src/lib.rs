@@ -44,6 +44,7 @@ pub mod live;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod rate;
+pub mod retro;
 pub mod rhythm;
 pub mod routes;
 pub mod screens;

@@ -176,6 +176,12 @@ pub fn Card(id: String) -> impl IntoView {
                 })
             })
         };
+        let carried = move || {
+            objective.with(|o| {
+                o.as_ref()
+                    .is_some_and(|o| o.status == Status::Draft && o.carried_from.is_some())
+            })
+        };
         let kind_class = move || match kind() {
             Some(ObjectiveKind::Aspirational) => "kind kind-aspirational",
             _ => "kind kind-committed",
@@ -188,6 +194,9 @@ pub fn Card(id: String) -> impl IntoView {
                 <span class=kind_class>{move || kind().map(ObjectiveKind::label)}</span>
                 {move || late().then(|| view! {
                     <span class="badge badge-late" title="Drafted after the planning window closed. It can still be activated.">"Late"</span>
+                })}
+                {move || carried().then(|| view! {
+                    <span class="badge badge-carried" title="Carried over from the last cycle: its lessons are on its page.">"Carried over"</span>
                 })}
                 <a class="card-open" href=href draggable="false"
                     aria-label=move || format!("Open {}", title()) title="Open the objective page">"↗"</a>

@@ -28,6 +28,12 @@ pub enum BoardEvent {
         by: String,
         units_out: Vec<i64>,
     },
+    /// The cycle itself changed: its dates (so its phase) or its completion.
+    CycleChanged {
+        version: i64,
+        by: String,
+        cycle: Box<crate::cycles::Cycle>,
+    },
 }
 
 impl BoardEvent {
@@ -35,7 +41,8 @@ impl BoardEvent {
         match self {
             BoardEvent::ObjectiveSaved { version, .. }
             | BoardEvent::ObjectiveRemoved { version, .. }
-            | BoardEvent::ScopeChanged { version, .. } => *version,
+            | BoardEvent::ScopeChanged { version, .. }
+            | BoardEvent::CycleChanged { version, .. } => *version,
         }
     }
 
@@ -49,6 +56,7 @@ impl BoardEvent {
             }
             BoardEvent::ObjectiveRemoved { id, .. } => board.objectives.retain(|o| &o.id != id),
             BoardEvent::ScopeChanged { units_out, .. } => board.units_out = units_out.clone(),
+            BoardEvent::CycleChanged { cycle, .. } => board.cycle = (**cycle).clone(),
         }
     }
 }

@@ -144,6 +144,14 @@ pub struct Objective {
     /// planning window is late.
     #[serde(default)]
     pub created_on: String,
+    /// Why it was closed without a retrospective (closed with no closing
+    /// note), shown on the objective.
+    #[serde(default)]
+    pub no_retro_reason: Option<String>,
+    /// The closed objective of an earlier cycle this one carries on: its
+    /// closing note's lessons show on this one.
+    #[serde(default)]
+    pub carried_from: Option<String>,
     pub key_results: Vec<KeyResult>,
 }
 
@@ -207,6 +215,13 @@ impl KeyResult {
     /// objective's progress and is never overdue until the data exists.
     pub fn is_delayed(&self) -> bool {
         !self.readiness.is_ready() && self.fallback == Some(Fallback::Delay)
+    }
+
+    /// The proxy metric's name, when the key result is measured by one
+    /// until its own data exists: shown wherever its value is.
+    pub fn proxy(&self) -> Option<&str> {
+        let name = self.proxy_name.trim();
+        (self.fallback == Some(Fallback::Proxy) && !name.is_empty()).then_some(name)
     }
 
     pub fn measure(&self) -> Measure {

@@ -34,6 +34,8 @@ pub(crate) fn objective(id: &str, unit: i64) -> Objective {
         updated_by: "Maya".into(),
         score: None,
         created_on: "2026-07-01".into(),
+        no_retro_reason: None,
+        carried_from: None,
         key_results: Vec::new(),
     }
 }
@@ -82,6 +84,7 @@ fn a_delayed_key_result_counts_in_nothing_until_its_data_exists() {
         retro_days: 7,
         phase: crate::domain::cycles::Phase::Execution,
         days_left: 20,
+        completed: None,
     };
     assert!(!delayed.is_overdue(&cycle, Status::Active, "2026-09-01"));
     assert!(measured.is_overdue(&cycle, Status::Active, "2026-09-01"));

@@ -71,11 +71,15 @@ pub fn CheckInForm(
         .into_any()
     } else {
         let hint = format!(
-            "Now {}{}, target {}{}",
+            "Now {}{}, target {}{}{}",
             format_number(key_result.current),
             unit_suffix(&key_result.unit_label),
             format_number(key_result.target),
-            unit_suffix(&key_result.unit_label)
+            unit_suffix(&key_result.unit_label),
+            key_result
+                .proxy()
+                .map(|p| format!(" · read from the proxy: {p}"))
+                .unwrap_or_default()
         );
         view! {
             <div class="field">

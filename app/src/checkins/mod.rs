@@ -105,6 +105,9 @@ pub struct ObjectiveView {
     pub tracks: Vec<Track>,
     /// The closing note, once closed.
     pub closing: Option<crate::lessons::ClosingNote>,
+    /// Where it came from and where it went across cycles.
+    #[serde(default)]
+    pub carry: crate::retro::Carry,
     pub viewer: Viewer,
 }
 
@@ -124,6 +127,9 @@ pub struct ReviewItem {
     pub key_result_title: String,
     pub unit_label: String,
     pub progress: f64,
+    /// The proxy metric the value is read from, if any.
+    #[serde(default)]
+    pub proxy: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

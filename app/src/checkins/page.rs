@@ -159,15 +159,19 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
     }
 }
 
-/// The closing note of a closed objective; the way to close an open one;
-/// lessons of similar objectives beside a draft.
+/// The closing note of a closed objective (or why it has none) and the
+/// way to carry it over; the ways to close an open one; on a draft, the
+/// lessons it was carried over with and those of similar objectives.
 #[component]
 fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
     use super::draft::DraftEditor;
     use crate::lessons::ClosingNotePanel;
     use crate::lessons::closing_form::{Closing, ClosingForm};
+    use crate::retro::{CarryPanel, NoRetroForm, NoRetroNotice};
     let actor = view.viewer.actor();
     let scope = view.objective.scope();
+    let carry =
+        view! { <CarryPanel objective_id=view.objective.id.clone() carry=view.carry.clone()/> };
     if let Some(note) = view.closing {
         let may_edit = permissions::check(
             &actor,
@@ -177,29 +181,50 @@ fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
             &scope,
         )
         .is_ok();
-        return view! { <ClosingNotePanel note may_edit/> }.into_any();
+        return view! { <ClosingNotePanel note may_edit/> {carry} }.into_any();
+    }
+    if let Some(reason) = view.objective.no_retro_reason.clone() {
+        let by = view.objective.updated_by.clone();
+        return view! { <NoRetroNotice reason by/> {carry} }.into_any();
     }
     let may_close = permissions::check(&actor, Change::Close, &scope).is_ok();
+    let may_skip = permissions::check(&actor, Change::CloseWithoutRetro, &scope).is_ok();
     let draft = view.objective.status == Status::Draft;
     let may_edit = permissions::check(&actor, Change::Edit, &scope).is_ok();
-    let closing = RwSignal::new(false);
+    // Which form is open: none, the closing note, or the reason to skip it.
+    let closing = RwSignal::new(None::<bool>);
     let objective = StoredValue::new(view.objective);
     view! {
+        {carry}
         {draft.then(|| view! { <DraftEditor objective=objective.get_value() may_edit reload/> })}
         {may_close.then(|| view! {
             <section class="panel closing-box" aria-labelledby="close-heading">
                 <header class="section-head">
                     <h2 id="close-heading">"Close this objective"</h2>
-                    <button type="button" class="button button-small" hidden=move || closing.get()
-                        on:click=move |_| closing.set(true)>"Close…"</button>
+                    <div class="section-actions" hidden=move || closing.get().is_some()>
+                        {may_skip.then(|| view! {
+                            <button type="button" class="button button-small button-quiet"
+                                on:click=move |_| closing.set(Some(false))>"Close without a retrospective…"</button>
+                        })}
+                        <button type="button" class="button button-small"
+                            on:click=move |_| closing.set(Some(true))>"Close…"</button>
+                    </div>
                 </header>
-                <Show when=move || closing.get() fallback=|| view! {
-                    <p class="muted">"Closing asks for a final score and a closing note: what went well, what did not, and the lessons for the next team."</p>
-                }>
-                    <ClosingForm closing=Closing::New(objective.get_value())
-                        on_closed=Callback::new(move |_| reload.run(()))
-                        on_cancel=Callback::new(move |_| closing.set(false))/>
-                </Show>
+                {move || match closing.get() {
+                    None => view! {
+                        <p class="muted">"Closing asks for a final score and a closing note: what went well, what did not, and the lessons for the next team."</p>
+                    }.into_any(),
+                    Some(true) => view! {
+                        <ClosingForm closing=Closing::New(objective.get_value())
+                            on_closed=Callback::new(move |_| reload.run(()))
+                            on_cancel=Callback::new(move |_| closing.set(None))/>
+                    }.into_any(),
+                    Some(false) => view! {
+                        <NoRetroForm objective=objective.get_value()
+                            on_closed=Callback::new(move |_| reload.run(()))
+                            on_cancel=Callback::new(move |_| closing.set(None))/>
+                    }.into_any(),
+                }}
             </section>
         })}
     }

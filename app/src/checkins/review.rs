@@ -132,6 +132,7 @@ fn Item(item: ReviewItem) -> impl IntoView {
                     <span class=if low { "confidence-chip confidence-low" } else { "confidence-chip" }
                         title="Confidence">{format!("{} / 10", c.confidence)}</span>
                     <span class="muted">{value} " · " {format_percent(item.progress)}</span>
+                    {item.proxy.map(|p| view! { <span class="proxy-name">"measured by a proxy: " {p}</span> })}
                 </div>
             </header>
             <dl class="reflection">

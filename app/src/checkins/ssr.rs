@@ -283,6 +283,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     .collect();
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let closing = crate::lessons::ssr::note_of(&mut tx, id).await?;
+    let carry = crate::retro::ssr::carry_of(&mut tx, &objective).await?;
     tx.commit().await?;
 
     let mut by_key_result: HashMap<String, Vec<CheckIn>> = HashMap::new();
@@ -312,6 +313,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         candidates,
         tracks,
         closing,
+        carry,
         cycle,
         today: today().to_string(),
         viewer: Viewer::from(actor),
@@ -410,12 +412,14 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
         start_value: f64,
         target_value: f64,
         current_value: f64,
+        proxy: Option<String>,
     }
+    let proxy = crate::board::ssr::PROXY;
     let rows = sqlx::query_as::<_, Row>(&format!(
         "SELECT c.id, c.key_result_id, p.name AS author, c.value, c.confidence, c.progress, c.problems, \
          c.plans, c.checked_in_on, o.id AS objective_id, o.title AS objective_title, \
-         k.title AS key_result_title, k.unit_label, k.metric, k.start_value, k.target_value, k.current_value \
-         FROM check_ins c JOIN people p ON p.id = c.author_id \
+         k.title AS key_result_title, k.unit_label, k.metric, k.start_value, k.target_value, k.current_value, \
+         {proxy} AS proxy FROM check_ins c JOIN people p ON p.id = c.author_id \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
          WHERE {in_units} AND c.checked_in_on BETWEEN ?3 AND ?4 ORDER BY c.created_at"
     ))
@@ -463,6 +467,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
                 key_result_title: row.key_result_title,
                 unit_label: row.unit_label,
                 progress: measure.progress(),
+                proxy: row.proxy,
             },
         ));
     }

@@ -28,6 +28,17 @@ pub struct Cycle {
     pub retro_days: i64,
     pub phase: Phase,
     pub days_left: i64,
+    /// Set once the ambassador marked the cycle complete.
+    #[serde(default)]
+    pub completed: Option<Completion>,
+}
+
+/// Who marked a cycle complete, and the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completion {
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    pub by: String,
 }
 
 impl Cycle {
@@ -201,6 +212,7 @@ mod tests {
             retro_days: 7,
             phase: Phase::Planning,
             days_left: 90,
+            completed: None,
         };
         assert_eq!(cycle.span(), "1 Jul – 30 Sep 2026");
     }

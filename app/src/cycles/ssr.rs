@@ -22,6 +22,8 @@ struct CycleRow {
     end_date: String,
     planning_days: i64,
     retro_days: i64,
+    completed_on: Option<String>,
+    completed_by: Option<String>,
 }
 
 impl CycleRow {
@@ -41,18 +43,23 @@ impl CycleRow {
             retro_days: self.retro_days,
             phase: calendar.phase(today),
             days_left: calendar.days_left(today),
+            completed: self
+                .completed_on
+                .zip(self.completed_by)
+                .map(|(on, by)| super::Completion { on, by }),
         })
     }
 }
 
-const SELECT_CYCLES: &str =
-    "SELECT id, name, start_date, end_date, planning_days, retro_days FROM cycles";
+const SELECT_CYCLES: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.planning_days, c.retro_days, \
+     substr(c.completed_at, 1, 10) AS completed_on, p.name AS completed_by \
+     FROM cycles c LEFT JOIN people p ON p.id = c.completed_by";
 
 pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
     db: E,
     id: i64,
 ) -> Result<Cycle, AppError> {
-    sqlx::query_as::<_, CycleRow>(&format!("{SELECT_CYCLES} WHERE id = ?"))
+    sqlx::query_as::<_, CycleRow>(&format!("{SELECT_CYCLES} WHERE c.id = ?"))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -73,7 +80,7 @@ pub async fn list_cycles() -> Result<CycleOverview, AppError> {
     let mut db = pool()?.acquire().await?;
     let today = today();
     let cycles = sqlx::query_as::<_, CycleRow>(&format!(
-        "{SELECT_CYCLES} ORDER BY start_date DESC, id DESC"
+        "{SELECT_CYCLES} ORDER BY c.start_date DESC, c.id DESC"
     ))
     .fetch_all(&mut *db)
     .await?
@@ -150,8 +157,21 @@ pub async fn save_cycle(
     // A new cycle's communication plan starts from the previous cycle's.
     crate::rhythm::ssr::plan::start_plan(&mut tx, id, caller.id).await?;
     let cycle = fetch_cycle(&mut *tx, id).await?;
+    // Open boards, the leaderboard and the screens hear of new dates: the
+    // phase (a retrospective view, a late badge) may have changed with them.
+    let event = crate::board::ssr::record_cycle_event(&mut tx, id, |version| {
+        crate::board::BoardEvent::CycleChanged {
+            version,
+            by: caller.name.clone(),
+            cycle: Box::new(cycle.clone()),
+        }
+    })
+    .await?;
     tx.commit().await?;
     tracing::info!(cycle = id, "cycle saved");
+    if let Ok(state) = crate::state::app_state() {
+        crate::board::ssr::publish(&state, id, vec![event]);
+    }
     Ok(cycle)
 }
 

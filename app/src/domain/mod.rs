@@ -15,6 +15,7 @@ pub mod opportunities;
 pub mod overlaps;
 pub mod permissions;
 pub mod progress;
+pub mod retro;
 pub mod rhythm;
 pub mod roles;
 pub mod search;

@@ -126,6 +126,7 @@ fn Due(due: Vec<DueKeyResult>, no_cycle: bool, changed: RwSignal<u32>) -> impl I
                 .into_iter()
                 .map(|d| {
                     let title = d.key_result.title.clone();
+                    let proxy = d.key_result.proxy().map(|p| format!(" · measured by a proxy: {p}"));
                     let on_saved = Callback::new(move |_| changed.update(|n| *n += 1));
                     let label = format!("Check in on {title}");
                     view! {
@@ -137,6 +138,7 @@ fn Due(due: Vec<DueKeyResult>, no_cycle: bool, changed: RwSignal<u32>) -> impl I
                                     <p class="muted small">
                                         <a href=format!("/objectives/{}", d.objective_id)>{d.objective_title}</a>
                                         {d.key_result.last_check_in.as_deref().map(|day| format!(" · last check-in {}", short_day(day)))}
+                                        {proxy}
                                     </p>
                                 </div>
                             </div>

@@ -7,10 +7,12 @@
 #[cfg(feature = "hydrate")]
 pub mod live_client;
 pub mod page;
+mod retro;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use page::{Celebrations, LeaderboardPage, LeaderboardRows};
+pub use retro::{RetroCelebrations, RetroRows};
 
 use crate::cycles::Cycle;
 use crate::domain::leaderboard::Standings;
@@ -35,6 +37,49 @@ pub struct Leaderboard {
     /// whose celebrations moved supersedes one at the same board version.
     #[serde(default)]
     pub kpis_version: i64,
+    /// In the cycle's retrospective window and after: what is closed and
+    /// still open per unit, and the cycle's successes. The leaderboard and
+    /// the office screens show this instead of the race.
+    #[serde(default)]
+    pub retro: Option<RetroBoard>,
+}
+
+/// The retrospective view of a cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetroBoard {
+    /// Units taking part with objectives, the most finished first.
+    pub units: Vec<RetroUnit>,
+    /// Objectives closed as successes for their kind, best score first.
+    pub successes: Vec<Success>,
+    /// Whether the ambassador marked the cycle complete.
+    pub complete: bool,
+}
+
+impl RetroBoard {
+    pub fn closed(&self) -> u32 {
+        self.units.iter().map(|u| u.closed).sum()
+    }
+
+    pub fn total(&self) -> u32 {
+        self.units.iter().map(|u| u.closed + u.open).sum()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetroUnit {
+    pub unit_id: i64,
+    pub name: String,
+    pub closed: u32,
+    pub open: u32,
+}
+
+/// A celebrated success of the cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Success {
+    pub title: String,
+    pub unit: String,
+    pub score: f64,
+    pub kind: crate::domain::okr::ObjectiveKind,
 }
 
 /// A flagged KPI that is healthy again.
@@ -55,6 +100,34 @@ impl Recovery {
 }
 
 impl Leaderboard {
+    /// The line under the title: expected progress during the race, the
+    /// count of closed objectives in the retrospective.
+    pub fn headline(&self) -> String {
+        match (&self.retro, &self.cycle) {
+            (Some(retro), _) if retro.complete => format!(
+                "Cycle complete · {} of {} objectives closed",
+                retro.closed(),
+                retro.total()
+            ),
+            (Some(retro), Some(cycle)) => {
+                let left = match cycle.days_left {
+                    0 => "cycle ended".to_owned(),
+                    1 => "1 day left".to_owned(),
+                    n => format!("{n} days left"),
+                };
+                format!(
+                    "Retrospective · {} of {} objectives closed · {left}",
+                    retro.closed(),
+                    retro.total()
+                )
+            }
+            _ => format!(
+                "Expected today: {}",
+                crate::domain::progress::format_percent(self.standings.expected)
+            ),
+        }
+    }
+
     /// Whether `other` should replace this one: another cycle or day, or a
     /// later version of the same cycle (snapshots may arrive out of order).
     pub fn is_superseded_by(&self, other: &Leaderboard) -> bool {
@@ -86,6 +159,9 @@ pub enum LeaderboardMessage {
         day: String,
         cycle_name: String,
         expected: String,
+        /// The line under the title ([`Leaderboard::headline`]).
+        #[serde(default)]
+        headline: String,
         html: String,
     },
     /// The screen's token was revoked: show so, and stop reconnecting.
@@ -148,6 +224,7 @@ mod tests {
                 retro_days: 7,
                 phase: crate::domain::cycles::Phase::Execution,
                 days_left: 30,
+                completed: None,
             }),
             version,
             day: day.into(),
@@ -159,6 +236,7 @@ mod tests {
             },
             recoveries: vec![],
             kpis_version: 0,
+            retro: None,
         }
     }
 

@@ -62,8 +62,7 @@ fn LiveLeaderboard(initial: Leaderboard) -> impl IntoView {
                     <h1>"Leaderboard · " {heading}</h1>
                     <p class="muted">
                         {move || board.with(|b| b.cycle.as_ref().map(|c| view! { <PhaseBadge phase=c.phase/> }))}
-                        " Expected progress today: "
-                        <strong>{move || board.with(|b| format_percent(b.standings.expected))}</strong>
+                        " " <span class="leaderboard-headline">{move || board.with(Leaderboard::headline)}</span>
                     </p>
                 </div>
                 <LinkMark link/>
@@ -100,11 +99,34 @@ pub fn LinkMark(link: RwSignal<Link>) -> impl IntoView {
     }
 }
 
+/// The leaderboard's main view: the ranked rows during the cycle, what is
+/// closed and still open per unit in its retrospective window.
+#[component]
+pub fn LeaderboardRows(board: RwSignal<Leaderboard>) -> impl IntoView {
+    let retro = move || board.with(|b| b.retro.is_some());
+    view! {
+        <Show when=retro fallback=move || view! { <StandingsRows board/> }>
+            <super::RetroRows board/>
+        </Show>
+    }
+}
+
+/// Its second view: the race's celebrations, or the cycle's successes.
+#[component]
+pub fn Celebrations(board: RwSignal<Leaderboard>) -> impl IntoView {
+    let retro = move || board.with(|b| b.retro.is_some());
+    view! {
+        <Show when=retro fallback=move || view! { <RaceCelebrations board/> }>
+            <super::RetroCelebrations board/>
+        </Show>
+    }
+}
+
 /// The ranked rows. Each row is absolutely placed by its position, so a
 /// re-ranking slides rows to their new places (CSS transition) while the
 /// table keeps its height.
 #[component]
-pub fn LeaderboardRows(board: RwSignal<Leaderboard>) -> impl IntoView {
+fn StandingsRows(board: RwSignal<Leaderboard>) -> impl IntoView {
     let ids = move || {
         board.with(|b| {
             let mut ids: Vec<i64> = b.standings.rows.iter().map(|r| r.unit_id).collect();
@@ -115,7 +137,7 @@ pub fn LeaderboardRows(board: RwSignal<Leaderboard>) -> impl IntoView {
     };
     let count = move || board.with(|b| b.standings.rows.len());
     view! {
-        <section class="leaderboard" aria-label="Units ranked by progress against the plan">
+        <section class="leaderboard" data-view="standings" aria-label="Units ranked by progress against the plan">
             <div class="leaderboard-head" aria-hidden="true">
                 <span>"#"</span>
                 <span>"Unit"</span>
@@ -205,7 +227,7 @@ fn Row(board: RwSignal<Leaderboard>, id: i64) -> impl IntoView {
 
 /// Biggest weekly gain, longest check-in streak, and KPIs healthy again.
 #[component]
-pub fn Celebrations(board: RwSignal<Leaderboard>) -> impl IntoView {
+fn RaceCelebrations(board: RwSignal<Leaderboard>) -> impl IntoView {
     let gain = move || board.with(|b| b.standings.biggest_gain.clone());
     let streak = move || board.with(|b| b.standings.longest_streak.clone());
     let recoveries = move || board.with(|b| b.recoveries.clone());

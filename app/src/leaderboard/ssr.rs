@@ -4,8 +4,9 @@
 //! a change ([`Refresher`]) — encoded once, and fanned out to every open
 //! leaderboard and office screen by the hub.
 
-use super::{Leaderboard, LeaderboardMessage};
+use super::{Leaderboard, LeaderboardMessage, RetroBoard, RetroUnit, Success};
 use crate::cycles::ssr::{fetch_cycle, today};
+use crate::domain::cycles::Phase;
 use crate::domain::leaderboard::{
     CheckInPoint, Standings, TrackedKeyResult, TrackedObjective, UnitOkrs, rank,
 };
@@ -54,6 +55,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
             },
             recoveries: Vec::new(),
             kpis_version: 0,
+            retro: None,
         });
     };
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
@@ -70,7 +72,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
     .await?;
     let shared: Vec<(String, i64)> = sqlx::query_as(&format!(
         "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
-         JOIN objectives o ON o.id = ou.objective_id WHERE {COUNTED}"
+         JOIN objectives o ON o.id = ou.objective_id WHERE {COUNTED} AND ou.state = 'accepted'"
     ))
     .bind(cycle_id)
     .fetch_all(&mut *tx)
@@ -101,6 +103,13 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
     // Units the ambassador left out of the cycle are not ranked.
     let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
     let (recoveries, kpis_version) = recoveries(&mut tx, today, &names).await?;
+    let retro = if matches!(cycle.phase, Phase::Retrospective | Phase::Closed)
+        || cycle.completed.is_some()
+    {
+        Some(retro_board(&mut tx, &cycle, &names, &out).await?)
+    } else {
+        None
+    };
     tx.commit().await?;
 
     let mut points: HashMap<String, Vec<CheckInPoint>> = HashMap::new();
@@ -161,6 +170,80 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         day,
         recoveries,
         kpis_version,
+        retro,
+    })
+}
+
+/// Successes shown in the retrospective view.
+const SUCCESSES: i64 = 6;
+
+/// A cycle's retrospective view: per unit taking part, its objectives
+/// closed and still open (a shared objective counts for each accepted
+/// unit), the most finished first; and the cycle's best-scored successes.
+async fn retro_board(
+    db: &mut SqliteConnection,
+    cycle: &crate::cycles::Cycle,
+    names: &HashMap<i64, String>,
+    out: &[i64],
+) -> Result<RetroBoard, AppError> {
+    let rows: Vec<(i64, bool)> = sqlx::query_as(
+        "SELECT o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = ?1 \
+         UNION ALL SELECT ou.unit_id, o.status = 'closed' FROM objective_units ou \
+         JOIN objectives o ON o.id = ou.objective_id WHERE o.cycle_id = ?1 AND ou.state = 'accepted'",
+    )
+    .bind(cycle.id)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut by_unit: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
+    for (unit, closed) in rows.into_iter().filter(|(unit, _)| !out.contains(unit)) {
+        let counts = by_unit.entry(unit).or_default();
+        if closed {
+            counts.0 += 1;
+        } else {
+            counts.1 += 1;
+        }
+    }
+    let mut units: Vec<RetroUnit> = by_unit
+        .into_iter()
+        .map(|(unit_id, (closed, open))| RetroUnit {
+            unit_id,
+            name: names.get(&unit_id).cloned().unwrap_or_default(),
+            closed,
+            open,
+        })
+        .collect();
+    // The most finished first: closed share, then more closed, then name.
+    units.sort_by(|a, b| {
+        let share =
+            |u: &RetroUnit| u64::from(u.closed) * 1000 / u64::from((u.closed + u.open).max(1));
+        share(b)
+            .cmp(&share(a))
+            .then(b.closed.cmp(&a.closed))
+            .then(a.name.cmp(&b.name))
+    });
+    let successes: Vec<(String, i64, f64, String)> = sqlx::query_as(
+        "SELECT n.title, o.unit_id, n.score, o.kind FROM closing_notes n \
+         JOIN objectives o ON o.id = n.objective_id \
+         WHERE o.cycle_id = ? AND n.achieved = 1 ORDER BY n.score DESC, n.created_at LIMIT ?",
+    )
+    .bind(cycle.id)
+    .bind(SUCCESSES)
+    .fetch_all(&mut *db)
+    .await?;
+    Ok(RetroBoard {
+        units,
+        successes: successes
+            .into_iter()
+            .map(|(title, unit, score, kind)| {
+                Ok(Success {
+                    title,
+                    unit: names.get(&unit).cloned().unwrap_or_default(),
+                    score,
+                    kind: kind.parse().map_err(internal)?,
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        complete: cycle.completed.is_some(),
     })
 }
 
@@ -295,7 +378,15 @@ impl Refresher {
 pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
     let today = today();
     let mut db = state.pool.acquire().await?;
-    if current_cycle_id(&mut db, &today.to_string()).await? != Some(cycle_id) {
+    // The current cycle, or the one screens show while it stops being
+    // current (its dates changed).
+    let shown = state
+        .hub
+        .latest_leaderboard(&today.to_string())
+        .and_then(|l| l.cycle.map(|c| c.id));
+    if current_cycle_id(&mut db, &today.to_string()).await? != Some(cycle_id)
+        && shown != Some(cycle_id)
+    {
         return Ok(());
     }
     drop(db);
@@ -329,6 +420,7 @@ pub fn encode_frame(leaderboard: &Leaderboard) -> Arc<str> {
             .map(|c| c.name.clone())
             .unwrap_or_default(),
         expected: crate::domain::progress::format_percent(leaderboard.standings.expected),
+        headline: leaderboard.headline(),
         html,
     })
 }

@@ -141,6 +141,9 @@ pub struct RetroObjective {
     pub objective: Objective,
     /// Whether the viewer may close it (the server checks again).
     pub may_close: bool,
+    /// Whether the viewer may close it without a retrospective.
+    #[serde(default)]
+    pub may_skip: bool,
 }
 
 /// Closes an objective with its closing note, in one transaction: the note,

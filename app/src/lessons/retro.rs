@@ -1,24 +1,33 @@
 //! A cycle's retrospective: the objectives still open, per unit, each with
-//! a way to close it with its closing note right there.
+//! a way to close it with its closing note right there (or, for a lead,
+//! without a retrospective and a reason).
 
 use super::closing_form::{Closing, ClosingForm};
 use super::{RetroObjective, open_objectives_of_cycle};
 use crate::components::ErrorPanel;
 use crate::domain::progress::format_percent;
+use crate::retro::NoRetroForm;
 use leptos::prelude::*;
 
 #[component]
-pub fn RetroOpenObjectives(cycle_id: i64) -> impl IntoView {
-    let closed = RwSignal::new(0u32);
+pub fn RetroOpenObjectives(
+    cycle_id: i64,
+    /// Told after each objective closed here.
+    #[prop(optional)]
+    on_closed: Option<Callback<()>>,
+) -> impl IntoView {
     // Loaded in the browser only: a resource created inside the cycles
     // list's own Suspense is a nested resource, and hydrating it raced the
-    // outer one (a hydration panic on some loads of /cycles).
-    let groups = LocalResource::new(move || {
-        closed.track();
-        open_objectives_of_cycle(cycle_id)
-    });
+    // outer one (a hydration panic on some loads of /cycles). Not reloaded
+    // after a close: the closed item stays, saying so, with the way on.
+    let groups = LocalResource::new(move || open_objectives_of_cycle(cycle_id));
     let heading = format!("retro-{cycle_id}-heading");
     let labelled_by = heading.clone();
+    let on_closed = Callback::new(move |_| {
+        if let Some(on_closed) = on_closed {
+            on_closed.run(());
+        }
+    });
     view! {
         <section class="retro" aria-labelledby=labelled_by>
             <h3 id=heading>"Still open"</h3>
@@ -38,7 +47,7 @@ pub fn RetroOpenObjectives(cycle_id: i64) -> impl IntoView {
                                 <h4>{group.unit}</h4>
                                 <ul class="retro-list">
                                     {group.objectives.into_iter().map(|item| view! {
-                                        <RetroItem item on_closed=Callback::new(move |_| closed.update(|n| *n += 1))/>
+                                        <RetroItem item on_closed/>
                                     }).collect_view()}
                                 </ul>
                             </div>
@@ -50,29 +59,73 @@ pub fn RetroOpenObjectives(cycle_id: i64) -> impl IntoView {
     }
 }
 
+/// Which form an open item shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    None,
+    Note,
+    NoRetro,
+}
+
 #[component]
 fn RetroItem(item: RetroObjective, on_closed: Callback<()>) -> impl IntoView {
-    let closing = RwSignal::new(false);
+    let form = RwSignal::new(Form::None);
+    let closed = RwSignal::new(None::<crate::board::Objective>);
     let o = item.objective;
     let progress = format_percent(o.progress());
     let label = format!("Close {}", o.title);
+    let skip_label = format!("Close {} without a retrospective", o.title);
+    let href = format!("/objectives/{}", o.id);
     let objective = StoredValue::new(o.clone());
+    let done = Callback::new(move |objective: crate::board::Objective| {
+        closed.set(Some(objective));
+        form.set(Form::None);
+        on_closed.run(());
+    });
+    let cancel = Callback::new(move |_| form.set(Form::None));
+    let idle = move || form.get() == Form::None && closed.with(Option::is_none);
     view! {
         <li class="retro-item">
             <div class="retro-line">
-                <a href=format!("/objectives/{}", o.id)>{o.title.clone()}</a>
-                <span class=format!("status-badge status-{}", o.status.as_str())>{o.status.label()}</span>
-                <span class="muted">{progress} " progress"</span>
-                {(item.may_close).then(|| view! {
-                    <button type="button" class="button button-small" aria-label=label hidden=move || closing.get()
-                        on:click=move |_| closing.set(true)>"Close"</button>
+                <a href=href.clone()>{o.title.clone()}</a>
+                {move || match closed.get() {
+                    None => view! {
+                        <span class=format!("status-badge status-{}", o.status.as_str())>{o.status.label()}</span>
+                        <span class="muted">{progress.clone()} " progress"</span>
+                    }.into_any(),
+                    Some(_) => view! { <span class="status-badge status-closed">"Closed"</span> }.into_any(),
+                }}
+                {item.may_skip.then(|| view! {
+                    <button type="button" class="button button-small button-quiet" aria-label=skip_label hidden=move || !idle()
+                        on:click=move |_| form.set(Form::NoRetro)>"Without retrospective…"</button>
+                })}
+                {item.may_close.then(|| view! {
+                    <button type="button" class="button button-small" aria-label=label hidden=move || !idle()
+                        on:click=move |_| form.set(Form::Note)>"Close"</button>
                 })}
             </div>
-            {move || closing.get().then(|| view! {
-                <ClosingForm closing=Closing::New(objective.get_value())
-                    on_closed=Callback::new(move |_| on_closed.run(()))
-                    on_cancel=Callback::new(move |_| closing.set(false))/>
+            {move || closed.get().map(|c| {
+                let unfinished = crate::domain::retro::unfinished(
+                    &c.key_results.iter().map(|k| k.measure()).collect::<Vec<_>>(),
+                );
+                view! {
+                    <p class="retro-closed" role="status">
+                        {if c.no_retro_reason.is_some() { "Closed without a retrospective." } else { "Closed with its note." }}
+                        {unfinished.then(|| view! {
+                            " Not finished? " <a href=href.clone()>"Carry it into the next cycle from its page"</a> "."
+                        })}
+                    </p>
+                }
             })}
+            {move || match form.get() {
+                Form::None => None,
+                Form::Note => Some(view! {
+                    <ClosingForm closing=Closing::New(objective.get_value()) on_closed=done on_cancel=cancel/>
+                }.into_any()),
+                Form::NoRetro => Some(view! {
+                    <NoRetroForm objective=objective.get_value() on_closed=done on_cancel=cancel/>
+                }.into_any()),
+            }}
         </li>
     }
 }

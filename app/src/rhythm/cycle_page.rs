@@ -45,6 +45,8 @@ pub fn CyclePage() -> impl IntoView {
                                         </header>
                                         <CycleScope scope=plan.scope.clone() cycle_id=cycle.id may_set=plan.may_set_scope changed/>
                                         {plan.planning.clone().map(|planning| view! { <PlanningChecklist planning cycle_id=cycle.id/> })}
+                                        {(matches!(cycle.phase, Phase::Retrospective | Phase::Closed) || cycle.completed.is_some())
+                                            .then(|| view! { <Retrospective cycle_id=cycle.id ambassador=plan.may_set_scope/> })}
                                         <CommunicationPlan plan changed/>
                                     </main>
                                 }
@@ -55,5 +57,23 @@ pub fn CyclePage() -> impl IntoView {
                 </Transition>
             }
         }/>
+    }
+}
+
+/// In the retrospective window and after: what is still open, closed right
+/// there, and whether the cycle can be marked complete.
+#[component]
+fn Retrospective(cycle_id: i64, ambassador: bool) -> impl IntoView {
+    let closings = RwSignal::new(0u32);
+    view! {
+        <section class="panel cycle-retro" aria-labelledby="cycle-retro-heading">
+            <h2 id="cycle-retro-heading">"Retrospective"</h2>
+            <p class="muted">"Every objective closes with a closing note: what went well, what did not, and the lessons for the next cycle."</p>
+            <crate::components::ClientOnly>
+                <crate::lessons::RetroOpenObjectives cycle_id
+                    on_closed=Callback::new(move |_| closings.update(|n| *n += 1))/>
+            </crate::components::ClientOnly>
+        </section>
+        <crate::retro::CompleteCycle cycle_id ambassador refresh=closings/>
     }
 }

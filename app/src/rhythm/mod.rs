@@ -196,6 +196,9 @@ pub struct CoachedKeyResult {
     pub objective_id: String,
     pub objective_title: String,
     pub key_result_title: String,
+    /// The proxy metric its values are read from, if any.
+    #[serde(default)]
+    pub proxy: Option<String>,
     pub progress: f64,
     pub overdue: bool,
     /// Confidence at each check-in of the last weeks, oldest first
@@ -224,6 +227,9 @@ pub struct Mover {
     pub objective_title: String,
     pub key_result_title: String,
     pub unit: String,
+    /// The proxy metric its values are read from, if any.
+    #[serde(default)]
+    pub proxy: Option<String>,
     /// Progress a week ago and now, 0–1.
     pub from: f64,
     pub to: f64,

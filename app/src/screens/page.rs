@@ -3,7 +3,6 @@
 //! over a websocket that survives network blips and server restarts.
 
 use super::{ScreenView, get_screen};
-use crate::domain::progress::format_percent;
 use crate::error::AppError;
 use crate::leaderboard::page::{Link, LinkMark};
 use crate::leaderboard::{Celebrations, Leaderboard, LeaderboardRows};
@@ -92,7 +91,7 @@ fn LiveScreen(
         .as_ref()
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let expected = format_percent(initial.standings.expected);
+    let headline = initial.headline();
     let (version, day) = (initial.version.to_string(), initial.day.clone());
     let kpis = initial.kpis_version.to_string();
     let board = RwSignal::new(initial);
@@ -103,7 +102,7 @@ fn LiveScreen(
             <header class="screen-header">
                 <p class="screen-brand">"✦ Northstar"</p>
                 <h1 data-part="cycle">{cycle_name}</h1>
-                <p class="screen-expected">"Expected today " <strong data-part="expected">{expected}</strong></p>
+                <p class="screen-expected" data-part="headline">{headline}</p>
             </header>
             <div class="screen-view" data-part="frame">
                 <LeaderboardRows board/>

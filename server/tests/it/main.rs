@@ -29,6 +29,7 @@ mod lessons;
 mod live;
 mod migrations;
 mod overlaps;
+mod retro;
 mod rhythm;
 mod rights;
 mod screens;

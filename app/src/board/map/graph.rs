@@ -409,6 +409,7 @@ mod tests {
                 retro_days: 7,
                 phase: Phase::Execution,
                 days_left: 31,
+                completed: None,
             },
             today: "2026-11-30".into(),
             version: 1,

@@ -110,6 +110,24 @@ pub(crate) fn publish(state: &crate::state::AppState, cycle_id: i64, events: Vec
     state.leaderboard_refresh.request(cycle_id);
 }
 
+/// A change to the cycle itself (its scope, its dates, its completion):
+/// a new board version and its event, recorded in the transaction. The
+/// caller commits, then [`publish`]es the event.
+pub(crate) async fn record_cycle_event(
+    tx: &mut SqliteConnection,
+    cycle_id: i64,
+    event: impl FnOnce(i64) -> BoardEvent,
+) -> Result<BoardEvent, AppError> {
+    let event = event(next_board_version(tx, cycle_id).await?);
+    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+        .bind(cycle_id)
+        .bind(event.version())
+        .bind(serde_json::to_string(&event).map_err(internal)?)
+        .execute(&mut *tx)
+        .await?;
+    Ok(event)
+}
+
 pub(crate) async fn next_board_version(
     db: &mut SqliteConnection,
     cycle_id: i64,

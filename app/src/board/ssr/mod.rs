@@ -24,7 +24,7 @@ mod merge;
 pub(crate) mod objectives;
 mod shares;
 
-pub(crate) use finish::{finish, finish_all, next_board_version, publish, stage};
+pub(crate) use finish::{finish, finish_all, publish, record_cycle_event, stage};
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};
 pub use links::{enclosing_objectives, link_objective, unlink_objective};
 pub(crate) use merge::record;
@@ -50,6 +50,8 @@ struct ObjectiveRow {
     updated_by: String,
     score: Option<f64>,
     created_on: String,
+    no_retro_reason: Option<String>,
+    carried_from: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -109,7 +111,7 @@ impl KeyResultRow {
 
 const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.decision_owner_id, o.title, o.description, \
      o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score, \
-     substr(o.created_at, 1, 10) AS created_on \
+     substr(o.created_at, 1, 10) AS created_on, o.no_retro_reason, o.carried_from \
      FROM objectives o JOIN people p ON p.id = o.updated_by LEFT JOIN closing_notes n ON n.objective_id = o.id";
 
 const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
@@ -209,6 +211,8 @@ pub(crate) async fn fetch_objectives(
                 updated_by: row.updated_by,
                 score: row.score,
                 created_on: row.created_on,
+                no_retro_reason: row.no_retro_reason,
+                carried_from: row.carried_from,
             })
         })
         .collect()
@@ -270,6 +274,11 @@ pub(crate) async fn actor_of(
 /// overdue (see `KeyResult::is_delayed`). Never NULL, so `NOT` works.
 pub(crate) const DELAYED: &str = "(COALESCE(k.fallback, '') = 'delay' AND NOT (k.source_identified AND k.baseline_known \
      AND k.data_owner AND k.update_frequency AND k.reliable))";
+
+/// SQL: the proxy metric's name when the key result `k` is measured by a
+/// proxy (see `KeyResult::proxy`), else NULL.
+pub(crate) const PROXY: &str =
+    "CASE WHEN k.fallback = 'proxy' AND trim(k.proxy_name) <> '' THEN trim(k.proxy_name) END";
 
 /// The units left out of `cycle_id` (see `cycle_units_out`).
 pub(crate) async fn units_out(

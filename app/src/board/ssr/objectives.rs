@@ -42,7 +42,12 @@ pub async fn create_objective(
             Err(AppError::Conflict("That id is taken.".into()))
         };
     }
-    fetch_cycle(&mut *tx, cycle_id).await?;
+    if fetch_cycle(&mut *tx, cycle_id).await?.completed.is_some() {
+        return Err(AppError::Conflict(
+            "This cycle is complete: every objective in it is closed. Add this one to the next cycle."
+                .into(),
+        ));
+    }
     may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, created_by, updated_by, version) \

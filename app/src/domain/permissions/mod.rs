@@ -56,6 +56,10 @@ pub enum Change {
     /// Close an open objective with its closing note: anyone in the owning
     /// or a sharing unit, a lead of the owning unit, the ambassador.
     Close,
+    /// Close an objective without a retrospective, with a reason: a lead of
+    /// the owning unit or of a unit above it, the ambassador. Skipping the
+    /// retrospective is a decision, not a shortcut for whoever is closing.
+    CloseWithoutRetro,
     /// Edit the closing note of a closed objective: its author or the ambassador.
     EditNote { author: i64 },
 }
@@ -92,6 +96,10 @@ pub enum Denied {
         "Only people of the owning or sharing units, leads of the units above them, and the ambassador can close this objective."
     )]
     CloseNeedsUnit,
+    #[error(
+        "Only a lead of the owning unit or of a unit above it, or the ambassador, can close an objective without a retrospective."
+    )]
+    SkipRetroNeedsLead,
     #[error("Only a closed objective has a closing note to edit.")]
     NotClosed,
     #[error("Only the note's author and the ambassador can edit a closing note.")]
@@ -299,6 +307,13 @@ pub fn check(actor: &Actor, change: Change, scope: &Scope) -> Result<(), Denied>
                 Ok(())
             } else {
                 Err(Denied::CloseNeedsUnit)
+            }
+        }
+        Change::CloseWithoutRetro => {
+            if lead {
+                Ok(())
+            } else {
+                Err(Denied::SkipRetroNeedsLead)
             }
         }
         // Answered above, before the closed check.

@@ -175,7 +175,7 @@ mod across_the_tree {
     use super::*;
 
     /// The changes of each row's verdict string, in order.
-    const CHANGES: [(Change, Status); 9] = [
+    const CHANGES: [(Change, Status); 10] = [
         (Change::Edit, Status::Draft),
         (Change::Edit, Status::Active),
         (Change::SetStatus(Status::Proposed), Status::Draft),
@@ -185,6 +185,7 @@ mod across_the_tree {
         (Change::CheckIn { owner: 99 }, Status::Active),
         (Change::Close, Status::Active),
         (Change::EditNote { author: 99 }, Status::Closed),
+        (Change::CloseWithoutRetro, Status::Active),
     ];
 
     #[test]
@@ -197,33 +198,34 @@ mod across_the_tree {
         let web_member = actor(31, Role::Member, &[WEB]);
         // Verdicts for CHANGES: y = allowed, n = refused.
         //   edit draft, edit active, propose, activate, give away,
-        //   update KR, check in, close, edit someone's note
+        //   update KR, check in, close, edit someone's note,
+        //   close without a retrospective
         #[rustfmt::skip]
         let rows: &[(&str, &Actor, i64, &str)] = &[
             // A lead leads their unit and everything below it.
-            ("company lead, own unit",        &company_lead, COMPANY,     "yyyyyyyyn"),
-            ("company lead, a department",    &company_lead, ENGINEERING, "yyyyyyyyn"),
-            ("company lead, a team",          &company_lead, WEB,         "yyyyyyyyn"),
-            ("engineering lead, own unit",    &engineering_lead, ENGINEERING, "yyyyyyyyn"),
-            ("engineering lead, its team",    &engineering_lead, WEB,     "yyyyyyyyn"),
-            ("engineering lead, its team",    &engineering_lead, PLATFORM, "yyyyyyyyn"),
+            ("company lead, own unit",        &company_lead, COMPANY,     "yyyyyyyyny"),
+            ("company lead, a department",    &company_lead, ENGINEERING, "yyyyyyyyny"),
+            ("company lead, a team",          &company_lead, WEB,         "yyyyyyyyny"),
+            ("engineering lead, own unit",    &engineering_lead, ENGINEERING, "yyyyyyyyny"),
+            ("engineering lead, its team",    &engineering_lead, WEB,     "yyyyyyyyny"),
+            ("engineering lead, its team",    &engineering_lead, PLATFORM, "yyyyyyyyny"),
             // …never the unit above, never a sibling.
-            ("engineering lead, above",       &engineering_lead, COMPANY, "nnnnnnnnn"),
-            ("engineering lead, sibling",     &engineering_lead, SALES,   "nnnnnnnnn"),
-            ("web lead, own unit",            &web_lead, WEB,             "yyyyyyyyn"),
-            ("web lead, the department above", &web_lead, ENGINEERING,    "nnnnnnnnn"),
-            ("web lead, the top",             &web_lead, COMPANY,         "nnnnnnnnn"),
-            ("web lead, sibling team",        &web_lead, PLATFORM,        "nnnnnnnnn"),
-            ("web lead, another department",  &web_lead, SALES,           "nnnnnnnnn"),
+            ("engineering lead, above",       &engineering_lead, COMPANY, "nnnnnnnnnn"),
+            ("engineering lead, sibling",     &engineering_lead, SALES,   "nnnnnnnnnn"),
+            ("web lead, own unit",            &web_lead, WEB,             "yyyyyyyyny"),
+            ("web lead, the department above", &web_lead, ENGINEERING,    "nnnnnnnnnn"),
+            ("web lead, the top",             &web_lead, COMPANY,         "nnnnnnnnnn"),
+            ("web lead, sibling team",        &web_lead, PLATFORM,        "nnnnnnnnnn"),
+            ("web lead, another department",  &web_lead, SALES,           "nnnnnnnnnn"),
             // A member acts in their own units only: drafts and closing.
-            ("company member, own unit",      &company_member, COMPANY,   "ynnnnnnyn"),
-            ("company member, below",         &company_member, ENGINEERING, "nnnnnnnnn"),
-            ("engineering member, own unit",  &engineering_member, ENGINEERING, "ynnnnnnyn"),
-            ("engineering member, below",     &engineering_member, WEB,   "nnnnnnnnn"),
-            ("engineering member, above",     &engineering_member, COMPANY, "nnnnnnnnn"),
-            ("web member, own unit",          &web_member, WEB,           "ynnnnnnyn"),
-            ("web member, above",             &web_member, ENGINEERING,   "nnnnnnnnn"),
-            ("web member, sibling",           &web_member, PLATFORM,      "nnnnnnnnn"),
+            ("company member, own unit",      &company_member, COMPANY,   "ynnnnnnynn"),
+            ("company member, below",         &company_member, ENGINEERING, "nnnnnnnnnn"),
+            ("engineering member, own unit",  &engineering_member, ENGINEERING, "ynnnnnnynn"),
+            ("engineering member, below",     &engineering_member, WEB,   "nnnnnnnnnn"),
+            ("engineering member, above",     &engineering_member, COMPANY, "nnnnnnnnnn"),
+            ("web member, own unit",          &web_member, WEB,           "ynnnnnnynn"),
+            ("web member, above",             &web_member, ENGINEERING,   "nnnnnnnnnn"),
+            ("web member, sibling",           &web_member, PLATFORM,      "nnnnnnnnnn"),
         ];
         for (name, who, unit, verdicts) in rows {
             assert_eq!(verdicts.len(), CHANGES.len(), "{name}");

@@ -211,6 +211,10 @@ pub async fn close_objective(id: &str, input: &NoteInput<'_>) -> Result<Objectiv
                 "{} closed this objective meanwhile; reload to read their closing note.",
                 saved.author
             ))),
+            None if objective.no_retro_reason.is_some() => Err(AppError::Conflict(format!(
+                "{} closed this objective without a retrospective meanwhile; reload to read why.",
+                objective.updated_by
+            ))),
             None => Err(internal("a closed objective without a closing note")),
         };
     }
@@ -336,9 +340,12 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, Ap
             .position(|u| *u == objective.unit_id)
             .unwrap_or(usize::MAX);
         let may_close = permissions::check(&actor, Change::Close, &objective.scope()).is_ok();
+        let may_skip =
+            permissions::check(&actor, Change::CloseWithoutRetro, &objective.scope()).is_ok();
         let item = RetroObjective {
             objective,
             may_close,
+            may_skip,
         };
         match groups.iter_mut().find(|(p, _)| *p == position) {
             Some((_, group)) => group.objectives.push(item),

@@ -145,6 +145,7 @@ fn Coached(key_result: CoachedKeyResult) -> impl IntoView {
                 <div class="review-numbers">
                     {k.overdue.then(|| view! { <span class="overdue-badge">"Overdue"</span> })}
                     <span class="muted">{format_percent(k.progress)}</span>
+                    {k.proxy.map(|p| view! { <span class="proxy-name">"measured by a proxy: " {p}</span> })}
                     {trail}
                 </div>
             </header>

@@ -72,6 +72,7 @@ fn Review(agenda: ReviewAgenda) -> impl IntoView {
                             <li>
                                 <a href=format!("/objectives/{}", m.objective_id)>{m.key_result_title}</a>
                                 <span class="muted">" · " {m.unit} " · " {m.objective_title}</span>
+                                {m.proxy.map(|p| view! { <span class="proxy-name">" · measured by a proxy: " {p}</span> })}
                                 <span class="mover">{format!("{} → {}", format_percent(m.from), format_percent(m.to))}</span>
                             </li>
                         }

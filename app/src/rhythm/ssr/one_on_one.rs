@@ -45,6 +45,7 @@ type KeyResultRow = (
     f64,
     String,
     String,
+    Option<String>,
 );
 
 pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
@@ -81,10 +82,10 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let calendar = cycle.calendar()?;
     // A key result delayed until its data exists is never overdue: its
     // status reads "delayed" here, which no rule counts as active.
-    let delayed = crate::board::ssr::DELAYED;
+    let (delayed, proxy) = (crate::board::ssr::DELAYED, crate::board::ssr::PROXY);
     let key_results: Vec<KeyResultRow> = sqlx::query_as(&format!(
         "SELECT k.id, o.id, o.title, k.title, k.metric, k.start_value, k.target_value, k.current_value, \
-         substr(k.created_at, 1, 10), CASE WHEN {delayed} THEN 'delayed' ELSE o.status END \
+         substr(k.created_at, 1, 10), CASE WHEN {delayed} THEN 'delayed' ELSE o.status END, {proxy} \
          FROM key_results k JOIN objectives o ON o.id = k.objective_id \
          WHERE k.owner_id = ? AND o.cycle_id = ? AND o.status = 'active' ORDER BY o.created_at, o.id, k.position"
     ))
@@ -132,6 +133,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
         current,
         created_on,
         status,
+        proxy,
     ) in key_results
     {
         let check_ins = history.remove(&id).unwrap_or_default();
@@ -176,6 +178,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
             objective_id,
             objective_title,
             key_result_title: title,
+            proxy,
             progress: measure.progress(),
             overdue,
             confidence,

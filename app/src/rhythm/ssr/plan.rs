@@ -173,18 +173,14 @@ pub async fn set_taking_part(
         // Already so (a retried request): nothing to tell anyone.
         return Ok(out);
     }
-    let version = crate::board::ssr::next_board_version(&mut tx, cycle_id).await?;
-    let event = crate::board::BoardEvent::ScopeChanged {
-        version,
-        by: caller.name.clone(),
-        units_out: out.clone(),
-    };
-    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
-        .bind(cycle_id)
-        .bind(version)
-        .bind(serde_json::to_string(&event).map_err(crate::error::ssr::internal)?)
-        .execute(&mut *tx)
-        .await?;
+    let event = crate::board::ssr::record_cycle_event(&mut tx, cycle_id, |version| {
+        crate::board::BoardEvent::ScopeChanged {
+            version,
+            by: caller.name.clone(),
+            units_out: out.clone(),
+        }
+    })
+    .await?;
     tx.commit().await?;
     tracing::info!(
         cycle = cycle_id,

@@ -104,6 +104,7 @@ type MoverRow = (
     Option<f64>,
     String,
     i64,
+    Option<String>,
 );
 
 /// The key results of active objectives owned in `scope` that moved most
@@ -116,14 +117,15 @@ async fn movers(
     today: Date,
 ) -> Result<Vec<Mover>, AppError> {
     let week_ago = (today - Duration::days(7)).to_string();
-    let rows: Vec<MoverRow> = sqlx::query_as(
+    let proxy = crate::board::ssr::PROXY;
+    let rows: Vec<MoverRow> = sqlx::query_as(&format!(
         "SELECT o.id, o.title, k.title, u.name, k.metric, k.start_value, k.target_value, k.current_value, \
          (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= ?2 \
           ORDER BY c.checked_in_on DESC, c.created_at DESC LIMIT 1), \
-         k.id, o.unit_id FROM key_results k JOIN objectives o ON o.id = k.objective_id \
+         k.id, o.unit_id, {proxy} FROM key_results k JOIN objectives o ON o.id = k.objective_id \
          JOIN units u ON u.id = o.unit_id WHERE o.cycle_id = ?1 AND o.status = 'active' \
-         AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > ?2)",
-    )
+         AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > ?2)"
+    ))
     .bind(cycle_id)
     .bind(&week_ago)
     .fetch_all(&mut *db)
@@ -141,6 +143,7 @@ async fn movers(
         then,
         _,
         owner,
+        proxy,
     ) in rows
     {
         if !scope.contains(&owner) {
@@ -163,6 +166,7 @@ async fn movers(
                 objective_title,
                 key_result_title: title,
                 unit,
+                proxy,
                 from,
                 to,
             });

@@ -11,6 +11,8 @@ ALTER TABLE cycles ADD COLUMN completed_by INTEGER REFERENCES people (id);
 -- Set only together with status 'closed'.
 ALTER TABLE objectives ADD COLUMN no_retro_reason TEXT
     CHECK (no_retro_reason IS NULL OR length(no_retro_reason) BETWEEN 1 AND 500);
+-- Who closed it so (a later edit elsewhere must not change the name shown).
+ALTER TABLE objectives ADD COLUMN no_retro_by INTEGER REFERENCES people (id);
 
 -- The closed objective this draft carries on. An objective is carried over
 -- once: a second "carry over" finds the first draft.

@@ -148,6 +148,9 @@ pub struct Objective {
     /// note), shown on the objective.
     #[serde(default)]
     pub no_retro_reason: Option<String>,
+    /// Who closed it without a retrospective.
+    #[serde(default)]
+    pub no_retro_by: Option<String>,
     /// The closed objective of an earlier cycle this one carries on: its
     /// closing note's lessons show on this one.
     #[serde(default)]

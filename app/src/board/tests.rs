@@ -35,6 +35,7 @@ pub(crate) fn objective(id: &str, unit: i64) -> Objective {
         score: None,
         created_on: "2026-07-01".into(),
         no_retro_reason: None,
+        no_retro_by: None,
         carried_from: None,
         key_results: Vec::new(),
     }

@@ -20,7 +20,12 @@ use leptos_router::hooks::use_params_map;
 pub fn ObjectivePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    view! { <SignedIn render=move |_| view! { <ObjectiveLoader id=id()/> }/> }
+    // Keyed on the id: a link to another objective (alignment, a carried
+    // draft and its origin) loads that one.
+    move || {
+        let id = id();
+        view! { <SignedIn render=move |_| view! { <ObjectiveLoader id=id.clone()/> }/> }
+    }
 }
 
 #[component]
@@ -184,7 +189,11 @@ fn Closing(view: ObjectiveView, reload: Callback<()>) -> impl IntoView {
         return view! { <ClosingNotePanel note may_edit/> {carry} }.into_any();
     }
     if let Some(reason) = view.objective.no_retro_reason.clone() {
-        let by = view.objective.updated_by.clone();
+        let by = view
+            .objective
+            .no_retro_by
+            .clone()
+            .unwrap_or_else(|| view.objective.updated_by.clone());
         return view! { <NoRetroNotice reason by/> {carry} }.into_any();
     }
     let may_close = permissions::check(&actor, Change::Close, &scope).is_ok();

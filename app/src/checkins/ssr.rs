@@ -283,7 +283,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     .collect();
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let closing = crate::lessons::ssr::note_of(&mut tx, id).await?;
-    let carry = crate::retro::ssr::carry_of(&mut tx, &objective).await?;
+    let carry = crate::retro::ssr::carry_of(&mut tx, &objective, &actor).await?;
     tx.commit().await?;
 
     let mut by_key_result: HashMap<String, Vec<CheckIn>> = HashMap::new();

@@ -121,6 +121,10 @@ pub async fn save_cycle(
     }
     let start = calendar.start.to_string();
     let end = calendar.end.to_string();
+    let before = match id {
+        Some(id) => Some(fetch_cycle(&mut *tx, id).await?),
+        None => None,
+    };
     let id = match id {
         None => {
             sqlx::query_scalar(
@@ -159,17 +163,23 @@ pub async fn save_cycle(
     let cycle = fetch_cycle(&mut *tx, id).await?;
     // Open boards, the leaderboard and the screens hear of new dates: the
     // phase (a retrospective view, a late badge) may have changed with them.
-    let event = crate::board::ssr::record_cycle_event(&mut tx, id, |version| {
-        crate::board::BoardEvent::CycleChanged {
-            version,
-            by: caller.name.clone(),
-            cycle: Box::new(cycle.clone()),
-        }
-    })
-    .await?;
+    // A retried save changes nothing and tells no one.
+    let event = match before {
+        Some(before) if before != cycle => Some(
+            crate::board::ssr::record_cycle_event(&mut tx, id, |version| {
+                crate::board::BoardEvent::CycleChanged {
+                    version,
+                    by: caller.name.clone(),
+                    cycle: Box::new(cycle.clone()),
+                }
+            })
+            .await?,
+        ),
+        _ => None,
+    };
     tx.commit().await?;
     tracing::info!(cycle = id, "cycle saved");
-    if let Ok(state) = crate::state::app_state() {
+    if let (Some(event), Ok(state)) = (event, crate::state::app_state()) {
         crate::board::ssr::publish(&state, id, vec![event]);
     }
     Ok(cycle)

@@ -106,9 +106,10 @@ pub fn carried_measure(measure: &Measure) -> Option<Measure> {
 }
 
 /// Whether an objective whose key results measure `measures` has anything
-/// left to carry over.
+/// left to carry over: a key result short of its target, or none at all
+/// (nothing was measured, so nothing was finished: its whys carry over).
 pub fn unfinished(measures: &[Measure]) -> bool {
-    measures.iter().any(|m| carried_measure(m).is_some())
+    measures.is_empty() || measures.iter().any(|m| carried_measure(m).is_some())
 }
 
 /// A cycle's dates, for finding the next one.
@@ -277,6 +278,6 @@ mod tests {
         let short = measure(MetricKind::Number, 0.0, 10.0, 6.0);
         assert!(unfinished(&[done, short]));
         assert!(!unfinished(&[done]));
-        assert!(!unfinished(&[]));
+        assert!(unfinished(&[]));
     }
 }

@@ -53,15 +53,19 @@ pub struct RetroBoard {
     pub successes: Vec<Success>,
     /// Whether the ambassador marked the cycle complete.
     pub complete: bool,
+    /// Objectives of the units taking part closed, and in all: each
+    /// objective once, however many units share it.
+    pub closed_objectives: u32,
+    pub objectives: u32,
 }
 
 impl RetroBoard {
     pub fn closed(&self) -> u32 {
-        self.units.iter().map(|u| u.closed).sum()
+        self.closed_objectives
     }
 
     pub fn total(&self) -> u32 {
-        self.units.iter().map(|u| u.closed + u.open).sum()
+        self.objectives
     }
 }
 

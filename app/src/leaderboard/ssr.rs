@@ -175,7 +175,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
 }
 
 /// Successes shown in the retrospective view.
-const SUCCESSES: i64 = 6;
+const SUCCESSES: usize = 6;
 
 /// A cycle's retrospective view: per unit taking part, its objectives
 /// closed and still open (a shared objective counts for each accepted
@@ -186,22 +186,24 @@ async fn retro_board(
     names: &HashMap<i64, String>,
     out: &[i64],
 ) -> Result<RetroBoard, AppError> {
-    let rows: Vec<(i64, bool)> = sqlx::query_as(
-        "SELECT o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = ?1 \
-         UNION ALL SELECT ou.unit_id, o.status = 'closed' FROM objective_units ou \
+    let rows: Vec<(String, i64, bool)> = sqlx::query_as(
+        "SELECT o.id, o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = ?1 \
+         UNION ALL SELECT o.id, ou.unit_id, o.status = 'closed' FROM objective_units ou \
          JOIN objectives o ON o.id = ou.objective_id WHERE o.cycle_id = ?1 AND ou.state = 'accepted'",
     )
     .bind(cycle.id)
     .fetch_all(&mut *db)
     .await?;
     let mut by_unit: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
-    for (unit, closed) in rows.into_iter().filter(|(unit, _)| !out.contains(unit)) {
+    let mut counted: HashMap<String, bool> = HashMap::new();
+    for (objective, unit, closed) in rows.into_iter().filter(|(_, unit, _)| !out.contains(unit)) {
         let counts = by_unit.entry(unit).or_default();
         if closed {
             counts.0 += 1;
         } else {
             counts.1 += 1;
         }
+        counted.insert(objective, closed);
     }
     let mut units: Vec<RetroUnit> = by_unit
         .into_iter()
@@ -221,19 +223,23 @@ async fn retro_board(
             .then(b.closed.cmp(&a.closed))
             .then(a.name.cmp(&b.name))
     });
+    // Objectives of units taking part (by their owner), best first.
     let successes: Vec<(String, i64, f64, String)> = sqlx::query_as(
         "SELECT n.title, o.unit_id, n.score, o.kind FROM closing_notes n \
          JOIN objectives o ON o.id = n.objective_id \
-         WHERE o.cycle_id = ? AND n.achieved = 1 ORDER BY n.score DESC, n.created_at LIMIT ?",
+         WHERE o.cycle_id = ? AND n.achieved = 1 ORDER BY n.score DESC, n.created_at",
     )
     .bind(cycle.id)
-    .bind(SUCCESSES)
     .fetch_all(&mut *db)
     .await?;
     Ok(RetroBoard {
         units,
+        closed_objectives: counted.values().filter(|closed| **closed).count() as u32,
+        objectives: counted.len() as u32,
         successes: successes
             .into_iter()
+            .filter(|(_, unit, _, _)| !out.contains(unit))
+            .take(SUCCESSES)
             .map(|(title, unit, score, kind)| {
                 Ok(Success {
                     title,

@@ -32,6 +32,10 @@ pub struct Carry {
     pub blocked: Option<String>,
     /// Key results reached already, which stay behind.
     pub reached: Vec<String>,
+    /// Whether the viewer may carry it (draft in its unit; the server
+    /// checks again).
+    #[serde(default)]
+    pub may_carry: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -105,20 +105,30 @@ pub async fn close_without_retro(id: &str, reason: &str) -> Result<Objective, Ap
     let reason = retro::no_retro_reason(&crate::domain::search::clean_text(reason))
         .map_err(|message| AppError::invalid("reason", message))?;
     if objective.status == Status::Closed {
+        let by: Option<i64> = sqlx::query_scalar("SELECT no_retro_by FROM objectives WHERE id = ?")
+            .bind(&objective.id)
+            .fetch_one(&mut *tx)
+            .await?;
         return match &objective.no_retro_reason {
             // A retried request: the first attempt closed it so.
-            Some(saved) if *saved == reason => Ok(objective),
+            Some(saved) if *saved == reason && by == Some(caller.id) => Ok(objective),
             _ => Err(AppError::Conflict(format!(
                 "{} closed this objective meanwhile; reload to see how.",
-                objective.updated_by
+                objective
+                    .no_retro_by
+                    .as_deref()
+                    .unwrap_or(&objective.updated_by)
             ))),
         };
     }
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     permissions::check(&actor, Change::CloseWithoutRetro, &objective.scope()).map_err(forbidden)?;
-    sqlx::query("UPDATE objectives SET status = 'closed', no_retro_reason = ? WHERE id = ?")
-        .bind(&reason)
-        .bind(&objective.id)
+    sqlx::query(
+        "UPDATE objectives SET status = 'closed', no_retro_reason = ?, no_retro_by = ? WHERE id = ?",
+    )
+    .bind(&reason)
+    .bind(caller.id)
+    .bind(&objective.id)
         .execute(&mut *tx)
         .await?;
     finish(tx, &objective.id, &caller).await
@@ -177,8 +187,17 @@ fn measures(objective: &Objective) -> Vec<crate::domain::progress::Measure> {
 pub(crate) async fn carry_of(
     db: &mut SqliteConnection,
     objective: &Objective,
+    viewer: &crate::domain::permissions::Actor,
 ) -> Result<Carry, AppError> {
-    let mut carry = Carry::default();
+    let draft_here = permissions::Scope {
+        status: Status::Draft,
+        owner_unit: objective.unit_id,
+        shared_units: Vec::new(),
+    };
+    let mut carry = Carry {
+        may_carry: permissions::check(viewer, Change::Edit, &draft_here).is_ok(),
+        ..Carry::default()
+    };
     if let Some(from_id) = &objective.carried_from
         && let Some(from) = fetch_objective(db, from_id).await?
     {
@@ -227,6 +246,7 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
     let source = fetch_objective(&mut tx, id.trim())
         .await?
         .ok_or_else(|| AppError::NotFound("That objective".into()))?;
+    crate::board::ssr::objectives::may_create_in(&mut tx, &caller, &tree, source.unit_id).await?;
     // Carried already (a retry, or someone else): the draft it has.
     if let Some((existing, _)) = carried_into(&mut tx, &source.id).await? {
         return fetch_objective(&mut tx, &existing)
@@ -253,7 +273,6 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
                 .into(),
         )
     })?;
-    crate::board::ssr::objectives::may_create_in(&mut tx, &caller, &tree, source.unit_id).await?;
     // What carries over: the objective's words and its unfinished key
     // results. Not its shares (an invitation each unit answers again), not
     // its links (they point into the old cycle), not its check-ins.

@@ -21,10 +21,13 @@ pub fn CompleteCycle(
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let action = ServerAction::<CompleteAction>::new();
-    let data = Resource::new(
-        move || (action.version().get(), refresh.get()),
-        move |_| cycle_completion(cycle_id),
-    );
+    // Loaded in the browser: the cycle page's own resource is still
+    // hydrating around it (a nested resource raced it elsewhere).
+    let data = LocalResource::new(move || {
+        action.version().track();
+        refresh.track();
+        cycle_completion(cycle_id)
+    });
     let error = last_error(action);
     view! {
         <section class="panel completion" aria-labelledby="completion-heading">
@@ -134,7 +137,9 @@ pub fn CarryPanel(objective_id: String, carry: Carry) -> impl IntoView {
         next_cycle,
         blocked,
         reached,
+        may_carry,
     } = carry;
+    let next_cycle = next_cycle.filter(|_| may_carry);
     view! {
         {from.map(|from| view! { <CarriedLessons from/> })}
         {into.map(|into| view! {
@@ -152,9 +157,9 @@ pub fn CarryPanel(objective_id: String, carry: Carry) -> impl IntoView {
 fn CarryOffer(objective_id: String, cycle: String, reached: Vec<String>) -> impl IntoView {
     let action = ServerAction::<CarryOver>::new();
     let error = last_error(action);
+    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(draft)) = action.value().get() {
-            let navigate = leptos_router::hooks::use_navigate();
             navigate(&format!("/objectives/{}", draft.id), Default::default());
         }
     });

@@ -4,7 +4,7 @@
 //! the next cycle copies — and what it leaves behind.
 
 use crate::common::board::{WEB_LEAD, WEB_MEMBER, create_objective, update, uuid};
-use crate::common::lessons::{NOTE, close};
+use crate::common::lessons::{NOTE, Note, close};
 use crate::common::{AMBASSADOR, DEPARTMENT_LEAD, LEAD, MEMBER, TestApp, add_department_lead};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -140,6 +140,7 @@ async fn closing_without_a_retrospective_is_a_leads_decision_from_the_unit_or_ab
     let (cycle, _) = retro_and_next(&app).await;
     let web = objective(&app, &cycle, 1, "Web", "active").await;
     let web_too = objective(&app, &cycle, 2, "Web", "draft").await;
+    let engineering = objective(&app, &cycle, 3, "Engineering", "active").await;
     let reason = "The team was merged into Platform in the second month.";
     // Not a member of the unit, not a sibling's lead, not a lead of a unit below.
     for who in [WEB_MEMBER, LEAD, MEMBER] {
@@ -148,6 +149,9 @@ async fn closing_without_a_retrospective_is_a_leads_decision_from_the_unit_or_ab
         assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {body}");
     }
     let tomas = app.signed_in(WEB_LEAD).await;
+    // Web's lead has no say over the department above Web.
+    let (status, body) = skip(&app, &tomas, &engineering, reason).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     // A reason is required, and bounded; nothing is stored without one.
     for bad in ["   ", &"x".repeat(501)] {
         let (status, body) = skip(&app, &tomas, &web, bad).await;
@@ -168,17 +172,28 @@ async fn closing_without_a_retrospective_is_a_leads_decision_from_the_unit_or_ab
     assert_eq!(app.count(&versions).await, version);
     let (status, body) = skip(&app, &tomas, &web, "Another reason").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let elif = app.signed_in(DEPARTMENT_LEAD).await;
+    let (status, body) = skip(&app, &elif, &web, reason).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "someone else's close is no retry: {body}"
+    );
+    // Nor does anyone learn more by asking: a member gets the same answer.
+    let lea_asks = app.signed_in(WEB_MEMBER).await;
+    let (status, _) = skip(&app, &lea_asks, &web, reason).await;
+    assert_eq!(status, StatusCode::CONFLICT);
     // A closing note cannot be added over it, and says why.
     let lea = app.signed_in(WEB_MEMBER).await;
     let (status, body) = close(&app, &lea, &web, &NOTE).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(message(&body).contains("without a retrospective"), "{body}");
     // The lead of the department above decides too; the reason is on the objective.
-    let elif = app.signed_in(DEPARTMENT_LEAD).await;
     let (status, body) = skip(&app, &elif, &web_too, "Never started.").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let shown = view(&app, &lea, &web_too).await;
     assert_eq!(shown["objective"]["no_retro_reason"], "Never started.");
+    assert_eq!(shown["objective"]["no_retro_by"], "Elif Demir");
     assert!(shown["closing"].is_null());
 }
 
@@ -256,10 +271,9 @@ async fn a_cycle_is_complete_only_when_every_objective_is_closed_and_only_the_am
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(
-        event.contains("cycle_changed") && event.contains("completed"),
-        "{event}"
-    );
+    let event: Value = serde_json::from_str(&event).unwrap();
+    assert_eq!(event["type"], "cycle_changed");
+    assert_eq!(event["cycle"]["completed"]["by"], "Maya Lindqvist");
     // A complete cycle takes no new objectives.
     let (status, body) = create_objective(
         &app,
@@ -294,36 +308,46 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     let (cycle, _) = retro_and_next(&app).await;
     let platform = objective(&app, &cycle, 1, "Platform", "active").await;
     let web = objective(&app, &cycle, 2, "Web", "active").await;
-    objective(&app, &cycle, 3, "Support", "active").await;
-    key_result(
-        &app,
-        &platform,
-        1,
-        "number",
-        (0.0, 10.0, 9.0),
-        true,
-        None,
-        "",
+    let support = objective(&app, &cycle, 3, "Support", "active").await;
+    let shipped = objective(&app, &cycle, 4, "Platform", "active").await;
+    // Shared with Web: counted for both units, once in the totals.
+    sqlx::query(
+        "INSERT INTO objective_units (objective_id, unit_id, state) VALUES (?, ?, 'accepted')",
     )
-    .await;
+    .bind(&shipped)
+    .bind(app.unit_id("Web").await)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let ready = (0.0, 10.0, 9.0);
+    key_result(&app, &platform, 1, "number", ready, true, None, "").await;
     key_result(&app, &web, 2, "number", (0.0, 10.0, 2.0), true, None, "").await;
     let priya = app.signed_in(MEMBER).await;
-    let note = crate::common::lessons::Note {
+    let short = Note {
         score: "0.9",
         ..NOTE
     };
-    let (status, body) = close(&app, &priya, &platform, &note).await;
+    let (status, body) = close(&app, &priya, &platform, &short).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    // Support is left out of this cycle: not listed.
+    let full = Note {
+        score: "1.0",
+        ..NOTE
+    };
+    let (status, body) = close(&app, &priya, &shipped, &full).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sam = app.signed_in("sam@northstar.demo").await;
+    let (status, body) = close(&app, &sam, &support, &full).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Support is left out of this cycle: neither listed nor celebrated.
     let ambassador = app.signed_in(AMBASSADOR).await;
-    let support = app.unit_id("Support").await.to_string();
+    let support_unit = app.unit_id("Support").await.to_string();
     let (status, _) = app
         .call_json(
             &ambassador,
             "set_taking_part",
             &[
                 ("cycle_id", cycle.as_str()),
-                ("unit_id", support.as_str()),
+                ("unit_id", support_unit.as_str()),
                 ("taking_part", "false"),
             ],
         )
@@ -335,19 +359,19 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     .await;
     assert_eq!(board["cycle"]["id"].to_string(), cycle);
     let units = &board["retro"]["units"];
-    // The most finished first.
-    assert_eq!(units[0]["name"], "Platform");
-    assert_eq!(
-        (units[0]["closed"].as_i64(), units[0]["open"].as_i64()),
-        (Some(1), Some(0))
-    );
-    assert_eq!(units[1]["name"], "Web");
-    assert_eq!(
-        (units[1]["closed"].as_i64(), units[1]["open"].as_i64()),
-        (Some(0), Some(1))
-    );
-    // 0.9 on a committed objective is short of its 1.0: not a success.
-    assert_eq!(board["retro"]["successes"], serde_json::json!([]));
+    // The most finished first; the shared objective counts for both units.
+    let counts = |u: &Value| (u["name"].clone(), u["closed"].as_i64(), u["open"].as_i64());
+    assert_eq!(counts(&units[0]), ("Platform".into(), Some(2), Some(0)));
+    assert_eq!(counts(&units[1]), ("Web".into(), Some(1), Some(1)));
+    // …and once in the totals: Platform's two, Web's own.
+    assert_eq!(board["retro"]["objectives"], 3);
+    assert_eq!(board["retro"]["closed_objectives"], 2);
+    // 0.9 is short of a committed objective's 1.0: not a success.
+    let successes = board["retro"]["successes"].as_array().unwrap();
+    assert_eq!(successes.len(), 1, "{successes:?}");
+    assert_eq!(successes[0]["title"], "Goal 4");
+    assert_eq!(successes[0]["unit"], "Platform");
+    assert_eq!(successes[0]["score"], 1.0);
 
     // Moved back into execution by its dates, the race returns.
     let today = OffsetDateTime::now_utc().date();

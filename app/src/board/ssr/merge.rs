@@ -284,6 +284,23 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
         .bind(&b.id)
         .execute(&mut *tx)
         .await?;
+    // A carried-over draft merged away hands its origin (and the lessons
+    // shown with it) to the objective that stays, unless that has one.
+    if let Some(origin) = b
+        .carried_from
+        .as_deref()
+        .filter(|_| a.carried_from.is_none())
+    {
+        sqlx::query("UPDATE objectives SET carried_from = NULL WHERE id = ?")
+            .bind(&b.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE objectives SET carried_from = ? WHERE id = ?")
+            .bind(origin)
+            .bind(&a.id)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("DELETE FROM objectives WHERE id = ?")
         .bind(&b.id)
         .execute(&mut *tx)

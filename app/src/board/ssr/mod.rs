@@ -51,6 +51,7 @@ struct ObjectiveRow {
     score: Option<f64>,
     created_on: String,
     no_retro_reason: Option<String>,
+    no_retro_by: Option<String>,
     carried_from: Option<String>,
 }
 
@@ -111,7 +112,8 @@ impl KeyResultRow {
 
 const SELECT_OBJECTIVES: &str = "SELECT o.id, o.cycle_id, o.unit_id, o.decision_owner_id, o.title, o.description, \
      o.why_important, o.why_urgent, o.kind, o.status, o.version, p.name AS updated_by, n.score, \
-     substr(o.created_at, 1, 10) AS created_on, o.no_retro_reason, o.carried_from \
+     substr(o.created_at, 1, 10) AS created_on, o.no_retro_reason, \
+     (SELECT r.name FROM people r WHERE r.id = o.no_retro_by) AS no_retro_by, o.carried_from \
      FROM objectives o JOIN people p ON p.id = o.updated_by LEFT JOIN closing_notes n ON n.objective_id = o.id";
 
 const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric, k.unit_label, k.start_value, \
@@ -212,6 +214,7 @@ pub(crate) async fn fetch_objectives(
                 score: row.score,
                 created_on: row.created_on,
                 no_retro_reason: row.no_retro_reason,
+                no_retro_by: row.no_retro_by,
                 carried_from: row.carried_from,
             })
         })

@@ -92,7 +92,7 @@ pub fn RetroCelebrations(board: RwSignal<Leaderboard>) -> impl IntoView {
                         }}
                     </article>
                     <article class="celebration">
-                        <h2>{if r.complete { "Cycle complete" } else { "Retrospectives written" }}</h2>
+                        <h2>{if r.complete { "Cycle complete" } else { "Closed so far" }}</h2>
                         <p class="celebration-name">{format!("{closed} of {total}")}</p>
                         <p class="celebration-amount">"objectives closed"</p>
                     </article>

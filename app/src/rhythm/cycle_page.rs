@@ -18,6 +18,7 @@ pub fn CyclePage() -> impl IntoView {
     view! {
         <SignedIn render=move |_| {
             let changed = RwSignal::new(0u32);
+            let scope_open = RwSignal::new(false);
             let plan = Resource::new(move || (cycle(), changed.get()), |(id, _)| get_cycle_plan(id));
             view! {
                 <Transition fallback=|| view! { <p class="loading page">"Loading the cycle…"</p> }>
@@ -43,7 +44,7 @@ pub fn CyclePage() -> impl IntoView {
                                             <a class="button" href=format!("/cycles/{}/map", cycle.id)>"Alignment map"</a>
                                             <a class="button button-primary" href=format!("/cycles/{}/board", cycle.id)>"Open board"</a>
                                         </header>
-                                        <CycleScope scope=plan.scope.clone() cycle_id=cycle.id may_set=plan.may_set_scope changed/>
+                                        <CycleScope scope=plan.scope.clone() cycle_id=cycle.id may_set=plan.may_set_scope changed open=scope_open/>
                                         {plan.planning.clone().map(|planning| view! { <PlanningChecklist planning cycle_id=cycle.id/> })}
                                         {(matches!(cycle.phase, Phase::Retrospective | Phase::Closed) || cycle.completed.is_some())
                                             .then(|| view! { <Retrospective cycle_id=cycle.id ambassador=plan.may_set_scope/> })}

@@ -12,6 +12,9 @@ pub fn CycleScope(
     cycle_id: i64,
     may_set: bool,
     changed: RwSignal<u32>,
+    /// Whether the choices are open: kept by the page, so a change (which
+    /// reloads the plan) leaves them open.
+    open: RwSignal<bool>,
 ) -> impl IntoView {
     let out: Vec<String> = scope
         .iter()
@@ -49,7 +52,16 @@ pub fn CycleScope(
             })
             .collect_view();
         view! {
-            <details class="scope-edit">
+            <details class="scope-edit" prop:open=move || open.get()
+                on:toggle=move |ev| {
+                    use leptos::wasm_bindgen::JsCast;
+                    if let Some(details) = ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+                    {
+                        open.set(details.open());
+                    }
+                }>
                 <summary>"Choose who takes part"</summary>
                 <ul class="scope-list" aria-label="Units taking part">{boxes}</ul>
                 <FormAlert error/>

@@ -135,7 +135,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         let mut every_ten_minutes = tokio::time::interval(Duration::from_secs(600));
         loop {
             every_ten_minutes.tick().await;
-            match app::board::ssr::prune_board_events(&pool).await {
+            match app::objectives::ssr::prune_board_events(&pool).await {
                 Ok(0) => {}
                 Ok(pruned) => tracing::debug!(pruned, "board events pruned"),
                 Err(error) => tracing::warn!(%error, "could not prune board events"),

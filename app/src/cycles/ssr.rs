@@ -166,8 +166,8 @@ pub async fn save_cycle(
     // A retried save changes nothing and tells no one.
     let event = match before {
         Some(before) if before != cycle => Some(
-            crate::board::ssr::record_cycle_event(&mut tx, id, |version| {
-                crate::board::BoardEvent::CycleChanged {
+            crate::objectives::ssr::record_cycle_event(&mut tx, id, |version| {
+                crate::objectives::BoardEvent::CycleChanged {
                     version,
                     by: caller.name.clone(),
                     cycle: Box::new(cycle.clone()),
@@ -180,9 +180,33 @@ pub async fn save_cycle(
     tx.commit().await?;
     tracing::info!(cycle = id, "cycle saved");
     if let (Some(event), Ok(state)) = (event, crate::state::app_state()) {
-        crate::board::ssr::publish(&state, id, vec![event]);
+        crate::live::ssr::after_commit(&state, id, vec![event]);
     }
     Ok(cycle)
+}
+
+/// The cycle a leaderboard shows on `day`: the one running that day (the
+/// latest to start, if several overlap), else the last one to have started.
+pub async fn current_cycle_id(
+    db: &mut SqliteConnection,
+    day: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE start_date <= ?1 \
+         ORDER BY end_date >= ?1 DESC, start_date DESC, id DESC LIMIT 1",
+    )
+    .bind(day)
+    .fetch_optional(&mut *db)
+    .await?)
+}
+
+/// Whether the cycle exists (for the websocket, before it upgrades).
+pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
 }
 
 #[tracing::instrument]

@@ -1,7 +1,6 @@
 //! What needs the signed-in person this week, read from the database.
 
 use super::{DueKeyResult, NextMeeting, ToClose, UnitPlace, WaitingProposal, Week};
-use crate::board::ssr::fetch_objectives;
 use crate::cycles::Cycle;
 use crate::cycles::ssr::{fetch_cycle, today};
 use crate::domain::cadence::in_week;
@@ -12,6 +11,7 @@ use crate::domain::rhythm::{self, Level};
 use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::fetch_objectives;
 use crate::rhythm::ssr::{department_of, meetings_of, unit_and_above};
 use crate::state::{app_state, pool};
 use sqlx::SqliteConnection;

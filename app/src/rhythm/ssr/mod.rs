@@ -156,7 +156,7 @@ pub async fn current_cycle(
     db: &mut SqliteConnection,
     today: Date,
 ) -> Result<Option<Cycle>, AppError> {
-    let Some(id) = crate::leaderboard::ssr::current_cycle_id(db, &today.to_string()).await? else {
+    let Some(id) = crate::cycles::ssr::current_cycle_id(db, &today.to_string()).await? else {
         return Ok(None);
     };
     let cycle = crate::cycles::ssr::fetch_cycle(&mut *db, id).await?;

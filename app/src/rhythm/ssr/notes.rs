@@ -3,11 +3,11 @@
 
 use super::super::{AgendaNote, AgendaNotes, MAX_NOTES};
 use crate::auth::ssr::{Caller, require_caller};
-use crate::board::ssr::{actor_of, forbidden};
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{actor_of, forbidden};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;

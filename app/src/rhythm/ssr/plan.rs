@@ -8,8 +8,6 @@ use super::super::{
 };
 use super::{Meeting, department_of, meetings_of};
 use crate::auth::ssr::require_caller;
-use crate::board::ssr::fetch_objectives;
-use crate::board::ssr::{actor_of, forbidden};
 use crate::cycles::ssr::{fetch_cycle, today};
 use crate::domain::cycles::{Calendar, Phase};
 use crate::domain::permissions::{self, Actor};
@@ -19,6 +17,7 @@ use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
 use crate::domain::warnings::KeyResultFacts;
 use crate::error::AppError;
+use crate::objectives::ssr::{actor_of, fetch_objectives, forbidden};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -111,7 +110,7 @@ pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
             label: tree.path(node.id).join(" › "),
         })
         .collect();
-    let out = crate::board::ssr::units_out(&mut db, cycle_id).await?;
+    let out = crate::objectives::ssr::units_out(&mut db, cycle_id).await?;
     let scope = tree
         .ordered()
         .into_iter()
@@ -168,13 +167,13 @@ pub async fn set_taking_part(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
+    let out = crate::objectives::ssr::units_out(&mut tx, cycle_id).await?;
     if changed == 0 {
         // Already so (a retried request): nothing to tell anyone.
         return Ok(out);
     }
-    let event = crate::board::ssr::record_cycle_event(&mut tx, cycle_id, |version| {
-        crate::board::BoardEvent::ScopeChanged {
+    let event = crate::objectives::ssr::record_cycle_event(&mut tx, cycle_id, |version| {
+        crate::objectives::BoardEvent::ScopeChanged {
             version,
             by: caller.name.clone(),
             units_out: out.clone(),
@@ -189,7 +188,7 @@ pub async fn set_taking_part(
         "cycle scope changed"
     );
     if let Ok(state) = crate::state::app_state() {
-        crate::board::ssr::publish(&state, cycle_id, vec![event]);
+        crate::live::ssr::after_commit(&state, cycle_id, vec![event]);
     }
     Ok(out)
 }
@@ -310,7 +309,7 @@ pub async fn save(
     let client_id = client_id
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .map(|c| crate::board::ssr::client_id("client_id", c))
+        .map(|c| crate::domain::validation::client_id("client_id", c))
         .transpose()?;
     // A retried add: the meeting it made the first time.
     if id.is_none()

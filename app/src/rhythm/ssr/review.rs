@@ -117,7 +117,7 @@ async fn movers(
     today: Date,
 ) -> Result<Vec<Mover>, AppError> {
     let week_ago = (today - Duration::days(7)).to_string();
-    let proxy = crate::board::ssr::PROXY;
+    let proxy = crate::objectives::ssr::PROXY;
     let rows: Vec<MoverRow> = sqlx::query_as(&format!(
         "SELECT o.id, o.title, k.title, u.name, k.metric, k.start_value, k.target_value, k.current_value, \
          (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= ?2 \

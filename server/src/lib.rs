@@ -80,7 +80,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
     }
     // Cycles made before communication plans existed (and the demo's) get
     // theirs: a copy of the one before, or the guide's default.
-    let started = app::rhythm::ssr::plan::start_missing_plans(&pool)
+    let started = app::cycles::ssr::start_missing_plans(&pool)
         .await
         .map_err(StartError::Plans)?;
     if started > 0 {

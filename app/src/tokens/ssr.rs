@@ -2,10 +2,10 @@
 //! its SHA-256 digest is stored.
 
 use super::{ApiToken, CreatedToken, Scope, TokenList};
+use crate::auth::secret::{digest, new_token};
 use crate::auth::ssr::require_ambassador;
 use crate::error::{AppError, ssr::internal};
 use crate::kpis::Choice;
-use crate::screens::ssr::{digest, new_token};
 use crate::state::{begin_write, now_text, pool};
 use sqlx::SqlitePool;
 

@@ -274,6 +274,17 @@ pub(crate) async fn actor_of(
     Ok(Actor::new(caller.id, caller.role, own, tree))
 }
 
+/// The caller, the unit tree and the caller as permissions see them: what
+/// a page showing each person their own part asks first (agendas, home).
+pub(crate) async fn asking(
+    db: &mut SqliteConnection,
+) -> Result<(Caller, UnitTree, Actor), AppError> {
+    let caller = require_caller().await?;
+    let tree = load_tree(&pool()?).await?;
+    let actor = actor_of(db, &caller, &tree).await?;
+    Ok((caller, tree, actor))
+}
+
 /// SQL: the key result `k` is delayed until its data exists (not
 /// data-ready, fallback "delay"): it counts in no progress and is never
 /// overdue (see `KeyResult::is_delayed`). Never NULL, so `NOT` works.

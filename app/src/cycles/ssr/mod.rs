@@ -9,6 +9,11 @@ use crate::state::{begin_write, pool};
 use sqlx::{Sqlite, SqliteConnection};
 use time::Date;
 
+mod plan;
+
+pub(crate) use plan::insert_meeting;
+pub use plan::{start_missing_plans, start_plan};
+
 /// Today, for phases: the server's UTC date.
 pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -159,7 +164,7 @@ pub async fn save_cycle(
         }
     };
     // A new cycle's communication plan starts from the previous cycle's.
-    crate::rhythm::ssr::plan::start_plan(&mut tx, id, caller.id).await?;
+    start_plan(&mut tx, id, caller.id).await?;
     let cycle = fetch_cycle(&mut *tx, id).await?;
     // Open boards, the leaderboard and the screens hear of new dates: the
     // phase (a retrospective view, a late badge) may have changed with them.
@@ -198,6 +203,24 @@ pub async fn current_cycle_id(
     .bind(day)
     .fetch_optional(&mut *db)
     .await?)
+}
+
+/// The current cycle, if one is running today (begun and not over: the
+/// leaderboard keeps showing the last cycle after it ends; agendas and home
+/// do not).
+pub async fn current_cycle(
+    db: &mut SqliteConnection,
+    today: Date,
+) -> Result<Option<Cycle>, AppError> {
+    let Some(id) = current_cycle_id(db, &today.to_string()).await? else {
+        return Ok(None);
+    };
+    let cycle = fetch_cycle(&mut *db, id).await?;
+    let running = !matches!(
+        cycle.phase,
+        crate::domain::cycles::Phase::Upcoming | crate::domain::cycles::Phase::Closed
+    );
+    Ok(running.then_some(cycle))
 }
 
 /// Whether the cycle exists (for the websocket, before it upgrades).

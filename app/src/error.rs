@@ -46,6 +46,16 @@ pub enum AppError {
     Internal,
 }
 
+/// A field refused by `domain::validation`, as the field error it is.
+impl From<crate::domain::validation::Invalid> for AppError {
+    fn from(invalid: crate::domain::validation::Invalid) -> Self {
+        Self::Invalid {
+            field: invalid.field,
+            message: invalid.message,
+        }
+    }
+}
+
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         Self::Invalid {

@@ -9,6 +9,8 @@
 //! - [`people`], [`units`] — the organisation, as the ambassador administers it.
 //! - [`admin`] — the administration area that frames those two.
 //! - [`cycles`] — cycles (quarters) with their phases, and the stretch setting.
+//! - [`objectives`] — objectives and key results as every feature sees them,
+//!   their events, and (server only) their store and the step every change ends with.
 //! - [`board`] — the planning board: objectives, key results, warnings, changes.
 //! - [`checkins`] — weekly check-ins, the objective page, a unit's weekly review.
 //! - [`leaderboard`] — the live leaderboard of the current cycle.
@@ -41,6 +43,7 @@ pub mod kpis;
 pub mod leaderboard;
 pub mod lessons;
 pub mod live;
+pub mod objectives;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod rate;

@@ -80,7 +80,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
     }
     // Cycles made before communication plans existed (and the demo's) get
     // theirs: a copy of the one before, or the guide's default.
-    let started = app::rhythm::ssr::plan::start_missing_plans(&pool)
+    let started = app::cycles::ssr::start_missing_plans(&pool)
         .await
         .map_err(StartError::Plans)?;
     if started > 0 {
@@ -135,7 +135,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         let mut every_ten_minutes = tokio::time::interval(Duration::from_secs(600));
         loop {
             every_ten_minutes.tick().await;
-            match app::board::ssr::prune_board_events(&pool).await {
+            match app::objectives::ssr::prune_board_events(&pool).await {
                 Ok(0) => {}
                 Ok(pruned) => tracing::debug!(pruned, "board events pruned"),
                 Err(error) => tracing::warn!(%error, "could not prune board events"),

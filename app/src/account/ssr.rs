@@ -3,6 +3,7 @@
 
 use super::{PasswordReset, RESET_HOURS};
 use crate::auth::password;
+use crate::auth::secret::{self, new_token};
 use crate::auth::ssr::{
     after_sessions_ended, client_address, end_other_sessions, require_ambassador, require_caller,
     session,
@@ -10,20 +11,14 @@ use crate::auth::ssr::{
 use crate::domain::validation;
 use crate::error::{AppError, ssr::internal};
 use crate::state::{app_state, begin_write};
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
 /// The stored form of a UTC time: sortable as text.
 use crate::state::stamp;
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.trim().as_bytes()))
+    secret::digest(token.trim())
 }
 
 /// A new password typed twice, checked.
@@ -107,9 +102,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
 #[tracing::instrument]
 pub async fn create_password_reset(person_id: i64) -> Result<PasswordReset, AppError> {
     let caller = require_ambassador().await?;
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex(&bytes);
+    let token = new_token();
     let expires = OffsetDateTime::now_utc() + time::Duration::hours(RESET_HOURS);
     let mut tx = begin_write().await?;
     let name: Option<String> = sqlx::query_scalar("SELECT name FROM people WHERE id = ?")

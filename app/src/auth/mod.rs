@@ -5,6 +5,8 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use pages::{NotAllowed, SignInPage, SignedIn};

@@ -2,8 +2,8 @@
 //! for them: which objectives an objective supports, an invited unit's
 //! answer, and what each unit of a shared objective commits.
 
-use super::Objective;
 use crate::error::AppError;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

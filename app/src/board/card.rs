@@ -7,13 +7,15 @@ use super::inline::{Edit, Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
 use super::readiness::ReadinessEditor;
-use super::{KeyResult, Objective, format_number, update_key_result, update_objective};
+use super::{update_key_result, update_objective};
 use crate::checkins::{CheckInDraft, CheckInForm, CheckInSaved};
 use crate::components::{KeptText, kept};
 use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status};
 use crate::domain::permissions::Change;
+use crate::domain::progress::format_number;
 use crate::domain::progress::format_percent;
 use crate::error::AppError;
+use crate::objectives::{KeyResult, Objective};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -7,7 +7,6 @@
 //! while it is open, the card moves to "Closed" with what was typed, says
 //! who closed it, and points to their note.
 
-use super::Objective;
 use super::page::use_board;
 use crate::components::{KeptText, kept};
 use crate::domain::closing::{format_score, judgement, verdict};
@@ -15,6 +14,7 @@ use crate::domain::okr::Status;
 use crate::domain::permissions::Change;
 use crate::lessons::closing_form::Closing;
 use crate::lessons::{ClosingForm, NoteDraft, score_class};
+use crate::objectives::Objective;
 use leptos::prelude::*;
 
 #[component]

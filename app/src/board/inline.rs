@@ -146,7 +146,7 @@ pub fn InlineText(
         "Escape" => state.done(),
         _ => {}
     };
-    let error_id = super::new_client_id();
+    let error_id = crate::objectives::new_client_id();
     let error_ref = error_id.clone();
     view! {
         <span class=format!("inline {class}")>

@@ -4,12 +4,14 @@
 use super::card::{link, move_objective, saved_key_result};
 use super::inline::{ConflictNote, FormField, changed_to};
 use super::page::{DropTarget, use_board};
-use super::{CreateKeyResult, Objective, update_objective};
+use super::{CreateKeyResult, update_objective};
 use crate::components::{FieldError, FormAlert, details_open, kept, last_error};
 use crate::domain::okr::ObjectiveKind;
 use crate::domain::okr::{MetricKind, Status};
 use crate::domain::permissions::{self, Change, next_statuses};
+use crate::domain::validation::shared_units_text;
 use crate::error::AppError;
+use crate::objectives::{Objective, new_client_id};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -174,11 +176,11 @@ fn NewKeyResult(objective_id: String, title: String) -> impl IntoView {
     let create = ServerAction::<CreateKeyResult>::new();
     let error = last_error(create);
     let form = NodeRef::<leptos::html::Form>::new();
-    let client_id = RwSignal::new(super::new_client_id());
+    let client_id = RwSignal::new(new_client_id());
     Effect::new(move |_| {
         if let Some(Ok(kr)) = create.value().get() {
             saved_key_result(ctx, kr);
-            client_id.set(super::new_client_id());
+            client_id.set(new_client_id());
             if let Some(form) = form.get_untracked() {
                 form.reset();
             }
@@ -316,7 +318,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         why_urgent: FormField::follow(live(|o| o.why_urgent.clone())),
         description: FormField::follow(live(|o| o.description.clone())),
         kind: FormField::follow(live(|o| o.kind.as_str().to_owned())),
-        shared_text: FormField::follow(live(|o| super::shared_units_text(&sharing(o)))),
+        shared_text: FormField::follow(live(|o| shared_units_text(&sharing(o)))),
         shared: RwSignal::new(sharing(&initial)),
         decision_owner: FormField::follow(live(|o| {
             o.decision_owner_id
@@ -335,7 +337,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
             .split(',')
             .filter_map(|u| u.trim().parse().ok())
             .collect();
-        if untrack(|| super::shared_units_text(&shared.get())) != text {
+        if untrack(|| shared_units_text(&shared.get())) != text {
             shared.set(units);
         }
     });
@@ -367,7 +369,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
         };
         shared_text
             .mine
-            .set(super::shared_units_text(&shared.get_untracked()));
+            .set(shared_units_text(&shared.get_untracked()));
         let changes: Vec<(&'static str, FormField, String, String)> = fields
             .iter()
             .map(|(name, field)| {
@@ -490,7 +492,7 @@ fn ObjectiveDetails(objective: Memo<Option<Objective>>) -> impl IntoView {
                                                 s.push(unit);
                                             }
                                         });
-                                        shared_text.mine.set(super::shared_units_text(&shared.get_untracked()));
+                                        shared_text.mine.set(shared_units_text(&shared.get_untracked()));
                                     }/>
                                 {u.path}
                                 {move || invited(unit).then(|| view! { <span class="badge badge-invited">"invited"</span> })}

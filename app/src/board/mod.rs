@@ -6,7 +6,6 @@
 pub mod alignment;
 mod card;
 mod closing;
-mod events;
 mod inline;
 #[cfg(feature = "hydrate")]
 mod live_client;
@@ -18,28 +17,17 @@ mod readiness;
 pub mod ssr;
 
 pub use alignment::{MAX_COMMITMENT, OverlapPair};
-pub use events::BoardEvent;
 pub use map::MapPage;
 pub use page::BoardPage;
 
 use crate::cycles::Cycle;
-use crate::domain::cadence;
-use crate::domain::okr::{Fallback, MetricKind, ObjectiveKind, Status, StretchPhase};
-use crate::domain::permissions::{self, Actor, Change, Scope};
-use crate::domain::progress::{Measure, objective_progress};
-use crate::domain::warnings::{
-    self, KeyResultFacts, ObjectiveFacts, Readiness, SharedFacts, Warning,
-};
+use crate::domain::okr::{MetricKind, ObjectiveKind, Status, StretchPhase};
+use crate::domain::permissions::{self, Actor, Change};
+use crate::domain::warnings::{self, KeyResultFacts, ObjectiveFacts, SharedFacts, Warning};
 use crate::error::AppError;
+use crate::objectives::{BoardEvent, KeyResult, Objective};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// Longest objective or key-result title.
-pub const MAX_TITLE: usize = 200;
-/// Longest description.
-pub const MAX_DESCRIPTION: usize = 4000;
-/// Longest "why important" / "why urgent".
-pub const MAX_WHY: usize = 2000;
 
 /// Everything a board shows, at one board version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,58 +101,6 @@ impl From<Actor> for Viewer {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Objective {
-    pub id: String,
-    pub cycle_id: i64,
-    pub unit_id: i64,
-    /// Units that accepted to share it: they act in it as the owner does.
-    pub shared_unit_ids: Vec<i64>,
-    /// Units invited to share it that have not answered: no rights yet.
-    pub invited_unit_ids: Vec<i64>,
-    /// What each unit of a shared objective commits, by unit.
-    pub commitments: Vec<Commitment>,
-    /// The one person who decides for a shared objective.
-    pub decision_owner_id: Option<i64>,
-    /// The objectives it supports ("contributes to"): of its cycle or of a
-    /// cycle enclosing it.
-    pub supports: Vec<String>,
-    pub title: String,
-    pub description: String,
-    pub why_important: String,
-    pub why_urgent: String,
-    pub kind: ObjectiveKind,
-    pub status: Status,
-    pub version: i64,
-    /// Who made the last change, for "changed by … meanwhile".
-    pub updated_by: String,
-    /// The final score, once closed.
-    pub score: Option<f64>,
-    /// The day it was drafted (`YYYY-MM-DD`): a draft made after the
-    /// planning window is late.
-    #[serde(default)]
-    pub created_on: String,
-    /// Why it was closed without a retrospective (closed with no closing
-    /// note), shown on the objective.
-    #[serde(default)]
-    pub no_retro_reason: Option<String>,
-    /// Who closed it without a retrospective.
-    #[serde(default)]
-    pub no_retro_by: Option<String>,
-    /// The closed objective of an earlier cycle this one carries on: its
-    /// closing note's lessons show on this one.
-    #[serde(default)]
-    pub carried_from: Option<String>,
-    pub key_results: Vec<KeyResult>,
-}
-
-/// What one unit of a shared objective commits to it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Commitment {
-    pub unit_id: i64,
-    pub text: String,
-}
-
 /// An objective of an enclosing cycle (a year around a quarter) that this
 /// cycle's objectives may support.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -175,113 +111,6 @@ pub struct OutsideObjective {
     pub title: String,
     pub status: Status,
     pub progress: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct KeyResult {
-    pub id: String,
-    pub objective_id: String,
-    pub title: String,
-    pub metric: MetricKind,
-    pub unit_label: String,
-    pub start: f64,
-    pub target: f64,
-    pub current: f64,
-    pub owner_id: i64,
-    pub readiness: Readiness,
-    pub fallback: Option<Fallback>,
-    pub proxy_name: String,
-    pub version: i64,
-    /// The day it was added (`YYYY-MM-DD`).
-    pub created_on: String,
-    /// The day of its latest check-in, if any.
-    pub last_check_in: Option<String>,
-}
-
-impl KeyResult {
-    /// Whether it is overdue for a check-in on `today` (see [`cadence::is_overdue`]).
-    pub fn is_overdue(&self, cycle: &Cycle, status: Status, today: &str) -> bool {
-        if self.is_delayed() {
-            return false;
-        }
-        let day = |raw: &str| crate::cycles::parse_date("day", raw).ok();
-        let (Ok(calendar), Some(today), Some(created_on)) =
-            (cycle.calendar(), day(today), day(&self.created_on))
-        else {
-            return false;
-        };
-        let last = self.last_check_in.as_deref().and_then(day);
-        cadence::is_overdue(&calendar, today, status, created_on, last)
-    }
-
-    /// Not data-ready, with the fallback "delay": it does not count in its
-    /// objective's progress and is never overdue until the data exists.
-    pub fn is_delayed(&self) -> bool {
-        !self.readiness.is_ready() && self.fallback == Some(Fallback::Delay)
-    }
-
-    /// The proxy metric's name, when the key result is measured by one
-    /// until its own data exists: shown wherever its value is.
-    pub fn proxy(&self) -> Option<&str> {
-        let name = self.proxy_name.trim();
-        (self.fallback == Some(Fallback::Proxy) && !name.is_empty()).then_some(name)
-    }
-
-    pub fn measure(&self) -> Measure {
-        Measure {
-            metric: self.metric,
-            start: self.start,
-            target: self.target,
-            current: self.current,
-        }
-    }
-
-    pub fn progress(&self) -> f64 {
-        self.measure().progress()
-    }
-}
-
-impl Objective {
-    /// The mean progress of its key results, leaving out those delayed
-    /// until their data exists.
-    pub fn progress(&self) -> f64 {
-        objective_progress(
-            &self
-                .key_results
-                .iter()
-                .filter(|k| !k.is_delayed())
-                .map(KeyResult::measure)
-                .collect::<Vec<_>>(),
-        )
-    }
-
-    /// Shared with another unit, or inviting one.
-    pub fn is_shared(&self) -> bool {
-        !self.shared_unit_ids.is_empty() || !self.invited_unit_ids.is_empty()
-    }
-
-    /// What `unit` commits, if it said.
-    pub fn commitment(&self, unit: i64) -> Option<&str> {
-        self.commitments
-            .iter()
-            .find(|c| c.unit_id == unit)
-            .map(|c| c.text.as_str())
-    }
-
-    /// The owning unit, then the sharing units.
-    pub fn units(&self) -> Vec<i64> {
-        let mut units = vec![self.unit_id];
-        units.extend(&self.shared_unit_ids);
-        units
-    }
-
-    pub fn scope(&self) -> Scope {
-        Scope {
-            status: self.status,
-            owner_unit: self.unit_id,
-            shared_units: self.shared_unit_ids.clone(),
-        }
-    }
 }
 
 impl Board {
@@ -372,7 +201,17 @@ impl Board {
         if event.version() != self.version + 1 {
             return event.version() <= self.version;
         }
-        event.apply_to(self);
+        match event {
+            BoardEvent::ObjectiveSaved { objective, .. } => {
+                match self.objectives.iter_mut().find(|o| o.id == objective.id) {
+                    Some(existing) => *existing = (**objective).clone(),
+                    None => self.objectives.push((**objective).clone()),
+                }
+            }
+            BoardEvent::ObjectiveRemoved { id, .. } => self.objectives.retain(|o| &o.id != id),
+            BoardEvent::ScopeChanged { units_out, .. } => self.units_out = units_out.clone(),
+            BoardEvent::CycleChanged { cycle, .. } => self.cycle = (**cycle).clone(),
+        }
         self.version = event.version();
         true
     }
@@ -466,68 +305,3 @@ pub async fn update_key_result(
         .await
         .map_err(reply)
 }
-
-/// Shared units as the client sends them: ids, sorted, comma-separated.
-pub fn shared_units_text(ids: &[i64]) -> String {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-}
-
-pub use crate::domain::progress::format_number;
-
-/// Parses a number typed into a form, accepting a decimal comma.
-pub fn parse_number(field: &str, raw: &str) -> Result<f64, AppError> {
-    crate::domain::validation::number(raw)
-        .ok_or_else(|| AppError::invalid(field, "Enter a number, like 42 or 12.5."))
-}
-
-/// A new random id (UUID v4) for something the browser is about to create.
-pub fn new_client_id() -> String {
-    let mut bytes = [0u8; 16];
-    fill_random(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-#[cfg(feature = "ssr")]
-fn fill_random(bytes: &mut [u8]) {
-    use argon2::password_hash::rand_core::{OsRng, RngCore};
-    OsRng.fill_bytes(bytes);
-}
-
-#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn fill_random(bytes: &mut [u8]) {
-    // getRandomValues works on plain HTTP too (randomUUID needs HTTPS).
-    let filled = web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(bytes).is_ok());
-    if !filled {
-        for byte in bytes.iter_mut() {
-            *byte = (js_sys::Math::random() * 256.0) as u8;
-        }
-    }
-}
-
-#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
-fn fill_random(bytes: &mut [u8]) {
-    // Only for builds without either side (documentation, `cargo check`).
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    for (i, byte) in bytes.iter_mut().enumerate() {
-        *byte = (seed >> ((i % 16) * 8)) as u8;
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod tests;

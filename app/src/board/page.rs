@@ -3,13 +3,14 @@
 //! other, inline editing, and live updates from everyone else on the board.
 
 use super::card::Card;
-use super::{Board, CreateObjective, Objective, get_board};
+use super::{Board, CreateObjective, get_board};
 use crate::auth::SignedIn;
 use crate::components::{ErrorPanel, FieldError, FormAlert, last_error};
 use crate::cycles::PhaseBadge;
 use crate::domain::okr::{ObjectiveKind, Status};
 use crate::domain::permissions::Change;
 use crate::error::AppError;
+use crate::objectives::{Objective, new_client_id};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -357,11 +358,11 @@ fn NewObjective() -> impl IntoView {
     let error = last_error(create);
     let form = NodeRef::<leptos::html::Form>::new();
     // A fresh id per form: a retried submission reuses it and is applied once.
-    let client_id = RwSignal::new(super::new_client_id());
+    let client_id = RwSignal::new(new_client_id());
     Effect::new(move |_| {
         if let Some(Ok(objective)) = create.value().get() {
             ctx.saved(objective);
-            client_id.set(super::new_client_id());
+            client_id.set(new_client_id());
             if let Some(form) = form.get_untracked() {
                 form.reset();
             }

@@ -1,7 +1,6 @@
 //! The data-readiness checklist of a key result on its card: five boxes,
 //! the fallback while it is not ready, and the proxy metric's name.
 
-use super::KeyResult;
 use super::card::saved_key_result;
 use super::inline::{ConflictNote, FormField};
 use super::page::use_board;
@@ -9,6 +8,7 @@ use super::update_key_result;
 use crate::components::{details_open, kept};
 use crate::domain::okr::Fallback;
 use crate::error::AppError;
+use crate::objectives::KeyResult;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

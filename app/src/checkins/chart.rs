@@ -3,9 +3,10 @@
 //! execution, and confidence (0–10) as a second, lighter series.
 
 use super::CheckIn;
-use crate::board::{KeyResult, format_number};
 use crate::cycles::{Cycle, parse_date};
 use crate::domain::okr::MetricKind;
+use crate::domain::progress::format_number;
+use crate::objectives::KeyResult;
 use leptos::prelude::*;
 use time::Date;
 

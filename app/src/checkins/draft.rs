@@ -2,10 +2,11 @@
 //! the people who may edit the draft, with lessons of similar earlier
 //! objectives beside the form, following the title as it is typed.
 
-use crate::board::{MAX_DESCRIPTION, Objective, update_objective};
+use crate::board::update_objective;
 use crate::components::{ClientOnly, FieldError, FormAlert};
 use crate::error::AppError;
 use crate::lessons::RelatedLessons;
+use crate::objectives::{MAX_DESCRIPTION, Objective};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

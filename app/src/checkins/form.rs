@@ -4,9 +4,10 @@
 //! typed and names the field at fault; a retried one is recorded once.
 
 use super::{CheckIn, CheckInSaved, MAX_REFLECTION};
-use crate::board::{KeyResult, format_number, new_client_id};
 use crate::components::{FieldError, FormAlert, last_error};
 use crate::domain::okr::MetricKind;
+use crate::domain::progress::format_number;
+use crate::objectives::{KeyResult, new_client_id};
 use leptos::prelude::*;
 
 #[component]

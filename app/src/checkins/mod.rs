@@ -16,9 +16,10 @@ pub use form::{CheckInDraft, CheckInForm, short_day};
 pub use page::ObjectivePage;
 pub use review::{ReviewSections, UnitReviewPage};
 
-use crate::board::{Objective, Viewer};
+use crate::board::Viewer;
 use crate::cycles::Cycle;
 use crate::error::AppError;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

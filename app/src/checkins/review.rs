@@ -5,9 +5,9 @@
 use super::form::short_day;
 use super::{ReviewItem, UnitReview, get_unit_review};
 use crate::auth::SignedIn;
-use crate::board::format_number;
 use crate::components::ErrorPanel;
 use crate::domain::cadence::LOW_CONFIDENCE;
+use crate::domain::progress::format_number;
 use crate::domain::progress::format_percent;
 use leptos::prelude::*;
 use leptos_meta::Title;

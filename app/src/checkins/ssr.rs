@@ -1,20 +1,22 @@
 //! Check-ins in the database. A check-in and the key result's new current
 //! value are written in one transaction, which also bumps the objective and
-//! board versions and logs the board event (see `board::ssr::finish`).
+//! board versions and logs the board event (see `objectives::ssr::finish`).
 
 use super::{
     CheckIn, CheckInSaved, HistoryLine, MAX_REFLECTION, ObjectiveLink, ObjectiveView, ReviewItem,
     ShareRow, ShareState, SilentKeyResult, Track, UnitReview, parse_confidence,
 };
 use crate::auth::ssr::require_caller;
-use crate::board::ssr::{actor_of, client_id, fetch_objective, finish, forbidden, text};
-use crate::board::{Objective, Viewer, parse_number};
+use crate::board::Viewer;
 use crate::cycles::ssr::{fetch_cycle, today};
 use crate::domain::cadence::{ReviewKey, WEEK_DAYS, review_order};
 use crate::domain::okr::MetricKind;
 use crate::domain::permissions::{self, Change};
 use crate::domain::units::UnitTree;
+use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::Objective;
+use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -384,7 +386,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     let from = (today - time::Duration::days(WEEK_DAYS - 1)).to_string();
     let to = today.to_string();
     let mut tx = pool.begin().await?;
-    let Some(cycle_id) = crate::leaderboard::ssr::current_cycle_id(&mut tx, &to).await? else {
+    let Some(cycle_id) = crate::cycles::ssr::current_cycle_id(&mut tx, &to).await? else {
         return Ok(UnitReview {
             unit_id,
             unit_path: tree.path(unit_id).join(" › "),
@@ -414,7 +416,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
         current_value: f64,
         proxy: Option<String>,
     }
-    let proxy = crate::board::ssr::PROXY;
+    let proxy = crate::objectives::ssr::PROXY;
     let rows = sqlx::query_as::<_, Row>(&format!(
         "SELECT c.id, c.key_result_id, p.name AS author, c.value, c.confidence, c.progress, c.problems, \
          c.plans, c.checked_in_on, o.id AS objective_id, o.title AS objective_title, \
@@ -429,7 +431,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     .bind(&to)
     .fetch_all(&mut *tx)
     .await?;
-    let delayed = crate::board::ssr::DELAYED;
+    let delayed = crate::objectives::ssr::DELAYED;
     let silent: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT o.id, k.title, o.title FROM key_results k JOIN objectives o ON o.id = k.objective_id \
          WHERE {in_units} AND o.status = 'active' AND NOT {delayed} AND NOT EXISTS (SELECT 1 FROM check_ins c \

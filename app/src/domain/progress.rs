@@ -105,6 +105,13 @@ pub fn format_number(n: f64) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn numbers_show_without_trailing_zeros() {
+        assert_eq!(format_number(42.0), "42");
+        assert_eq!(format_number(12.5), "12.5");
+        assert_eq!(format_number(-3.0), "-3");
+    }
+
     fn number(start: f64, target: f64, current: f64) -> Measure {
         Measure {
             metric: MetricKind::Number,

@@ -124,6 +124,25 @@ impl UnitTree {
     pub fn child_count(&self, id: i64) -> usize {
         self.children.get(&Some(id)).map_or(0, Vec::len)
     }
+
+    /// `unit` and every unit above it, nearest first.
+    pub fn unit_and_above(&self, unit: i64) -> Vec<i64> {
+        let mut chain = Vec::new();
+        let mut at = Some(unit);
+        while let Some(id) = at {
+            if chain.contains(&id) || chain.len() > 64 {
+                break;
+            }
+            chain.push(id);
+            at = self.get(id).and_then(|node| node.parent_id);
+        }
+        chain
+    }
+
+    /// The department `unit` is in: its top-level unit.
+    pub fn department_of(&self, unit: i64) -> i64 {
+        self.unit_and_above(unit).last().copied().unwrap_or(unit)
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +166,18 @@ mod tests {
             node(4, Some(2), "Storage"),
             node(2, Some(1), "Platform"),
         ])
+    }
+
+    #[test]
+    fn a_unit_and_those_above_it_up_to_its_department() {
+        let tree = sample();
+        assert_eq!(tree.unit_and_above(4), vec![4, 2, 1]);
+        assert_eq!(tree.unit_and_above(5), vec![5]);
+        assert_eq!(tree.department_of(4), 1);
+        assert_eq!(tree.department_of(1), 1);
+        // An unknown unit is its own chain, and its own department.
+        assert_eq!(tree.unit_and_above(9), vec![9]);
+        assert_eq!(tree.department_of(9), 9);
     }
 
     #[test]

@@ -10,9 +10,9 @@ pub mod ssr;
 
 pub use page::{HomePage, people_count};
 
-use crate::board::KeyResult;
 use crate::cycles::Cycle;
 use crate::error::AppError;
+use crate::objectives::KeyResult;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,6 @@
 //! What needs the signed-in person this week, read from the database.
 
 use super::{DueKeyResult, NextMeeting, ToClose, UnitPlace, WaitingProposal, Week};
-use crate::board::ssr::fetch_objectives;
 use crate::cycles::Cycle;
 use crate::cycles::ssr::{fetch_cycle, today};
 use crate::domain::cadence::in_week;
@@ -12,7 +11,8 @@ use crate::domain::rhythm::{self, Level};
 use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
-use crate::rhythm::ssr::{department_of, meetings_of, unit_and_above};
+use crate::objectives::ssr::fetch_objectives;
+use crate::rhythm::ssr::meetings_of;
 use crate::state::{app_state, pool};
 use sqlx::SqliteConnection;
 use time::{Date, Duration};
@@ -23,10 +23,10 @@ const LOOK_AHEAD_DAYS: i64 = 14;
 
 pub async fn week() -> Result<Week, AppError> {
     let mut db = pool()?.acquire().await?;
-    let (caller, tree, actor) = crate::rhythm::ssr::notes::asking(&mut db).await?;
+    let (caller, tree, actor) = crate::objectives::ssr::asking(&mut db).await?;
     let today = today();
     let cycles = open_cycles(&mut db, today).await?;
-    let current = crate::rhythm::ssr::current_cycle(&mut db, today).await?;
+    let current = crate::cycles::ssr::current_cycle(&mut db, today).await?;
     let mut due_now = Vec::new();
     for cycle in cycles
         .iter()
@@ -208,7 +208,7 @@ async fn meetings(
     let mine: Vec<i64> = actor
         .units
         .iter()
-        .flat_map(|unit| unit_and_above(tree, *unit))
+        .flat_map(|unit| tree.unit_and_above(*unit))
         .collect();
     let home_unit = actor.units.first().copied();
     let mut next = Vec::new();
@@ -231,7 +231,7 @@ async fn meetings(
                 .row
                 .unit_id
                 .or(home_unit.map(|unit| match meeting.level {
-                    Level::Department => department_of(tree, unit),
+                    Level::Department => tree.department_of(unit),
                     _ => unit,
                 }));
             let agenda = rhythm::agenda_for(meeting.kind, meeting.level, unit, actor.id)

@@ -26,6 +26,7 @@ pub use page::{KpiListPage, UnitKpis};
 pub use suggest::FromKpiForm;
 
 use crate::domain::kpi::{self, Cadence, Direction, Flag, Health, Thresholds};
+use crate::domain::validation::parse_number;
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -228,11 +229,6 @@ fn id(field: &str, raw: &str, what: &str) -> Result<i64, AppError> {
         .map_err(|_| AppError::invalid(field, format!("Choose {what}.")))
 }
 
-fn number(field: &str, raw: &str) -> Result<f64, AppError> {
-    crate::domain::validation::number(raw)
-        .ok_or_else(|| AppError::invalid(field, "Enter a number, like 42 or 12.5."))
-}
-
 impl KpiInput {
     /// Every field checked, the first wrong one named.
     pub fn parse(&self) -> Result<Definition, AppError> {
@@ -246,8 +242,8 @@ impl KpiInput {
         })?;
         let thresholds = Thresholds {
             direction,
-            healthy: number("healthy", &self.healthy)?,
-            critical: number("critical", &self.critical)?,
+            healthy: parse_number("healthy", &self.healthy)?,
+            critical: parse_number("critical", &self.critical)?,
         };
         thresholds
             .check()
@@ -269,7 +265,7 @@ impl KpiInput {
 /// A reading typed in the inline form, checked.
 pub fn parse_reading(on: &str, value: &str, note: &str) -> Result<kpi::Reading, AppError> {
     let on = crate::cycles::parse_date("on", on)?;
-    let value = number("value", value)?;
+    let value = parse_number("value", value)?;
     text("note", note, MAX_NOTE, false)?;
     Ok(kpi::Reading { on, value })
 }
@@ -361,7 +357,7 @@ pub async fn create_objective_from_kpi(
     key_result_title: String,
     start: String,
     target: String,
-) -> Result<crate::board::Objective, AppError> {
+) -> Result<crate::objectives::Objective, AppError> {
     use crate::error::ssr::reply;
     ssr::objective::create(ssr::objective::FromKpi {
         id: &id,

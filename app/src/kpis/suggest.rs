@@ -4,9 +4,9 @@
 //! latest value to the healthy threshold that will follow the KPI.
 
 use super::{Choice, CreateObjectiveFromKpi, get_kpi};
-use crate::board::Objective;
 use crate::components::{ErrorPanel, FieldError, FormAlert, last_error};
 use crate::domain::progress::format_number;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 
 #[component]
@@ -56,7 +56,7 @@ fn Prefilled(
 ) -> impl IntoView {
     let create = ServerAction::<CreateObjectiveFromKpi>::new();
     let error = last_error(create);
-    let client_id = crate::board::new_client_id();
+    let client_id = crate::objectives::new_client_id();
     Effect::new(move |_| {
         if let Some(Ok(objective)) = create.value().get() {
             on_created.run(objective);

@@ -5,13 +5,14 @@
 //! leaderboard and office screen by the hub.
 
 use super::{Leaderboard, LeaderboardMessage, RetroBoard, RetroUnit, Success};
-use crate::cycles::ssr::{fetch_cycle, today};
+use crate::cycles::ssr::{current_cycle_id, fetch_cycle, today};
 use crate::domain::cycles::Phase;
 use crate::domain::leaderboard::{
     CheckInPoint, Standings, TrackedKeyResult, TrackedObjective, UnitOkrs, rank,
 };
 use crate::domain::progress::Measure;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{DELAYED, units_out};
 use crate::state::AppState;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
@@ -19,24 +20,7 @@ use std::sync::Arc;
 use time::Date;
 
 /// Which objectives count on the leaderboard, as SQL.
-use crate::board::ssr::DELAYED;
-
 const COUNTED: &str = "o.cycle_id = ? AND o.status IN ('active', 'closed')";
-
-/// The cycle a leaderboard shows on `day`: the one running that day (the
-/// latest to start, if several overlap), else the last one to have started.
-pub async fn current_cycle_id(
-    db: &mut SqliteConnection,
-    day: &str,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE start_date <= ?1 \
-         ORDER BY end_date >= ?1 DESC, start_date DESC, id DESC LIMIT 1",
-    )
-    .bind(day)
-    .fetch_optional(&mut *db)
-    .await?)
-}
 
 /// The leaderboard of the current cycle on `today`, in one read transaction.
 pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppError> {
@@ -101,7 +85,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
         .into_iter()
         .collect();
     // Units the ambassador left out of the cycle are not ranked.
-    let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
+    let out = units_out(&mut tx, cycle_id).await?;
     let (recoveries, kpis_version) = recoveries(&mut tx, today, &names).await?;
     let retro = if matches!(cycle.phase, Phase::Retrospective | Phase::Closed)
         || cycle.completed.is_some()

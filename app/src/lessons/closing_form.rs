@@ -5,11 +5,11 @@
 //! keeps everything typed and names the field at fault.
 
 use super::{CloseObjective, ClosingNote, EditClosingNote, lesson_filters};
-use crate::board::Objective;
 use crate::components::{FieldError, FormAlert, last_error};
 use crate::domain::closing::{self, MAX_NOTE_TEXT, MAX_TAGS, normalise_tag, parse_score};
 use crate::domain::okr::ObjectiveKind;
 use crate::error::AppError;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 
 /// What the form starts from: an objective to close, or a note to edit.

@@ -18,11 +18,11 @@ pub use page::LessonsPage;
 pub use related::RelatedLessons;
 pub use retro::RetroOpenObjectives;
 
-use crate::board::Objective;
 use crate::domain::closing;
 use crate::domain::okr::ObjectiveKind;
 use crate::domain::search::Fragment;
 use crate::error::AppError;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

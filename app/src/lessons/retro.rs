@@ -70,14 +70,14 @@ enum Form {
 #[component]
 fn RetroItem(item: RetroObjective, on_closed: Callback<()>) -> impl IntoView {
     let form = RwSignal::new(Form::None);
-    let closed = RwSignal::new(None::<crate::board::Objective>);
+    let closed = RwSignal::new(None::<crate::objectives::Objective>);
     let o = item.objective;
     let progress = format_percent(o.progress());
     let label = format!("Close {}", o.title);
     let skip_label = format!("Close {} without a retrospective", o.title);
     let href = format!("/objectives/{}", o.id);
     let objective = StoredValue::new(o.clone());
-    let done = Callback::new(move |objective: crate::board::Objective| {
+    let done = Callback::new(move |objective: crate::objectives::Objective| {
         closed.set(Some(objective));
         form.set(Form::None);
         on_closed.run(());

@@ -6,7 +6,7 @@ pub mod client;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-use crate::board::BoardEvent;
+use crate::objectives::BoardEvent;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

@@ -12,9 +12,14 @@
 //! screen shows the current cycle. The hub keeps the latest snapshot, so a
 //! screen that connects gets it without a query, and a snapshot older than
 //! the one already sent is never sent again.
+//!
+//! What a committed change to objectives sets off is here too, in one
+//! place: [`after_commit`].
 
 use super::{ServerMessage, SessionEnd};
 use crate::leaderboard::Leaderboard;
+use crate::objectives::BoardEvent;
+use crate::state::AppState;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -393,6 +398,23 @@ impl Hub {
     pub fn viewer_count(&self, room: i64) -> usize {
         self.lock().get(&room).map_or(0, |r| r.viewers.len())
     }
+}
+
+/// After a commit that changed objectives of `cycle_id` (or the cycle
+/// itself): the events go to everyone on the cycle's board, and the
+/// leaderboard is recomputed — progress, statuses and check-ins all move
+/// it. Its refresher recomputes at once after a quiet spell and coalesces
+/// a burst of changes into one computation per 50 ms.
+pub fn after_commit(state: &AppState, cycle_id: i64, events: Vec<BoardEvent>) {
+    for event in events {
+        state.hub.send(
+            cycle_id,
+            ServerMessage::Event {
+                event: Box::new(event),
+            },
+        );
+    }
+    state.leaderboard_refresh.request(cycle_id);
 }
 
 /// The JSON text of a message (the enum has only plain data: this cannot fail).

@@ -11,9 +11,9 @@ mod views;
 
 pub use views::{CarryPanel, CompleteCycle, NoRetroForm, NoRetroNotice};
 
-use crate::board::Objective;
 use crate::cycles::Cycle;
 use crate::error::AppError;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 

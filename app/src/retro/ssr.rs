@@ -5,16 +5,17 @@
 
 use super::{CarriedFrom, CarriedInto, Carry, Completion};
 use crate::auth::ssr::{require_ambassador, require_caller};
-use crate::board::ssr::{
-    actor_of, client_id, fetch_objective, finish, forbidden, publish, record_cycle_event,
-};
-use crate::board::{BoardEvent, Objective};
 use crate::cycles::Cycle;
 use crate::cycles::ssr::fetch_cycle;
 use crate::domain::okr::Status;
 use crate::domain::permissions::{self, Change};
 use crate::domain::retro::{self, Ending, Incomplete, Span};
+use crate::domain::validation::client_id;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{
+    actor_of, fetch_objective, finish, forbidden, may_create_in, record_cycle_event,
+};
+use crate::objectives::{BoardEvent, Objective};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -89,7 +90,7 @@ pub async fn complete_cycle(cycle_id: i64) -> Result<Cycle, AppError> {
     tx.commit().await?;
     tracing::info!(cycle = cycle_id, "cycle complete");
     if let Ok(state) = crate::state::app_state() {
-        publish(&state, cycle_id, vec![event]);
+        crate::live::ssr::after_commit(&state, cycle_id, vec![event]);
     }
     Ok(cycle)
 }
@@ -246,7 +247,7 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
     let source = fetch_objective(&mut tx, id.trim())
         .await?
         .ok_or_else(|| AppError::NotFound("That objective".into()))?;
-    crate::board::ssr::objectives::may_create_in(&mut tx, &caller, &tree, source.unit_id).await?;
+    may_create_in(&mut tx, &caller, &tree, source.unit_id).await?;
     // Carried already (a retry, or someone else): the draft it has.
     if let Some((existing, _)) = carried_into(&mut tx, &source.id).await? {
         return fetch_objective(&mut tx, &existing)
@@ -306,7 +307,7 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
              data_owner, update_frequency, reliable, fallback, proxy_name, kpi_id, ? \
              FROM key_results WHERE id = ?",
         )
-        .bind(crate::board::new_client_id())
+        .bind(crate::objectives::new_client_id())
         .bind(&new_id)
         .bind(measure.start)
         .bind(measure.target)

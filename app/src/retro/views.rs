@@ -6,9 +6,9 @@ use super::{
     CarriedFrom, Carry, CarryOver, CloseWithoutRetrospective, CompleteCycle as CompleteAction,
     cycle_completion,
 };
-use crate::board::Objective;
 use crate::components::{ErrorPanel, FieldError, FormAlert, last_error};
 use crate::domain::retro::MAX_NO_RETRO_REASON;
+use crate::objectives::Objective;
 use leptos::prelude::*;
 
 /// Whether the cycle can be marked complete, what stands in the way, and
@@ -165,7 +165,7 @@ fn CarryOffer(objective_id: String, cycle: String, reached: Vec<String>) -> impl
     });
     // Chosen once per offer: a double click or a retried request carries
     // the objective once.
-    let new_id = crate::board::new_client_id();
+    let new_id = crate::objectives::new_client_id();
     let stays = (!reached.is_empty()).then(|| {
         format!(
             "Reached already, so staying behind: {}.",

@@ -213,7 +213,7 @@ fn MeetingForm(
             <input type="hidden" name="id" value=text(|m| m.id.to_string())/>
             <input type="hidden" name="version" value=text(|m| m.version.to_string())/>
             // A new meeting's id for this form: a retried add is applied once.
-            {(!editing).then(|| view! { <input type="hidden" name="client_id" value=crate::board::new_client_id()/> })}
+            {(!editing).then(|| view! { <input type="hidden" name="client_id" value=crate::objectives::new_client_id()/> })}
             <div class="form-grid">
                 <div class="field">
                     <label for=id("kind")>"Meeting"</label>

@@ -2,12 +2,11 @@
 //! its SHA-256 digest is stored, so a copy of the database opens no screen.
 
 use super::{CreatedScreen, Screen, ScreenView, parse_rotation};
+use crate::auth::secret::{digest, new_token};
 use crate::auth::ssr::require_ambassador;
 use crate::domain::validation;
 use crate::error::{AppError, ssr::internal};
 use crate::state::{app_state, begin_write, pool};
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
 /// A screen found by its token.
@@ -17,20 +16,6 @@ pub struct ScreenAccess {
     pub name: String,
     pub rotate_seconds: i64,
     pub revoked: bool,
-}
-
-pub(crate) fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn digest(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
 }
 
 /// Whether screen `id` has been revoked (or no longer exists).
@@ -172,21 +157,4 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
     tx.commit().await.map_err(internal)?;
     state.hub.revoke_screen(id);
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tokens_are_long_random_hex_and_stored_as_digests() {
-        let a = new_token();
-        let b = new_token();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_eq!(digest(&a).len(), 64);
-        assert_ne!(digest(&a), a);
-        assert_eq!(digest(&a), digest(&a));
-    }
 }

@@ -2,10 +2,10 @@
 //! its SHA-256 digest is stored.
 
 use super::{ApiToken, CreatedToken, Scope, TokenList};
+use crate::auth::secret::{digest, new_token};
 use crate::auth::ssr::require_ambassador;
 use crate::error::{AppError, ssr::internal};
 use crate::kpis::Choice;
-use crate::screens::ssr::{digest, new_token};
 use crate::state::{begin_write, now_text, pool};
 use sqlx::SqlitePool;
 
@@ -266,7 +266,7 @@ pub async fn cycle_objectives(
     let tree = crate::units::ssr::load_tree(pool).await?;
     let path = |unit: i64| tree.path(unit).join(" › ");
     let objectives =
-        crate::board::ssr::fetch_objectives(&mut db, "o.cycle_id = ?", &cycle_id.to_string())
+        crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = ?", &cycle_id.to_string())
             .await?;
     Ok(Some(ApiCycle {
         id: cycle_id,

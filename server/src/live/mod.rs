@@ -10,9 +10,10 @@
 //! deactivated, role or password changed).
 
 use app::auth::ssr::{Caller, SessionState, caller_of_session, session_state};
-use app::board::ssr::{cycle_exists, events_after};
+use app::cycles::ssr::cycle_exists;
 use app::live::ssr::{SessionWatch, encode};
 use app::live::{CLOSE_SESSION_ENDED, CLOSE_TOO_MANY, ClientMessage, ServerMessage, SessionEnd};
+use app::objectives::ssr::events_after;
 use app::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};

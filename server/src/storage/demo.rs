@@ -319,7 +319,7 @@ pub async fn seed_cycle(
     for (n, (unit, status, kind, title, why_important, why_urgent, supports, key_results)) in
         OBJECTIVES.iter().enumerate()
     {
-        let id = app::board::new_client_id();
+        let id = app::objectives::new_client_id();
         let unit = unit_ids
             .get(unit)
             .copied()
@@ -348,7 +348,7 @@ pub async fn seed_cycle(
                 .bind(owner)
                 .fetch_one(&mut *tx)
                 .await?;
-            let kr_id = app::board::new_client_id();
+            let kr_id = app::objectives::new_client_id();
             sqlx::query(
                 "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
                  current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
@@ -438,7 +438,7 @@ async fn seed_check_ins(
             "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, \
              checked_in_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
-        .bind(app::board::new_client_id())
+        .bind(app::objectives::new_client_id())
         .bind(history.key_result)
         .bind(history.owner)
         .bind((value * 10.0).round() / 10.0)

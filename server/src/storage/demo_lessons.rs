@@ -105,7 +105,7 @@ pub async fn seed_last_quarter(
             .get(unit)
             .copied()
             .ok_or_else(|| internal("demo unit missing"))?;
-        let id = app::board::new_client_id();
+        let id = app::objectives::new_client_id();
         sqlx::query(
             "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, status, created_by, updated_by) \
              VALUES (?, ?, ?, ?, ?, 'closed', ?, ?)",

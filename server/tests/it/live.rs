@@ -201,7 +201,7 @@ async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
     // The board is MAX_CATCH_UP + 100 changes ahead of version 0.
-    let ahead = app::board::ssr::MAX_CATCH_UP + 100;
+    let ahead = app::objectives::ssr::MAX_CATCH_UP + 100;
     sqlx::query("UPDATE cycles SET board_version = ? WHERE id = ?")
         .bind(ahead)
         .bind(cycle)
@@ -227,7 +227,7 @@ async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
 async fn the_event_log_keeps_the_last_events_of_each_board() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
-    let keep = app::board::ssr::MAX_CATCH_UP;
+    let keep = app::objectives::ssr::MAX_CATCH_UP;
     let total = keep + 120;
     for version in 1..=total {
         sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, '{}')")
@@ -243,7 +243,7 @@ async fn the_event_log_keeps_the_last_events_of_each_board() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let pruned = app::board::ssr::prune_board_events(&app.pool)
+    let pruned = app::objectives::ssr::prune_board_events(&app.pool)
         .await
         .unwrap();
     assert_eq!(pruned, 120);
@@ -256,7 +256,7 @@ async fn the_event_log_keeps_the_last_events_of_each_board() {
     assert_eq!((count, oldest), (keep, 121));
     // Nothing more to prune the second time.
     assert_eq!(
-        app::board::ssr::prune_board_events(&app.pool)
+        app::objectives::ssr::prune_board_events(&app.pool)
             .await
             .unwrap(),
         0

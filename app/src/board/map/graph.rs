@@ -379,13 +379,14 @@ pub fn pace(status: Status, progress: f64, expected: Option<f64>) -> Pace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::board::{Objective, UnitChoice, Viewer};
+    use crate::board::{UnitChoice, Viewer};
     use crate::cycles::Cycle;
     use crate::domain::cycles::Phase;
     use crate::domain::okr::StretchPhase;
+    use crate::objectives::Objective;
 
     fn objective(id: &str, unit: i64, supports: &[&str]) -> Objective {
-        let mut objective = crate::board::tests::objective(id, unit);
+        let mut objective = crate::objectives::tests::objective(id, unit);
         objective.supports = supports.iter().map(|s| (*s).to_owned()).collect();
         objective
     }

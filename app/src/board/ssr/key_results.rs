@@ -1,15 +1,14 @@
 //! Creating and changing key results.
 
-use super::{
-    KeyResultRow, MAX_TITLE, SELECT_KEY_RESULTS, actor_of, check_fresh, client_id, fetch_objective,
-    finish, forbidden, text,
-};
+use super::check_fresh;
 use crate::auth::ssr::require_caller;
-use crate::board::{KeyResult, format_number, parse_number};
 use crate::domain::okr::{Fallback, MetricKind};
 use crate::domain::permissions::{self, Change};
-use crate::domain::progress::direction;
+use crate::domain::progress::{direction, format_number};
+use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{actor_of, fetch_key_result, fetch_objective, finish, forbidden};
+use crate::objectives::{KeyResult, MAX_TITLE};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::{Sqlite, SqliteConnection};
@@ -83,18 +82,6 @@ pub async fn create_key_result(new: NewKeyResult) -> Result<KeyResult, AppError>
         .into_iter()
         .find(|kr| kr.id == id)
         .ok_or_else(|| internal("key result vanished"))
-}
-
-async fn fetch_key_result(
-    db: &mut SqliteConnection,
-    id: &str,
-) -> Result<Option<KeyResult>, AppError> {
-    sqlx::query_as::<_, KeyResultRow>(&format!("{SELECT_KEY_RESULTS} WHERE k.id = ?"))
-        .bind(id)
-        .fetch_optional(&mut *db)
-        .await?
-        .map(KeyResultRow::into_key_result)
-        .transpose()
 }
 
 async fn ensure_active_person(db: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
@@ -289,7 +276,7 @@ async fn add_tracking_milestone(tx: &mut SqliteConnection, kr: &KeyResult) -> Re
          position) VALUES (?, ?, ?, 'milestone', '', 0, 1, 0, ?, 1, 1, 1, 1, 1, \
          (SELECT COUNT(*) FROM key_results WHERE objective_id = ?))",
     )
-    .bind(crate::board::new_client_id())
+    .bind(crate::objectives::new_client_id())
     .bind(&kr.objective_id)
     .bind(&title)
     .bind(kr.owner_id)

@@ -3,15 +3,18 @@
 //! contributes to); adding one that exists, or removing one that does not,
 //! changes nothing, so a retried request is applied once.
 
-use super::{
-    Editing, client_id, editing, fetch_objective, fetch_objectives, finish, forbidden, record,
-};
-use crate::board::{Objective, OutsideObjective};
+use super::record;
+use crate::board::OutsideObjective;
 use crate::cycles::Cycle;
 use crate::domain::links::{self, LinkError, MAX_SUPPORTED};
 use crate::domain::okr::Status;
 use crate::domain::permissions::{self, Change};
+use crate::domain::validation::client_id;
 use crate::error::AppError;
+use crate::objectives::Objective;
+use crate::objectives::ssr::{
+    Editing, editing, fetch_objective, fetch_objectives, finish, forbidden,
+};
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 

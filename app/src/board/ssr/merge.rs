@@ -2,13 +2,15 @@
 //! pairs told apart, and the merge that makes two of them one shared
 //! objective — in one transaction, so a failure leaves both as they were.
 
-use super::{actor_of, client_id, fetch_objective, fetch_objectives, finish_all};
 use crate::auth::ssr::require_caller;
-use crate::board::{Objective, OverlapPair};
+use crate::board::OverlapPair;
 use crate::domain::okr::Status;
 use crate::domain::overlaps::{self, ObjectiveText};
 use crate::domain::permissions::{self, Change};
+use crate::domain::validation::client_id;
 use crate::error::AppError;
+use crate::objectives::Objective;
+use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish_all};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;

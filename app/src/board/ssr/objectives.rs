@@ -1,15 +1,14 @@
 //! Creating and changing objectives.
 
-use super::{
-    MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, actor_of, check_fresh, client_id, fetch_objective, finish,
-    forbidden, record, text,
-};
+use super::{check_fresh, record};
 use crate::auth::ssr::require_caller;
-use crate::board::{Objective, shared_units_text};
 use crate::cycles::ssr::fetch_cycle;
 use crate::domain::okr::{ObjectiveKind, Status};
 use crate::domain::permissions::{self, Change};
+use crate::domain::validation::{client_id, shared_units_text, text};
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden, may_create_in};
+use crate::objectives::{MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, Objective};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -305,31 +304,4 @@ async fn set_text(
         .execute(&mut *tx)
         .await?;
     Ok(())
-}
-
-/// Refuses a new objective for `unit_id` unless the unit exists and the
-/// caller may add objectives to it (their own units; a lead, those below).
-pub(crate) async fn may_create_in(
-    tx: &mut sqlx::SqliteConnection,
-    caller: &crate::auth::ssr::Caller,
-    tree: &crate::domain::units::UnitTree,
-    unit_id: i64,
-) -> Result<(), AppError> {
-    if tree.get(unit_id).is_none() {
-        return Err(AppError::invalid(
-            "unit_id",
-            "That unit no longer exists; reload the page.",
-        ));
-    }
-    let actor = actor_of(tx, caller, tree).await?;
-    let scope = permissions::Scope {
-        status: Status::Draft,
-        owner_unit: unit_id,
-        shared_units: vec![],
-    };
-    permissions::check(&actor, Change::Edit, &scope).map_err(|_| {
-        AppError::forbidden(
-            "You can add objectives to your own units, and a lead to the units below them, only.",
-        )
-    })
 }

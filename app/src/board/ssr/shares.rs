@@ -2,10 +2,13 @@
 //! each unit commits. Both are changes to the objective (a new version, an
 //! event on its board), made in one transaction.
 
-use super::{Editing, editing, finish, forbidden, record, text};
-use crate::board::{MAX_COMMITMENT, Objective};
+use super::record;
+use crate::board::MAX_COMMITMENT;
 use crate::domain::permissions;
+use crate::domain::validation::text;
 use crate::error::AppError;
+use crate::objectives::Objective;
+use crate::objectives::ssr::{Editing, editing, finish, forbidden};
 
 /// Accepts (the unit now shares the objective, with its rights) or declines
 /// (the invitation goes) an invitation for `unit_id`. Answering again the

@@ -9,12 +9,12 @@ use super::{
     SPARKLINE_READINGS, Suggestion,
 };
 use crate::auth::ssr::{Caller, require_caller};
-use crate::board::ssr::{actor_of, forbidden};
 use crate::cycles::ssr::today;
 use crate::domain::kpi::{self, Cadence, Direction, Reading, Thresholds};
 use crate::domain::permissions::{self, Actor};
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{actor_of, forbidden};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;

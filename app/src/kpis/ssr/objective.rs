@@ -3,11 +3,11 @@
 //! healthy threshold that follows the KPI — all in one transaction.
 
 use crate::auth::ssr::require_caller;
-use crate::board::Objective;
-use crate::board::ssr::{client_id, fetch_objective, finish, text};
-use crate::board::{MAX_TITLE, MAX_WHY};
 use crate::domain::okr::ObjectiveKind;
+use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::AppError;
+use crate::objectives::ssr::{fetch_objective, finish, may_create_in};
+use crate::objectives::{MAX_TITLE, MAX_WHY, Objective};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 
@@ -30,8 +30,8 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
     let title = text("title", input.title, MAX_TITLE, true)?;
     let why_important = text("why_important", input.why_important, MAX_WHY, false)?;
     let key_result_title = text("key_result_title", input.key_result_title, MAX_TITLE, true)?;
-    let start = crate::board::parse_number("start", input.start)?;
-    let target = crate::board::parse_number("target", input.target)?;
+    let start = parse_number("start", input.start)?;
+    let target = parse_number("target", input.target)?;
     if start == target {
         return Err(AppError::invalid(
             "target",
@@ -61,7 +61,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("That KPI".into()))?;
-    crate::board::ssr::objectives::may_create_in(&mut tx, &caller, &tree, unit_id).await?;
+    may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, why_important, created_by, updated_by, version) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",

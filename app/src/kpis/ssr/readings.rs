@@ -6,13 +6,14 @@
 
 use super::{one, who};
 use crate::auth::ssr::Caller;
-use crate::board::ssr::{publish, stage};
 use crate::cycles::ssr::today;
 use crate::domain::kpi::{self, Direction, LineError, Reading, Thresholds};
 use crate::domain::permissions;
 use crate::domain::roles::Role;
 use crate::error::{AppError, ssr::internal};
 use crate::kpis::{Kpi, MAX_NOTE, parse_reading};
+use crate::objectives::BoardEvent;
+use crate::objectives::ssr::{forbidden, stage};
 use crate::state::{AppState, app_state, begin_write, now_text};
 use sqlx::{Sqlite, Transaction};
 use std::collections::BTreeMap;
@@ -140,8 +141,7 @@ async fn by_person(kpi_id: i64, readings: Vec<NewReading>, csv: bool) -> Result<
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| AppError::NotFound("That KPI".into()))?;
-    permissions::check_kpi_reading(&actor, unit_id, owner_id)
-        .map_err(crate::board::ssr::forbidden)?;
+    permissions::check_kpi_reading(&actor, unit_id, owner_id).map_err(forbidden)?;
     let by = RecordedBy::Person { caller, csv };
     let (tx, recorded, staged) = record_in(tx, kpi_id, &readings, &by).await?;
     let mut tx = tx;
@@ -176,11 +176,11 @@ pub async fn record(
 }
 
 /// Board events staged for publication, by cycle.
-type Staged = Vec<(i64, Vec<crate::board::BoardEvent>)>;
+type Staged = Vec<(i64, Vec<BoardEvent>)>;
 
 fn after_commit(state: &AppState, kpi_id: i64, recorded: Recorded, staged: Staged) {
     for (cycle_id, events) in staged {
-        publish(state, cycle_id, events);
+        crate::live::ssr::after_commit(state, cycle_id, events);
     }
     state.hub.publish_kpi(kpi_id, recorded.version);
     if recorded.changed > 0 {
@@ -193,8 +193,7 @@ fn after_commit(state: &AppState, kpi_id: i64, recorded: Recorded, staged: Stage
             let Ok(mut db) = pool.acquire().await else {
                 return;
             };
-            if let Ok(Some(cycle)) = crate::leaderboard::ssr::current_cycle_id(&mut db, &day).await
-            {
+            if let Ok(Some(cycle)) = crate::cycles::ssr::current_cycle_id(&mut db, &day).await {
                 refresh.request(cycle);
             }
         });

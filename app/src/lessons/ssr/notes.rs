@@ -4,13 +4,13 @@
 use super::super::{ClosingNote, RetroGroup, RetroObjective, Retrospective, Revision};
 use super::{facets, split_tags};
 use crate::auth::ssr::{Caller, require_caller};
-use crate::board::Objective;
-use crate::board::ssr::{actor_of, fetch_objective, fetch_objectives, finish, forbidden};
 use crate::domain::closing::{self, Note, NoteInput};
 use crate::domain::okr::{ObjectiveKind, Status};
 use crate::domain::permissions::{self, Change};
 use crate::domain::search;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::Objective;
+use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish, forbidden};
 use crate::state::{begin_write, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;

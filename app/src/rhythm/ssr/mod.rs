@@ -9,29 +9,9 @@ pub mod weekly;
 use super::PlannedPoints;
 use crate::cycles::Cycle;
 use crate::domain::rhythm::{self, AgendaKey, Frequency, Level, MeetingKind};
-use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use sqlx::SqliteConnection;
 use time::Date;
-
-/// `unit` and every unit above it, nearest first.
-pub fn unit_and_above(tree: &UnitTree, unit: i64) -> Vec<i64> {
-    let mut chain = Vec::new();
-    let mut at = Some(unit);
-    while let Some(id) = at {
-        if chain.contains(&id) || chain.len() > 64 {
-            break;
-        }
-        chain.push(id);
-        at = tree.get(id).and_then(|node| node.parent_id);
-    }
-    chain
-}
-
-/// The department `unit` is in: its top-level unit.
-pub fn department_of(tree: &UnitTree, unit: i64) -> i64 {
-    unit_and_above(tree, unit).last().copied().unwrap_or(unit)
-}
 
 /// A meeting of a plan as stored.
 #[derive(Debug, sqlx::FromRow)]
@@ -147,22 +127,4 @@ pub async fn planned(
         today
     };
     Ok((points, day))
-}
-
-/// The current cycle, if one is running today (begun and not over: the
-/// leaderboard keeps showing the last cycle after it ends; agendas and home
-/// do not).
-pub async fn current_cycle(
-    db: &mut SqliteConnection,
-    today: Date,
-) -> Result<Option<Cycle>, AppError> {
-    let Some(id) = crate::leaderboard::ssr::current_cycle_id(db, &today.to_string()).await? else {
-        return Ok(None);
-    };
-    let cycle = crate::cycles::ssr::fetch_cycle(&mut *db, id).await?;
-    let running = !matches!(
-        cycle.phase,
-        crate::domain::cycles::Phase::Upcoming | crate::domain::cycles::Phase::Closed
-    );
-    Ok(running.then_some(cycle))
 }

@@ -2,12 +2,12 @@
 //! saving them without overwriting someone else's.
 
 use super::super::{AgendaNote, AgendaNotes, MAX_NOTES};
-use crate::auth::ssr::{Caller, require_caller};
-use crate::board::ssr::{actor_of, forbidden};
+use crate::auth::ssr::require_caller;
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{actor_of, forbidden};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -97,14 +97,6 @@ pub async fn load(
 /// Whether `actor` may write `key`'s notes (`person`: a one-on-one's).
 pub fn may_write(actor: &Actor, key: AgendaKey, person: Option<&Actor>) -> bool {
     permissions::check_agenda_notes(actor, key, person).is_ok()
-}
-
-/// The caller, the tree and their actor, for an agenda.
-pub async fn asking(db: &mut SqliteConnection) -> Result<(Caller, UnitTree, Actor), AppError> {
-    let caller = require_caller().await?;
-    let tree = load_tree(&pool()?).await?;
-    let actor = actor_of(db, &caller, &tree).await?;
-    Ok((caller, tree, actor))
 }
 
 #[tracing::instrument(skip(body))]
@@ -202,7 +194,7 @@ pub async fn read(agenda: &str, meeting_on: &str) -> Result<AgendaNotes, AppErro
     let key: AgendaKey = agenda.parse().map_err(|m| AppError::invalid("agenda", m))?;
     let day = crate::cycles::parse_date("meeting_on", meeting_on)?;
     let mut db = pool()?.acquire().await?;
-    let (_, tree, actor) = asking(&mut db).await?;
+    let (_, tree, actor) = crate::objectives::ssr::asking(&mut db).await?;
     let person = subject_of(&mut db, &tree, key).await?;
     if let Some(person) = &person {
         permissions::check_one_on_one(&actor, person).map_err(forbidden)?;

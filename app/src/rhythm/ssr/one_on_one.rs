@@ -3,17 +3,17 @@
 //! the last weeks, and coaching questions chosen from what those say.
 
 use super::super::{CoachedKeyResult, OneOnOneAgenda};
-use super::notes::{asking, load, may_write, person_actor};
-use super::{current_cycle, planned, unit_and_above};
-use crate::board::ssr::forbidden;
+use super::notes::{load, may_write, person_actor};
+use super::planned;
 use crate::checkins::CheckIn;
-use crate::cycles::ssr::today;
+use crate::cycles::ssr::{current_cycle, today};
 use crate::domain::cadence::is_overdue;
 use crate::domain::permissions;
 use crate::domain::progress::Measure;
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::rhythm::coaching::{Said, questions};
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::{asking, forbidden};
 use crate::state::pool;
 use std::collections::HashMap;
 
@@ -63,7 +63,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let key = AgendaKey::OneOnOne(person_id);
     let mut above: Vec<i64> = person_units
         .iter()
-        .flat_map(|unit| unit_and_above(&tree, *unit))
+        .flat_map(|unit| tree.unit_and_above(*unit))
         .collect();
     above.sort_unstable();
     above.dedup();
@@ -82,7 +82,10 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let calendar = cycle.calendar()?;
     // A key result delayed until its data exists is never overdue: its
     // status reads "delayed" here, which no rule counts as active.
-    let (delayed, proxy) = (crate::board::ssr::DELAYED, crate::board::ssr::PROXY);
+    let (delayed, proxy) = (
+        crate::objectives::ssr::DELAYED,
+        crate::objectives::ssr::PROXY,
+    );
     let key_results: Vec<KeyResultRow> = sqlx::query_as(&format!(
         "SELECT k.id, o.id, o.title, k.title, k.metric, k.start_value, k.target_value, k.current_value, \
          substr(k.created_at, 1, 10), CASE WHEN {delayed} THEN 'delayed' ELSE o.status END, {proxy} \

@@ -1,16 +1,14 @@
 //! A cycle's communication plan: reading it, adding, changing and removing
-//! meetings, and starting a new cycle's plan from the previous cycle's (or
-//! from the guide's default for a first cycle).
+//! meetings. A new cycle's plan is started with the cycle, from the previous
+//! cycle's (see `cycles::ssr::plan`).
 
 use super::super::{
     CyclePlan, MAX_CUSTOM_NAME, MAX_FORMAT, MAX_OWNER, MAX_POINTS, PlanMeeting, Planning,
     ScopeUnit, UnitChoice, UnitPlanning,
 };
-use super::{Meeting, department_of, meetings_of};
+use super::{Meeting, meetings_of};
 use crate::auth::ssr::require_caller;
-use crate::board::ssr::fetch_objectives;
-use crate::board::ssr::{actor_of, forbidden};
-use crate::cycles::ssr::{fetch_cycle, today};
+use crate::cycles::ssr::{fetch_cycle, insert_meeting, today};
 use crate::domain::cycles::{Calendar, Phase};
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::planning::{PlannedObjective, checklist};
@@ -19,6 +17,7 @@ use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
 use crate::domain::warnings::KeyResultFacts;
 use crate::error::AppError;
+use crate::objectives::ssr::{actor_of, fetch_objectives, forbidden};
 use crate::state::{begin_write, now_text, pool};
 use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
@@ -111,7 +110,7 @@ pub async fn cycle_plan(cycle_id: i64) -> Result<CyclePlan, AppError> {
             label: tree.path(node.id).join(" › "),
         })
         .collect();
-    let out = crate::board::ssr::units_out(&mut db, cycle_id).await?;
+    let out = crate::objectives::ssr::units_out(&mut db, cycle_id).await?;
     let scope = tree
         .ordered()
         .into_iter()
@@ -168,13 +167,13 @@ pub async fn set_taking_part(
     .execute(&mut *tx)
     .await?
     .rows_affected();
-    let out = crate::board::ssr::units_out(&mut tx, cycle_id).await?;
+    let out = crate::objectives::ssr::units_out(&mut tx, cycle_id).await?;
     if changed == 0 {
         // Already so (a retried request): nothing to tell anyone.
         return Ok(out);
     }
-    let event = crate::board::ssr::record_cycle_event(&mut tx, cycle_id, |version| {
-        crate::board::BoardEvent::ScopeChanged {
+    let event = crate::objectives::ssr::record_cycle_event(&mut tx, cycle_id, |version| {
+        crate::objectives::BoardEvent::ScopeChanged {
             version,
             by: caller.name.clone(),
             units_out: out.clone(),
@@ -189,7 +188,7 @@ pub async fn set_taking_part(
         "cycle scope changed"
     );
     if let Ok(state) = crate::state::app_state() {
-        crate::board::ssr::publish(&state, cycle_id, vec![event]);
+        crate::live::ssr::after_commit(&state, cycle_id, vec![event]);
     }
     Ok(out)
 }
@@ -256,7 +255,7 @@ fn view_of(
     // own unit (or its department, for a department meeting).
     let unit = meeting.row.unit_id.or_else(|| {
         actor.units.first().map(|unit| match meeting.level {
-            Level::Department => department_of(tree, *unit),
+            Level::Department => tree.department_of(*unit),
             _ => *unit,
         })
     });
@@ -310,7 +309,7 @@ pub async fn save(
     let client_id = client_id
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .map(|c| crate::board::ssr::client_id("client_id", c))
+        .map(|c| crate::domain::validation::client_id("client_id", c))
         .transpose()?;
     // A retried add: the meeting it made the first time.
     if id.is_none()
@@ -339,7 +338,7 @@ pub async fn save(
             .bind(cycle_id)
             .fetch_one(&mut *tx)
             .await?;
-            let id = insert(
+            let id = insert_meeting(
                 &mut tx, cycle_id, &draft, unit_id, position, caller.id, &now,
             )
             .await?;
@@ -461,114 +460,4 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The columns of a meeting that a new cycle's plan copies from the last.
-const COPIED: &str =
-    "kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, position";
-
-async fn insert(
-    db: &mut SqliteConnection,
-    cycle_id: i64,
-    draft: &MeetingDraft,
-    unit_id: Option<i64>,
-    position: i64,
-    by: i64,
-    now: &str,
-) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(&format!(
-        "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
-    ))
-    .bind(draft.kind.as_str())
-    .bind(&draft.custom_name)
-    .bind(draft.level.as_str())
-    .bind(unit_id)
-    .bind(draft.frequency.as_str())
-    .bind(i64::from(draft.weekday))
-    .bind(&draft.format)
-    .bind(&draft.owner)
-    .bind(&draft.points)
-    .bind(position)
-    .bind(cycle_id)
-    .bind(by)
-    .bind(by)
-    .bind(now)
-    .fetch_one(&mut *db)
-    .await?)
-}
-
-/// Starts the plan of `cycle_id`, once: a copy of the previous cycle's
-/// plan, or the guide's default when there is none. `by` is who
-/// the rows are recorded as made by.
-pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Result<(), AppError> {
-    let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = ?")
-        .bind(cycle_id)
-        .fetch_one(&mut *db)
-        .await?;
-    if started == 1 {
-        return Ok(());
-    }
-    // The cycle just before this one; else (for a cycle placed before all
-    // others) the latest.
-    let previous: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> ?1 \
-         ORDER BY start_date <= (SELECT start_date FROM cycles WHERE id = ?1) DESC, start_date DESC, id DESC LIMIT 1",
-    )
-    .bind(cycle_id)
-    .fetch_optional(&mut *db)
-    .await?;
-    let now = now_text();
-    match previous {
-        Some(previous) => {
-            sqlx::query(
-                &format!(
-                    "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
-                     SELECT {COPIED}, ?, ?, ?, ? FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id"
-                ),
-            )
-            .bind(cycle_id)
-            .bind(by)
-            .bind(by)
-            .bind(&now)
-            .bind(previous)
-            .execute(&mut *db)
-            .await?;
-        }
-        None => {
-            for (position, draft) in rhythm::default_plan().iter().enumerate() {
-                insert(db, cycle_id, draft, None, position as i64 + 1, by, &now).await?;
-            }
-        }
-    }
-    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = ?")
-        .bind(cycle_id)
-        .execute(&mut *db)
-        .await?;
-    Ok(())
-}
-
-/// Starts the plan of every cycle that has none yet, oldest first (so each
-/// copies the one before): run at start-up, for cycles made before plans
-/// existed and for the demo's. Does nothing before there is an ambassador.
-pub async fn start_missing_plans(pool: &sqlx::SqlitePool) -> Result<usize, AppError> {
-    let mut tx = pool.begin().await?;
-    let ambassador: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM people WHERE role = ? AND active = 1 ORDER BY id LIMIT 1",
-    )
-    .bind(Role::Ambassador.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(ambassador) = ambassador else {
-        return Ok(0);
-    };
-    let cycles: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM cycles WHERE plan_started = 0 ORDER BY start_date, id")
-            .fetch_all(&mut *tx)
-            .await?;
-    for cycle in &cycles {
-        start_plan(&mut tx, *cycle, ambassador).await?;
-    }
-    tx.commit().await?;
-    Ok(cycles.len())
 }

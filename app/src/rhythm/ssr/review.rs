@@ -3,12 +3,13 @@
 //! celebrations, KPIs flagged or recovered, and lessons closed recently.
 
 use super::super::{FlaggedKpi, Mover, RecentLesson, ReviewAgenda};
-use super::notes::{asking, load, may_write};
-use super::{planned, unit_and_above};
+use super::notes::{load, may_write};
+use super::planned;
 use crate::cycles::ssr::today;
 use crate::domain::progress::Measure;
 use crate::domain::rhythm::AgendaKey;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::asking;
 use crate::state::{app_state, pool};
 use sqlx::SqliteConnection;
 use std::collections::HashSet;
@@ -41,7 +42,7 @@ pub async fn agenda(unit_id: Option<i64>) -> Result<ReviewAgenda, AppError> {
     let leaderboard = crate::leaderboard::ssr::latest(&app_state()?).await?;
     let key = AgendaKey::Review(unit_id);
     let above = unit_id
-        .map(|unit| unit_and_above(&tree, unit))
+        .map(|unit| tree.unit_and_above(unit))
         .unwrap_or_default();
     let (plan, day) = planned(&mut db, leaderboard.cycle.as_ref(), key, &above, today).await?;
     let notes = load(&mut db, key, day, may_write(&actor, key, None)).await?;
@@ -117,7 +118,7 @@ async fn movers(
     today: Date,
 ) -> Result<Vec<Mover>, AppError> {
     let week_ago = (today - Duration::days(7)).to_string();
-    let proxy = crate::board::ssr::PROXY;
+    let proxy = crate::objectives::ssr::PROXY;
     let rows: Vec<MoverRow> = sqlx::query_as(&format!(
         "SELECT o.id, o.title, k.title, u.name, k.metric, k.start_value, k.target_value, k.current_value, \
          (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= ?2 \

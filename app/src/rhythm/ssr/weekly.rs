@@ -3,14 +3,15 @@
 //! whose confidence dropped since last week, and the shared notes.
 
 use super::super::{ConfidenceDrop, PersonLink, WeeklyAgenda};
-use super::notes::{asking, load, may_write};
-use super::{planned, unit_and_above};
+use super::notes::{load, may_write};
+use super::planned;
 use crate::cycles::ssr::today;
 use crate::domain::permissions::{self, Actor};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::rhythm::coaching::dropped_this_week;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::objectives::ssr::asking;
 use crate::state::pool;
 use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
@@ -31,7 +32,7 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
         &mut db,
         review.cycle.as_ref(),
         key,
-        &unit_and_above(&tree, unit_id),
+        &tree.unit_and_above(unit_id),
         today,
     )
     .await?;

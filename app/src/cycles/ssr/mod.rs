@@ -9,6 +9,11 @@ use crate::state::{begin_write, pool};
 use sqlx::{Sqlite, SqliteConnection};
 use time::Date;
 
+mod plan;
+
+pub(crate) use plan::insert_meeting;
+pub use plan::{start_missing_plans, start_plan};
+
 /// Today, for phases: the server's UTC date.
 pub fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
@@ -159,15 +164,15 @@ pub async fn save_cycle(
         }
     };
     // A new cycle's communication plan starts from the previous cycle's.
-    crate::rhythm::ssr::plan::start_plan(&mut tx, id, caller.id).await?;
+    start_plan(&mut tx, id, caller.id).await?;
     let cycle = fetch_cycle(&mut *tx, id).await?;
     // Open boards, the leaderboard and the screens hear of new dates: the
     // phase (a retrospective view, a late badge) may have changed with them.
     // A retried save changes nothing and tells no one.
     let event = match before {
         Some(before) if before != cycle => Some(
-            crate::board::ssr::record_cycle_event(&mut tx, id, |version| {
-                crate::board::BoardEvent::CycleChanged {
+            crate::objectives::ssr::record_cycle_event(&mut tx, id, |version| {
+                crate::objectives::BoardEvent::CycleChanged {
                     version,
                     by: caller.name.clone(),
                     cycle: Box::new(cycle.clone()),
@@ -180,9 +185,51 @@ pub async fn save_cycle(
     tx.commit().await?;
     tracing::info!(cycle = id, "cycle saved");
     if let (Some(event), Ok(state)) = (event, crate::state::app_state()) {
-        crate::board::ssr::publish(&state, id, vec![event]);
+        crate::live::ssr::after_commit(&state, id, vec![event]);
     }
     Ok(cycle)
+}
+
+/// The cycle a leaderboard shows on `day`: the one running that day (the
+/// latest to start, if several overlap), else the last one to have started.
+pub async fn current_cycle_id(
+    db: &mut SqliteConnection,
+    day: &str,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE start_date <= ?1 \
+         ORDER BY end_date >= ?1 DESC, start_date DESC, id DESC LIMIT 1",
+    )
+    .bind(day)
+    .fetch_optional(&mut *db)
+    .await?)
+}
+
+/// The current cycle, if one is running today (begun and not over: the
+/// leaderboard keeps showing the last cycle after it ends; agendas and home
+/// do not).
+pub async fn current_cycle(
+    db: &mut SqliteConnection,
+    today: Date,
+) -> Result<Option<Cycle>, AppError> {
+    let Some(id) = current_cycle_id(db, &today.to_string()).await? else {
+        return Ok(None);
+    };
+    let cycle = fetch_cycle(&mut *db, id).await?;
+    let running = !matches!(
+        cycle.phase,
+        crate::domain::cycles::Phase::Upcoming | crate::domain::cycles::Phase::Closed
+    );
+    Ok(running.then_some(cycle))
+}
+
+/// Whether the cycle exists (for the websocket, before it upgrades).
+pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = ?")
+        .bind(cycle_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
 }
 
 #[tracing::instrument]

@@ -1,8 +1,9 @@
-//! What happened on a board, as the live hub sends it to every open board.
+//! What happened to the objectives of a cycle, as the live hub sends it to
+//! every open board of that cycle (which applies it: `Board::apply`).
 //! Each event carries the board version it created, so a client applies
 //! them in order and knows when it has missed one.
 
-use super::{Board, Objective};
+use super::Objective;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,20 +44,6 @@ impl BoardEvent {
             | BoardEvent::ObjectiveRemoved { version, .. }
             | BoardEvent::ScopeChanged { version, .. }
             | BoardEvent::CycleChanged { version, .. } => *version,
-        }
-    }
-
-    pub(super) fn apply_to(&self, board: &mut Board) {
-        match self {
-            BoardEvent::ObjectiveSaved { objective, .. } => {
-                match board.objectives.iter_mut().find(|o| o.id == objective.id) {
-                    Some(existing) => *existing = (**objective).clone(),
-                    None => board.objectives.push((**objective).clone()),
-                }
-            }
-            BoardEvent::ObjectiveRemoved { id, .. } => board.objectives.retain(|o| &o.id != id),
-            BoardEvent::ScopeChanged { units_out, .. } => board.units_out = units_out.clone(),
-            BoardEvent::CycleChanged { cycle, .. } => board.cycle = (**cycle).clone(),
         }
     }
 }

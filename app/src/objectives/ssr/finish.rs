@@ -1,15 +1,16 @@
-//! The step every board write ends with: new objective versions, one board
-//! version per event, the events recorded in the transaction; after the
-//! commit the events go to the live hub and the leaderboard is recomputed.
+//! The step every write to objectives ends with: new objective versions,
+//! one board version per event, the events recorded in the transaction;
+//! after the commit, `live::ssr::after_commit` hands the events on (the
+//! live hub, the leaderboard).
 
 use super::{fetch_objective, internal};
 use crate::auth::ssr::Caller;
-use crate::board::{BoardEvent, Objective};
 use crate::error::AppError;
+use crate::objectives::{BoardEvent, Objective};
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 /// After a change: new objective version, new board version, the event,
-/// the commit; then the event goes to the live hub.
+/// the commit; then the event goes on (`live::ssr::after_commit`).
 pub(crate) async fn finish(
     mut tx: Transaction<'static, Sqlite>,
     objective_id: &str,
@@ -27,7 +28,8 @@ pub(crate) async fn finish(
 /// After a change to several objectives of one cycle (a merge): the
 /// removed objective's event, then each saved objective's new version and
 /// event, one board version each, all in the transaction; after the commit
-/// the events go to the live hub in order. Returns the saved objectives.
+/// the events go on in order (`live::ssr::after_commit`). Returns the saved
+/// objectives.
 pub(crate) async fn finish_all(
     mut tx: Transaction<'static, Sqlite>,
     cycle_id: i64,
@@ -38,13 +40,14 @@ pub(crate) async fn finish_all(
     let (objectives, events) = stage(&mut tx, cycle_id, caller, removed, saved).await?;
     tx.commit().await?;
     if let Ok(state) = crate::state::app_state() {
-        publish(&state, cycle_id, events);
+        crate::live::ssr::after_commit(&state, cycle_id, events);
     }
     Ok(objectives)
 }
 
 /// The part of [`finish_all`] inside the transaction: new versions, the
-/// events recorded. The caller commits, then [`publish`]es the events.
+/// events recorded. The caller commits, then hands the events to
+/// `live::ssr::after_commit`.
 pub(crate) async fn stage(
     tx: &mut Transaction<'static, Sqlite>,
     cycle_id: i64,
@@ -94,25 +97,9 @@ pub(crate) async fn stage(
     Ok((objectives, events))
 }
 
-/// After the commit: the events go to everyone on the cycle's board, and
-/// the leaderboard is recomputed — progress, statuses and check-ins all
-/// move it. Its refresher recomputes at once after a quiet spell and
-/// coalesces a burst of changes into one computation per 50 ms.
-pub(crate) fn publish(state: &crate::state::AppState, cycle_id: i64, events: Vec<BoardEvent>) {
-    for event in events {
-        state.hub.send(
-            cycle_id,
-            crate::live::ServerMessage::Event {
-                event: Box::new(event),
-            },
-        );
-    }
-    state.leaderboard_refresh.request(cycle_id);
-}
-
 /// A change to the cycle itself (its scope, its dates, its completion):
 /// a new board version and its event, recorded in the transaction. The
-/// caller commits, then [`publish`]es the event.
+/// caller commits, then hands the event to `live::ssr::after_commit`.
 pub(crate) async fn record_cycle_event(
     tx: &mut SqliteConnection,
     cycle_id: i64,

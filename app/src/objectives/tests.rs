@@ -1,4 +1,4 @@
-//! Unit tests of the board's shared types, and fixtures other tests use.
+//! Unit tests of the objectives model, and fixtures other tests use.
 
 use super::*;
 
@@ -13,7 +13,7 @@ fn client_ids_look_like_uuid_v4() {
 }
 
 /// An active committed objective `id` of `unit`, titled "Title {id}",
-/// with no key results and no links: a fixture for the board's tests.
+/// with no key results and no links: a fixture for tests of what shows objectives.
 pub(crate) fn objective(id: &str, unit: i64) -> Objective {
     Objective {
         id: id.to_owned(),
@@ -94,28 +94,4 @@ fn a_delayed_key_result_counts_in_nothing_until_its_data_exists() {
     let mut objective = objective("o", 1);
     objective.key_results = vec![delayed, measured];
     assert!((objective.progress() - 0.8).abs() < 1e-9);
-}
-
-#[test]
-fn numbers_show_without_trailing_zeros() {
-    assert_eq!(format_number(42.0), "42");
-    assert_eq!(format_number(12.5), "12.5");
-    assert_eq!(format_number(-3.0), "-3");
-}
-
-#[test]
-fn numbers_from_forms() {
-    assert_eq!(parse_number("target", "42"), Ok(42.0));
-    assert_eq!(parse_number("target", " 12,5 "), Ok(12.5));
-    assert_eq!(parse_number("target", "1 000"), Ok(1000.0));
-    assert_eq!(parse_number("target", "-3"), Ok(-3.0));
-    for bad in ["", "ten", "1e400", "NaN", "inf", "12%"] {
-        assert_eq!(
-            parse_number("target", bad)
-                .unwrap_err()
-                .field_message("target"),
-            Some("Enter a number, like 42 or 12.5."),
-            "{bad:?}"
-        );
-    }
 }

@@ -40,7 +40,7 @@ pub async fn change_my_name(raw: &str) -> Result<String, AppError> {
     let name = validation::person_name(&crate::domain::search::clean_text(raw))
         .map_err(|m| AppError::invalid("name", m))?;
     let mut tx = begin_write().await?;
-    sqlx::query("UPDATE people SET name = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET name = $1 WHERE id = $2")
         .bind(&name)
         .bind(caller.id)
         .execute(&mut *tx)
@@ -62,7 +62,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
     let password = new_password(new, repeat)?;
     // A wrong current password counts like a failed sign-in, so an
     // unlocked laptop does not become a way to guess it.
-    let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = ?")
+    let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
         .bind(caller.id)
         .fetch_one(&state.pool)
         .await?;
@@ -73,7 +73,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
             Err(_) => address,
         };
     state.sign_in_limiter.reserve(&email, address)?;
-    let stored: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
         .bind(caller.id)
         .fetch_one(&state.pool)
         .await?;
@@ -86,7 +86,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
     state.sign_in_limiter.succeeded(&email, address);
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
-    sqlx::query("UPDATE people SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(caller.id)
         .execute(&mut *tx)
@@ -105,19 +105,19 @@ pub async fn create_password_reset(person_id: i64) -> Result<PasswordReset, AppE
     let token = new_token();
     let expires = OffsetDateTime::now_utc() + time::Duration::hours(RESET_HOURS);
     let mut tx = begin_write().await?;
-    let name: Option<String> = sqlx::query_scalar("SELECT name FROM people WHERE id = ?")
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
         .bind(person_id)
         .fetch_optional(&mut *tx)
         .await?;
     let name = name.ok_or_else(|| AppError::NotFound("That person".into()))?;
     // One link at a time: a new one replaces any earlier, unused link.
-    sqlx::query("DELETE FROM password_resets WHERE person_id = ? AND used_at IS NULL")
+    sqlx::query("DELETE FROM password_resets WHERE person_id = $1 AND used_at IS NULL")
         .bind(person_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO password_resets (token_hash, person_id, created_by, expires_at) \
-         VALUES (?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4)",
     )
     .bind(digest(&token))
     .bind(person_id)
@@ -150,7 +150,7 @@ async fn find_reset(
 ) -> Result<(i64, String), AppError> {
     let found: Option<(i64, String)> = sqlx::query_as(
         "SELECT r.person_id, p.name FROM password_resets r JOIN people p ON p.id = r.person_id \
-         WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND p.active = 1",
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND p.active = 1",
     )
     .bind(digest(token))
     .bind(stamp(OffsetDateTime::now_utc()))
@@ -182,12 +182,12 @@ pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), 
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
     let (person, _) = find_reset(&mut tx, token).await?;
-    sqlx::query("UPDATE password_resets SET used_at = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
         .bind(stamp(OffsetDateTime::now_utc()))
         .bind(digest(token))
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE people SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(person)
         .execute(&mut *tx)
@@ -212,12 +212,12 @@ pub async fn set_password(
     let password = validation::new_password(new).map_err(|m| AppError::invalid("password", m))?;
     let hash = password::hash_blocking(&password)?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let person: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+    let person: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
         .bind(email.trim().to_lowercase())
         .fetch_optional(&mut *tx)
         .await?;
     let person = person.ok_or_else(|| AppError::NotFound(format!("An account for {email}")))?;
-    sqlx::query("UPDATE people SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(person)
         .execute(&mut *tx)

@@ -88,7 +88,7 @@ pub async fn caller_of_session(
         .map_err(internal)?
         .unwrap_or(0);
     let row: Option<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, name, role, session_epoch FROM people WHERE id = ? AND active = 1",
+        "SELECT id, name, role, session_epoch FROM people WHERE id = $1 AND active = 1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -130,7 +130,7 @@ pub async fn session_state(
     // The store writes the expiry as a date SQLite reads (its own clean-up
     // compares it with `datetime('now')`).
     let seconds_left: Option<f64> = sqlx::query_scalar(
-        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = ?",
+        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = $1",
     )
     .bind(session_id)
     .fetch_optional(pool)
@@ -142,7 +142,7 @@ pub async fn session_state(
         return Ok(SessionState::Ended(SessionEnd::Expired));
     }
     let row: Option<(bool, String, i64)> =
-        sqlx::query_as("SELECT active, role, session_epoch FROM people WHERE id = ?")
+        sqlx::query_as("SELECT active, role, session_epoch FROM people WHERE id = $1")
             .bind(caller.id)
             .fetch_optional(pool)
             .await?;
@@ -177,12 +177,12 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
         Err(other) => return Err(other),
     };
     let pool = pool()?;
-    let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = ?")
+    let email: String = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
         .bind(caller.id)
         .fetch_one(&pool)
         .await?;
     let unit_ids: Vec<i64> =
-        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ?")
+        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = $1")
             .bind(caller.id)
             .fetch_all(&pool)
             .await?;
@@ -227,7 +227,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     state.sign_in_limiter.reserve(&email, address)?;
 
     let account: Option<(i64, String, bool, i64)> = sqlx::query_as(
-        "SELECT id, password_hash, active, session_epoch FROM people WHERE email = ?",
+        "SELECT id, password_hash, active, session_epoch FROM people WHERE email = $1",
     )
     .bind(&email)
     .fetch_optional(&state.pool)
@@ -299,13 +299,13 @@ pub async fn end_other_sessions(
     person: i64,
 ) -> Result<i64, AppError> {
     let epoch: i64 = sqlx::query_scalar(
-        "UPDATE people SET session_epoch = session_epoch + 1 WHERE id = ? RETURNING session_epoch",
+        "UPDATE people SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch",
     )
     .bind(person)
     .fetch_one(&mut *db)
     .await?;
     // A reset link made before is no longer needed, and must not outlive this.
-    sqlx::query("DELETE FROM password_resets WHERE person_id = ? AND used_at IS NULL")
+    sqlx::query("DELETE FROM password_resets WHERE person_id = $1 AND used_at IS NULL")
         .bind(person)
         .execute(&mut *db)
         .await?;

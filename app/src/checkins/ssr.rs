@@ -72,7 +72,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     let mut tx = begin_write().await?;
 
     // A retried check-in: answer with what the first attempt saved.
-    let existing = sqlx::query_as::<_, CheckInRow>(&format!("{SELECT_CHECK_INS} WHERE c.id = ?"))
+    let existing = sqlx::query_as::<_, CheckInRow>(&format!("{SELECT_CHECK_INS} WHERE c.id = $1"))
         .bind(&id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -83,7 +83,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
             ));
         }
         let objective_id: String =
-            sqlx::query_scalar("SELECT objective_id FROM key_results WHERE id = ?")
+            sqlx::query_scalar("SELECT objective_id FROM key_results WHERE id = $1")
                 .bind(&existing.key_result_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -97,7 +97,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     }
 
     let (objective_id, metric, owner_id): (String, String, i64) =
-        sqlx::query_as("SELECT objective_id, metric, owner_id FROM key_results WHERE id = ?")
+        sqlx::query_as("SELECT objective_id, metric, owner_id FROM key_results WHERE id = $1")
             .bind(input.key_result_id.trim())
             .fetch_optional(&mut *tx)
             .await?
@@ -131,7 +131,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
 
     sqlx::query(
         "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, checked_in_on) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(input.key_result_id.trim())
@@ -145,8 +145,8 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE key_results SET current_value = ?, version = version + 1, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        "UPDATE key_results SET current_value = $1, version = version + 1, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
     )
     .bind(value)
     .bind(input.key_result_id.trim())
@@ -169,7 +169,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     })
 }
 
-/// Objectives matching `filter`, where `?1` is the objective whose page
+/// Objectives matching `filter`, where `$1` is the objective whose page
 /// this is, as links (naming their cycle when it is another).
 async fn link_rows(
     db: &mut SqliteConnection,
@@ -206,7 +206,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
         None => {
             let merged: Option<(String, String, String, String)> = sqlx::query_as(
                 "SELECT m.into_id, m.old_title, p.name, substr(m.merged_at, 1, 10) \
-                 FROM merged_objectives m JOIN people p ON p.id = m.merged_by WHERE m.old_id = ?",
+                 FROM merged_objectives m JOIN people p ON p.id = m.merged_by WHERE m.old_id = $1",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -225,7 +225,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     let cycle = fetch_cycle(&mut *tx, objective.cycle_id).await?;
     let history: Vec<HistoryLine> = sqlx::query_as::<_, (String, String)>(
         "SELECT substr(created_at, 1, 10), text FROM objective_history \
-         WHERE objective_id = ? ORDER BY id DESC LIMIT 50",
+         WHERE objective_id = $1 ORDER BY id DESC LIMIT 50",
     )
     .bind(id)
     .fetch_all(&mut *tx)
@@ -236,24 +236,24 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     let supports = link_rows(
         &mut tx,
         &tree,
-        "o.id IN (SELECT supports_id FROM objective_links WHERE objective_id = ?1)",
+        "o.id IN (SELECT supports_id FROM objective_links WHERE objective_id = $1)",
         &objective,
     )
     .await?;
     let children = link_rows(
         &mut tx,
         &tree,
-        "o.id IN (SELECT objective_id FROM objective_links WHERE supports_id = ?1)",
+        "o.id IN (SELECT objective_id FROM objective_links WHERE supports_id = $1)",
         &objective,
     )
     .await?;
     let candidates = link_rows(
         &mut tx,
         &tree,
-        "o.status <> 'closed' AND o.id <> ?1 \
-         AND o.id NOT IN (SELECT supports_id FROM objective_links WHERE objective_id = ?1) \
+        "o.status <> 'closed' AND o.id <> $1 \
+         AND o.id NOT IN (SELECT supports_id FROM objective_links WHERE objective_id = $1) \
          AND o.cycle_id IN (SELECT c2.id FROM cycles c2 JOIN cycles me \
-             ON me.id = (SELECT cycle_id FROM objectives WHERE id = ?1) \
+             ON me.id = (SELECT cycle_id FROM objectives WHERE id = $1) \
              WHERE c2.id = me.id OR (c2.start_date <= me.start_date AND c2.end_date >= me.end_date \
              AND (c2.start_date < me.start_date OR c2.end_date > me.end_date)))",
         &objective,
@@ -261,7 +261,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     .await?;
     let decision_owner: Option<String> = match objective.decision_owner_id {
         Some(person) => {
-            sqlx::query_scalar("SELECT name FROM people WHERE id = ?")
+            sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
                 .bind(person)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -270,13 +270,13 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     };
     let rows = sqlx::query_as::<_, CheckInRow>(&format!(
         "{SELECT_CHECK_INS} JOIN key_results k ON k.id = c.key_result_id \
-         WHERE k.objective_id = ? ORDER BY c.checked_in_on, c.created_at"
+         WHERE k.objective_id = $1 ORDER BY c.checked_in_on, c.created_at"
     ))
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
     let owners: HashMap<i64, String> = sqlx::query_as(
-        "SELECT p.id, p.name FROM people p JOIN key_results k ON k.owner_id = p.id WHERE k.objective_id = ?",
+        "SELECT p.id, p.name FROM people p JOIN key_results k ON k.owner_id = p.id WHERE k.objective_id = $1",
     )
     .bind(id)
     .fetch_all(&mut *tx)
@@ -400,8 +400,8 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     // The unit's objectives, owned or shared, as a JSON list of unit ids.
     let units_json = serde_json::to_string(&units).map_err(internal)?;
-    let in_units = "o.cycle_id = ?1 AND (o.unit_id IN (SELECT value FROM json_each(?2)) \
-         OR o.id IN (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each(?2))))";
+    let in_units = "o.cycle_id = $1 AND (o.unit_id IN (SELECT value FROM json_each($2)) \
+         OR o.id IN (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each($2))))";
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -423,7 +423,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
          k.title AS key_result_title, k.unit_label, k.metric, k.start_value, k.target_value, k.current_value, \
          {proxy} AS proxy FROM check_ins c JOIN people p ON p.id = c.author_id \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
-         WHERE {in_units} AND c.checked_in_on BETWEEN ?3 AND ?4 ORDER BY c.created_at"
+         WHERE {in_units} AND c.checked_in_on BETWEEN $3 AND $4 ORDER BY c.created_at"
     ))
     .bind(cycle_id)
     .bind(&units_json)
@@ -435,7 +435,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     let silent: Vec<(String, String, String)> = sqlx::query_as(&format!(
         "SELECT o.id, k.title, o.title FROM key_results k JOIN objectives o ON o.id = k.objective_id \
          WHERE {in_units} AND o.status = 'active' AND NOT {delayed} AND NOT EXISTS (SELECT 1 FROM check_ins c \
-         WHERE c.key_result_id = k.id AND c.checked_in_on BETWEEN ?3 AND ?4) ORDER BY o.created_at, k.position"
+         WHERE c.key_result_id = k.id AND c.checked_in_on BETWEEN $3 AND $4) ORDER BY o.created_at, k.position"
     ))
     .bind(cycle_id)
     .bind(&units_json)

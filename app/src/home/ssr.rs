@@ -76,7 +76,7 @@ pub async fn week() -> Result<Week, AppError> {
 /// Cycles not over yet that have begun or begin within [`LOOK_AHEAD_DAYS`].
 async fn open_cycles(db: &mut SqliteConnection, today: Date) -> Result<Vec<Cycle>, AppError> {
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE end_date >= ? AND start_date <= ? ORDER BY start_date, id",
+        "SELECT id FROM cycles WHERE end_date >= $1 AND start_date <= $2 ORDER BY start_date, id",
     )
     .bind(today.to_string())
     .bind((today + Duration::days(LOOK_AHEAD_DAYS)).to_string())
@@ -100,7 +100,7 @@ async fn due(
     let objectives = fetch_objectives(
         db,
         &format!(
-            "o.cycle_id = CAST(? AS INTEGER) AND o.status = 'active' AND o.id IN \
+            "o.cycle_id = CAST($1 AS INTEGER) AND o.status = 'active' AND o.id IN \
              (SELECT objective_id FROM key_results WHERE owner_id = {person})"
         ),
         &cycle.id.to_string(),
@@ -139,7 +139,7 @@ async fn proposals(
     let rows: Vec<(String, String, i64, String, i64, String)> = sqlx::query_as(
         "SELECT o.id, o.title, o.unit_id, u.name, c.id, c.name FROM objectives o \
          JOIN units u ON u.id = o.unit_id JOIN cycles c ON c.id = o.cycle_id \
-         WHERE o.status = 'proposed' AND c.end_date >= ? ORDER BY c.start_date, o.created_at, o.id",
+         WHERE o.status = 'proposed' AND c.end_date >= $1 ORDER BY c.start_date, o.created_at, o.id",
     )
     .bind(today.to_string())
     .fetch_all(&mut *db)
@@ -172,7 +172,7 @@ async fn to_close(
             "SELECT o.id, o.title, o.unit_id, u.name, \
              (SELECT json_group_array(unit_id) FROM objective_units WHERE objective_id = o.id AND state = 'accepted') \
              FROM objectives o JOIN units u ON u.id = o.unit_id \
-             WHERE o.cycle_id = ? AND o.status = 'active' ORDER BY o.created_at, o.id",
+             WHERE o.cycle_id = $1 AND o.status = 'active' ORDER BY o.created_at, o.id",
         )
         .bind(cycle.id)
         .fetch_all(&mut *db)

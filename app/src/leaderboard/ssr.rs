@@ -20,7 +20,7 @@ use std::sync::Arc;
 use time::Date;
 
 /// Which objectives count on the leaderboard, as SQL.
-const COUNTED: &str = "o.cycle_id = ? AND o.status IN ('active', 'closed')";
+const COUNTED: &str = "o.cycle_id = $1 AND o.status IN ('active', 'closed')";
 
 /// The leaderboard of the current cycle on `today`, in one read transaction.
 pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppError> {
@@ -44,7 +44,7 @@ pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppE
     };
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     let calendar = cycle.calendar().map_err(internal)?;
-    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_one(&mut *tx)
         .await?;
@@ -171,9 +171,9 @@ async fn retro_board(
     out: &[i64],
 ) -> Result<RetroBoard, AppError> {
     let rows: Vec<(String, i64, bool)> = sqlx::query_as(
-        "SELECT o.id, o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = ?1 \
+        "SELECT o.id, o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = $1 \
          UNION ALL SELECT o.id, ou.unit_id, o.status = 'closed' FROM objective_units ou \
-         JOIN objectives o ON o.id = ou.objective_id WHERE o.cycle_id = ?1 AND ou.state = 'accepted'",
+         JOIN objectives o ON o.id = ou.objective_id WHERE o.cycle_id = $1 AND ou.state = 'accepted'",
     )
     .bind(cycle.id)
     .fetch_all(&mut *db)
@@ -211,7 +211,7 @@ async fn retro_board(
     let successes: Vec<(String, i64, f64, String)> = sqlx::query_as(
         "SELECT n.title, o.unit_id, n.score, o.kind FROM closing_notes n \
          JOIN objectives o ON o.id = n.objective_id \
-         WHERE o.cycle_id = ? AND n.achieved = 1 ORDER BY n.score DESC, n.created_at",
+         WHERE o.cycle_id = $1 AND n.achieved = 1 ORDER BY n.score DESC, n.created_at",
     )
     .bind(cycle.id)
     .fetch_all(&mut *db)
@@ -254,7 +254,7 @@ async fn recoveries(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT k.name, k.unit_id, max(r.read_on), k.direction, k.healthy, k.critical, \
          (SELECT l.value FROM kpi_readings l WHERE l.kpi_id = k.id ORDER BY l.read_on DESC LIMIT 1) \
-         FROM kpi_recoveries r JOIN kpis k ON k.id = r.kpi_id WHERE r.read_on >= ? \
+         FROM kpi_recoveries r JOIN kpis k ON k.id = r.kpi_id WHERE r.read_on >= $1 \
          GROUP BY k.id ORDER BY max(r.read_on) DESC, k.name",
     )
     .bind(since)

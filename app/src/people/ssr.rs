@@ -91,7 +91,7 @@ pub async fn insert_person(
     role: Role,
     password_hash: &str,
 ) -> Result<i64, AppError> {
-    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
         .bind(email)
         .fetch_optional(&mut *db)
         .await?;
@@ -102,7 +102,7 @@ pub async fn insert_person(
         ));
     }
     Ok(sqlx::query_scalar(
-        "INSERT INTO people (name, email, role, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO people (name, email, role, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(name)
     .bind(email)
@@ -125,7 +125,7 @@ pub async fn change_role(person_id: i64, role: Role) -> Result<(), AppError> {
         )
         .await?;
     }
-    sqlx::query("UPDATE people SET role = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET role = $1 WHERE id = $2")
         .bind(role.as_str())
         .bind(person_id)
         .execute(&mut *tx)
@@ -160,7 +160,7 @@ pub async fn set_active(person_id: i64, active: bool) -> Result<(), AppError> {
         )
         .await?;
     }
-    sqlx::query("UPDATE people SET active = ? WHERE id = ?")
+    sqlx::query("UPDATE people SET active = $1 WHERE id = $2")
         .bind(active)
         .bind(person_id)
         .execute(&mut *tx)
@@ -196,7 +196,7 @@ pub async fn add_membership(person_id: i64, unit_id: &str) -> Result<(), AppErro
 #[tracing::instrument]
 pub async fn remove_membership(person_id: i64, unit_id: i64) -> Result<(), AppError> {
     require_ambassador().await?;
-    sqlx::query("DELETE FROM memberships WHERE person_id = ? AND unit_id = ?")
+    sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND unit_id = $2")
         .bind(person_id)
         .bind(unit_id)
         .execute(&pool()?)
@@ -211,7 +211,7 @@ pub async fn insert_membership(
     unit_id: i64,
     field: &str,
 ) -> Result<(), AppError> {
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = ?")
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM units WHERE id = $1")
         .bind(unit_id)
         .fetch_optional(&mut *db)
         .await?;
@@ -222,7 +222,7 @@ pub async fn insert_membership(
         ));
     }
     sqlx::query(
-        "INSERT INTO memberships (person_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO memberships (person_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
     .bind(person_id)
     .bind(unit_id)
@@ -233,7 +233,7 @@ pub async fn insert_membership(
 
 async fn fetch_role(db: &mut SqliteConnection, person_id: i64) -> Result<(Role, bool), AppError> {
     let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT role, active FROM people WHERE id = ?")
+        sqlx::query_as("SELECT role, active FROM people WHERE id = $1")
             .bind(person_id)
             .fetch_optional(&mut *db)
             .await?;
@@ -248,7 +248,7 @@ async fn ensure_another_ambassador(
     message: &str,
 ) -> Result<(), AppError> {
     let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM people WHERE role = 'ambassador' AND active = 1 AND id != ?",
+        "SELECT COUNT(*) FROM people WHERE role = 'ambassador' AND active = 1 AND id != $1",
     )
     .bind(except)
     .fetch_one(&mut *db)

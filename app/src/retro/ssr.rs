@@ -24,7 +24,7 @@ use sqlx::SqliteConnection;
 async fn endings(db: &mut SqliteConnection, cycle_id: i64) -> Result<Vec<Ending>, AppError> {
     let rows: Vec<(String, bool, bool)> = sqlx::query_as(
         "SELECT o.status, n.id IS NOT NULL, o.no_retro_reason IS NOT NULL FROM objectives o \
-         LEFT JOIN closing_notes n ON n.objective_id = o.id WHERE o.cycle_id = ?",
+         LEFT JOIN closing_notes n ON n.objective_id = o.id WHERE o.cycle_id = $1",
     )
     .bind(cycle_id)
     .fetch_all(&mut *db)
@@ -73,8 +73,8 @@ pub async fn complete_cycle(cycle_id: i64) -> Result<Cycle, AppError> {
     let endings = endings(&mut tx, cycle_id).await?;
     verdict(&cycle, &endings).map_err(|e| AppError::Conflict(e.to_string()))?;
     sqlx::query(
-        "UPDATE cycles SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), completed_by = ? \
-         WHERE id = ? AND completed_at IS NULL",
+        "UPDATE cycles SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), completed_by = $1 \
+         WHERE id = $2 AND completed_at IS NULL",
     )
     .bind(caller.id)
     .bind(cycle_id)
@@ -106,10 +106,11 @@ pub async fn close_without_retro(id: &str, reason: &str) -> Result<Objective, Ap
     let reason = retro::no_retro_reason(&crate::domain::search::clean_text(reason))
         .map_err(|message| AppError::invalid("reason", message))?;
     if objective.status == Status::Closed {
-        let by: Option<i64> = sqlx::query_scalar("SELECT no_retro_by FROM objectives WHERE id = ?")
-            .bind(&objective.id)
-            .fetch_one(&mut *tx)
-            .await?;
+        let by: Option<i64> =
+            sqlx::query_scalar("SELECT no_retro_by FROM objectives WHERE id = $1")
+                .bind(&objective.id)
+                .fetch_one(&mut *tx)
+                .await?;
         return match &objective.no_retro_reason {
             // A retried request: the first attempt closed it so.
             Some(saved) if *saved == reason && by == Some(caller.id) => Ok(objective),
@@ -125,7 +126,7 @@ pub async fn close_without_retro(id: &str, reason: &str) -> Result<Objective, Ap
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     permissions::check(&actor, Change::CloseWithoutRetro, &objective.scope()).map_err(forbidden)?;
     sqlx::query(
-        "UPDATE objectives SET status = 'closed', no_retro_reason = ?, no_retro_by = ? WHERE id = ?",
+        "UPDATE objectives SET status = 'closed', no_retro_reason = $1, no_retro_by = $2 WHERE id = $3",
     )
     .bind(&reason)
     .bind(caller.id)
@@ -173,7 +174,7 @@ async fn carried_into(
     objective_id: &str,
 ) -> Result<Option<(String, i64)>, AppError> {
     Ok(
-        sqlx::query_as("SELECT id, cycle_id FROM objectives WHERE carried_from = ?")
+        sqlx::query_as("SELECT id, cycle_id FROM objectives WHERE carried_from = $1")
             .bind(objective_id)
             .fetch_optional(&mut *db)
             .await?,
@@ -279,7 +280,7 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
     // its links (they point into the old cycle), not its check-ins.
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, description, why_important, why_urgent, \
-         kind, carried_from, created_by, updated_by, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+         kind, carried_from, created_by, updated_by, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0)",
     )
     .bind(&new_id)
     .bind(next.id)
@@ -303,9 +304,9 @@ pub async fn carry_over(id: &str, new_id: &str) -> Result<Objective, AppError> {
             "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
              current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, \
              reliable, fallback, proxy_name, kpi_id, position) \
-             SELECT ?, ?, title, metric, unit_label, ?, ?, ?, owner_id, source_identified, baseline_known, \
-             data_owner, update_frequency, reliable, fallback, proxy_name, kpi_id, ? \
-             FROM key_results WHERE id = ?",
+             SELECT $1, $2, title, metric, unit_label, $3, $4, $5, owner_id, source_identified, baseline_known, \
+             data_owner, update_frequency, reliable, fallback, proxy_name, kpi_id, $6 \
+             FROM key_results WHERE id = $7",
         )
         .bind(crate::objectives::new_client_id())
         .bind(&new_id)

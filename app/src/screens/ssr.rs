@@ -21,7 +21,7 @@ pub struct ScreenAccess {
 /// Whether screen `id` has been revoked (or no longer exists).
 pub async fn is_revoked(pool: &SqlitePool, id: i64) -> Result<bool, AppError> {
     let live: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM office_screens WHERE id = ? AND revoked_at IS NULL")
+        sqlx::query_scalar("SELECT id FROM office_screens WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
             .fetch_optional(pool)
             .await?;
@@ -35,7 +35,7 @@ pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>
         return Ok(None);
     }
     let row: Option<(i64, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, name, rotate_seconds, revoked_at FROM office_screens WHERE token_hash = ?",
+        "SELECT id, name, rotate_seconds, revoked_at FROM office_screens WHERE token_hash = $1",
     )
     .bind(digest(&token.to_ascii_lowercase()))
     .fetch_optional(pool)
@@ -55,7 +55,7 @@ pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>
 pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE office_screens SET last_connected_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE id = ? AND (last_connected_at IS NULL \
+         WHERE id = $1 AND (last_connected_at IS NULL \
          OR last_connected_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
     )
     .bind(id)
@@ -113,7 +113,7 @@ pub async fn create(name: &str, rotate_seconds: &str) -> Result<CreatedScreen, A
     let token = new_token();
     let mut tx = begin_write().await?;
     let row: ScreenRow = sqlx::query_as(&format!(
-        "INSERT INTO office_screens (name, token_hash, rotate_seconds, created_by) VALUES (?, ?, ?, ?) \
+        "INSERT INTO office_screens (name, token_hash, rotate_seconds, created_by) VALUES ($1, $2, $3, $4) \
          RETURNING {}",
         SELECT_SCREENS
             .trim_start_matches("SELECT ")
@@ -138,14 +138,14 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
     let mut tx = begin_write().await?;
     let revoked = sqlx::query(
         "UPDATE office_screens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE id = ? AND revoked_at IS NULL",
+         WHERE id = $1 AND revoked_at IS NULL",
     )
     .bind(id)
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if revoked == 0 {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM office_screens WHERE id = ?")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM office_screens WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;

@@ -110,7 +110,7 @@ pub async fn create(name: &str, scope: &str) -> Result<CreatedToken, AppError> {
         Scope::KpiWrite(kpi) => ("kpi:write", kpi),
     };
     if let Some(kpi) = kpi_id {
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM kpis WHERE id = ?")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM kpis WHERE id = $1")
             .bind(kpi)
             .fetch_optional(&mut *tx)
             .await?;
@@ -121,7 +121,7 @@ pub async fn create(name: &str, scope: &str) -> Result<CreatedToken, AppError> {
     let secret = format!("{PREFIX}{}", new_token());
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (name, token_hash, scope, kpi_id, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(name)
     .bind(digest(&secret))
@@ -131,7 +131,7 @@ pub async fn create(name: &str, scope: &str) -> Result<CreatedToken, AppError> {
     .bind(now_text())
     .fetch_one(&mut *tx)
     .await?;
-    let row: TokenRow = sqlx::query_as(&format!("{SELECT_TOKENS} WHERE t.id = ?"))
+    let row: TokenRow = sqlx::query_as(&format!("{SELECT_TOKENS} WHERE t.id = $1"))
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
@@ -146,7 +146,7 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
     require_ambassador().await?;
     let mut tx = begin_write().await?;
     let found: Option<Option<String>> =
-        sqlx::query_scalar("SELECT revoked_at FROM api_tokens WHERE id = ?")
+        sqlx::query_scalar("SELECT revoked_at FROM api_tokens WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -156,7 +156,7 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
         Some(Some(_)) => return Ok(()),
         Some(None) => {}
     }
-    sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ?")
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
         .bind(now_text())
         .bind(id)
         .execute(&mut *tx)
@@ -178,7 +178,7 @@ pub async fn authenticate(pool: &SqlitePool, presented: &str) -> Result<TokenAcc
     };
     type Row = (i64, String, String, Option<i64>, Option<String>);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT id, name, scope, kpi_id, revoked_at FROM api_tokens WHERE token_hash = ?",
+        "SELECT id, name, scope, kpi_id, revoked_at FROM api_tokens WHERE token_hash = $1",
     )
     .bind(digest(&format!("{PREFIX}{}", hex.to_ascii_lowercase())))
     .fetch_optional(pool)
@@ -197,8 +197,8 @@ pub async fn authenticate(pool: &SqlitePool, presented: &str) -> Result<TokenAcc
     let now = now_text();
     let cutoff = crate::state::stamp(time::OffsetDateTime::now_utc() - time::Duration::minutes(1));
     if let Err(error) = sqlx::query(
-        "UPDATE api_tokens SET last_used_at = ? WHERE id = ? \
-         AND (last_used_at IS NULL OR last_used_at < ?)",
+        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 \
+         AND (last_used_at IS NULL OR last_used_at < $3)",
     )
     .bind(&now)
     .bind(id)
@@ -256,7 +256,7 @@ pub async fn cycle_objectives(
 ) -> Result<Option<ApiCycle>, AppError> {
     let mut db = pool.acquire().await?;
     let cycle: Option<(String, String, String)> =
-        sqlx::query_as("SELECT name, start_date, end_date FROM cycles WHERE id = ?")
+        sqlx::query_as("SELECT name, start_date, end_date FROM cycles WHERE id = $1")
             .bind(cycle_id)
             .fetch_optional(&mut *db)
             .await?;
@@ -266,7 +266,7 @@ pub async fn cycle_objectives(
     let tree = crate::units::ssr::load_tree(pool).await?;
     let path = |unit: i64| tree.path(unit).join(" › ");
     let objectives =
-        crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = ?", &cycle_id.to_string())
+        crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = $1", &cycle_id.to_string())
             .await?;
     Ok(Some(ApiCycle {
         id: cycle_id,

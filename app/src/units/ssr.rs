@@ -42,7 +42,7 @@ pub async fn create_unit(name: &str, parent_id: &str) -> Result<Unit, AppError> 
     }
     ensure_name_free(&mut tx, &name, parent_id, None).await?;
     let id: i64 =
-        sqlx::query_scalar("INSERT INTO units (name, parent_id) VALUES (?, ?) RETURNING id")
+        sqlx::query_scalar("INSERT INTO units (name, parent_id) VALUES ($1, $2) RETURNING id")
             .bind(&name)
             .bind(parent_id)
             .fetch_one(&mut *tx)
@@ -64,7 +64,7 @@ pub async fn rename_unit(unit_id: i64, name: &str) -> Result<(), AppError> {
     let mut tx = begin_write().await?;
     let parent_id = ensure_exists(&mut tx, unit_id, "unit_id").await?;
     ensure_name_free(&mut tx, &name, parent_id, Some(unit_id)).await?;
-    sqlx::query("UPDATE units SET name = ? WHERE id = ?")
+    sqlx::query("UPDATE units SET name = $1 WHERE id = $2")
         .bind(&name)
         .bind(unit_id)
         .execute(&mut *tx)
@@ -89,7 +89,7 @@ pub async fn move_unit(unit_id: i64, parent_id: &str) -> Result<(), AppError> {
         .map(|n| n.name.clone())
         .unwrap_or_default();
     ensure_name_free(&mut tx, &name, parent_id, Some(unit_id)).await?;
-    sqlx::query("UPDATE units SET parent_id = ? WHERE id = ?")
+    sqlx::query("UPDATE units SET parent_id = $1 WHERE id = $2")
         .bind(parent_id)
         .bind(unit_id)
         .execute(&mut *tx)
@@ -104,11 +104,11 @@ pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
     let mut tx = begin_write().await?;
     ensure_exists(&mut tx, unit_id, "unit_id").await?;
     let (children, members, objectives, kpis): (i64, i64, i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = ?1), \
-                (SELECT COUNT(*) FROM memberships WHERE unit_id = ?1), \
-                (SELECT COUNT(*) FROM objectives WHERE unit_id = ?1) \
-                + (SELECT COUNT(*) FROM objective_units WHERE unit_id = ?1), \
-                (SELECT COUNT(*) FROM kpis WHERE unit_id = ?1)",
+        "SELECT (SELECT COUNT(*) FROM units WHERE parent_id = $1), \
+                (SELECT COUNT(*) FROM memberships WHERE unit_id = $1), \
+                (SELECT COUNT(*) FROM objectives WHERE unit_id = $1) \
+                + (SELECT COUNT(*) FROM objective_units WHERE unit_id = $1), \
+                (SELECT COUNT(*) FROM kpis WHERE unit_id = $1)",
     )
     .bind(unit_id)
     .fetch_one(&mut *tx)
@@ -139,12 +139,12 @@ pub async fn delete_unit(unit_id: i64) -> Result<(), AppError> {
             plural(kpis)
         )));
     }
-    sqlx::query("DELETE FROM units WHERE id = ?")
+    sqlx::query("DELETE FROM units WHERE id = $1")
         .bind(unit_id)
         .execute(&mut *tx)
         .await?;
     // Its agendas' notes go with it: a unit made later may reuse its id.
-    sqlx::query("DELETE FROM agenda_notes WHERE agenda IN (?, ?)")
+    sqlx::query("DELETE FROM agenda_notes WHERE agenda IN ($1, $2)")
         .bind(crate::domain::rhythm::AgendaKey::Weekly(unit_id).to_string())
         .bind(crate::domain::rhythm::AgendaKey::Review(Some(unit_id)).to_string())
         .execute(&mut *tx)
@@ -164,7 +164,7 @@ async fn ensure_exists(
     unit_id: i64,
     field: &str,
 ) -> Result<Option<i64>, AppError> {
-    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT parent_id FROM units WHERE id = ?")
+    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT parent_id FROM units WHERE id = $1")
         .bind(unit_id)
         .fetch_optional(&mut *db)
         .await?;
@@ -187,7 +187,7 @@ async fn ensure_name_free(
     except: Option<i64>,
 ) -> Result<(), AppError> {
     let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM units WHERE parent_id IS ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
+        "SELECT id FROM units WHERE parent_id IS $1 AND name = $2 COLLATE NOCASE AND id IS NOT $3",
     )
     .bind(parent_id)
     .bind(name)

@@ -118,7 +118,7 @@ async fn reusable(path: &Path, n: usize) -> Result<f64, String> {
             .await
             .map_err(|e| format!("schema out of date ({e})"))?;
         let setting = |key: &'static str| {
-            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = ?")
+            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
                 .bind(key)
                 .fetch_optional(&pool)
         };
@@ -162,7 +162,7 @@ async fn organisation(db: &mut SqliteConnection) -> Organisation {
         cycles: Vec::new(),
     };
     let unit = async |db: &mut SqliteConnection, name: &str, parent: Option<i64>| -> i64 {
-        sqlx::query_scalar("INSERT INTO units (name, parent_id) VALUES (?, ?) RETURNING id")
+        sqlx::query_scalar("INSERT INTO units (name, parent_id) VALUES ($1, $2) RETURNING id")
             .bind(name)
             .bind(parent)
             .fetch_one(db)
@@ -198,7 +198,7 @@ async fn organisation(db: &mut SqliteConnection) -> Organisation {
             _ => "member",
         };
         let person: i64 = sqlx::query_scalar(
-            "INSERT INTO people (email, name, role, password_hash) VALUES (?, ?, ?, '!') RETURNING id",
+            "INSERT INTO people (email, name, role, password_hash) VALUES ($1, $2, $3, '!') RETURNING id",
         )
         .bind(format!("person{i}@bench.northstar"))
         .bind(name)
@@ -207,7 +207,7 @@ async fn organisation(db: &mut SqliteConnection) -> Organisation {
         .await
         .unwrap();
         let team = org.teams[i % org.teams.len()];
-        sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES ($1, $2)")
             .bind(person)
             .bind(team)
             .execute(&mut *db)
@@ -228,7 +228,7 @@ async fn organisation(db: &mut SqliteConnection) -> Organisation {
     for i in 0..CYCLES {
         let (year, (quarter, start, end)) = (2016 + i / 4, QUARTERS[i % 4]);
         let cycle: i64 = sqlx::query_scalar(
-            "INSERT INTO cycles (name, start_date, end_date) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO cycles (name, start_date, end_date) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(format!("{year} {quarter}"))
         .bind(format!("{year}-{start}"))
@@ -288,7 +288,7 @@ async fn write_note(
     let title = words.title(rng, title_words);
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, status, created_by, updated_by) \
-         VALUES (?, ?, ?, ?, ?, 'closed', ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, 'closed', $6, $7)",
     )
     .bind(&id)
     .bind(cycle)
@@ -301,7 +301,7 @@ async fn write_note(
     .await
     .unwrap();
     for shared in &units[1..] {
-        sqlx::query("INSERT INTO objective_units (objective_id, unit_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO objective_units (objective_id, unit_id) VALUES ($1, $2)")
             .bind(&id)
             .bind(shared)
             .execute(&mut *db)
@@ -376,7 +376,7 @@ async fn generate(path: &Path, n: usize) -> f64 {
         ("bench_generator", GENERATOR.to_owned()),
         ("bench_generation_seconds", format!("{seconds:.1}")),
     ] {
-        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)")
+        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES ($1, $2)")
             .bind(key)
             .bind(value)
             .execute(&mut *db)

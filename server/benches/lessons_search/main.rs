@@ -52,7 +52,7 @@ const MEASURED: usize = 300;
 /// Measured queries per class whose matching notes are counted (for the table).
 const COUNTED: usize = 60;
 const FLOOR_SQL: &str = "SELECT rowid, snippet(lessons_fts, -1, '[', ']', '…', 24) FROM lessons_fts \
-     WHERE lessons_fts MATCH ? ORDER BY bm25(lessons_fts) LIMIT 10";
+     WHERE lessons_fts MATCH $1 ORDER BY bm25(lessons_fts) LIMIT 10";
 
 fn main() {
     // `cargo bench -- 100000` runs one size (cargo adds `--bench`, which is skipped).
@@ -143,7 +143,7 @@ async fn matches(pool: &SqlitePool, class: &Class) -> Vec<u64> {
     let mut counts = Vec::with_capacity(COUNTED);
     for query in class.queries.iter().skip(WARM_UP).take(COUNTED) {
         let count: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?")
+            sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH $1")
                 .bind(&query.floor)
                 .fetch_one(pool)
                 .await

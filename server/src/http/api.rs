@@ -258,7 +258,7 @@ async fn replay(
     fingerprint: &str,
 ) -> Result<Option<Response>, ApiError> {
     let stored: Option<(String, i64, String)> = sqlx::query_as(
-        "SELECT request_hash, status, body FROM api_idempotency WHERE token_id = ? AND key = ?",
+        "SELECT request_hash, status, body FROM api_idempotency WHERE token_id = $1 AND key = $2",
     )
     .bind(token)
     .bind(key)
@@ -300,13 +300,13 @@ async fn remember(
 ) {
     let now = time::OffsetDateTime::now_utc();
     let outcome = async {
-        sqlx::query("DELETE FROM api_idempotency WHERE created_at < ?")
+        sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
             .bind(app::state::stamp(now - KEEP_ANSWERS))
             .execute(&state.pool)
             .await?;
         sqlx::query(
             "INSERT INTO api_idempotency (token_id, key, request_hash, status, body, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(token)
         .bind(key)

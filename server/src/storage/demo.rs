@@ -69,14 +69,14 @@ pub async fn seed_if_empty(pool: &SqlitePool, demo_password: &str) -> Result<boo
     }
     let mut unit_ids = std::collections::HashMap::new();
     for (department, teams) in UNITS {
-        let id: i64 = sqlx::query_scalar("INSERT INTO units (name) VALUES (?) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO units (name) VALUES ($1) RETURNING id")
             .bind(department)
             .fetch_one(&mut *tx)
             .await?;
         unit_ids.insert(*department, id);
         for team in *teams {
             let team_id: i64 = sqlx::query_scalar(
-                "INSERT INTO units (name, parent_id) VALUES (?, ?) RETURNING id",
+                "INSERT INTO units (name, parent_id) VALUES ($1, $2) RETURNING id",
             )
             .bind(team)
             .bind(id)
@@ -277,7 +277,7 @@ pub async fn seed_cycle(
         .previous_day()
         .ok_or_else(|| app::error::ssr::internal("no day before"))?;
     let cycle: i64 = sqlx::query_scalar(
-        "INSERT INTO cycles (name, start_date, end_date) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO cycles (name, start_date, end_date) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(format!("Q{} {}", quarter + 1, today.year()))
     .bind(start.to_string())
@@ -297,7 +297,7 @@ pub async fn seed_cycle(
     );
     let start_day = start.to_string();
     let execution_start = start + time::Duration::days(app::domain::cycles::DEFAULT_PLANNING_DAYS);
-    let ambassador: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+    let ambassador: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
         .bind(DEMO_AMBASSADOR)
         .fetch_one(&mut *tx)
         .await?;
@@ -326,7 +326,7 @@ pub async fn seed_cycle(
             .ok_or_else(|| app::error::ssr::internal("demo unit missing"))?;
         sqlx::query(
             "INSERT INTO objectives (id, cycle_id, unit_id, title, why_important, why_urgent, kind, status, \
-             created_by, updated_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             created_by, updated_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&id)
         .bind(cycle)
@@ -344,7 +344,7 @@ pub async fn seed_cycle(
         for (position, (kr_title, metric, label, start, target, current, owner, ready, fallback)) in
             key_results.iter().enumerate()
         {
-            let owner: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+            let owner: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
                 .bind(owner)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -352,7 +352,7 @@ pub async fn seed_cycle(
             sqlx::query(
                 "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
                  current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-                 fallback, proxy_name, position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 1, 1, ?, ?, ?, ?, ?)",
+                 fallback, proxy_name, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, 1, 1, $11, $12, $13, $14, $15)",
             )
             .bind(&kr_id)
             .bind(&id)
@@ -390,7 +390,7 @@ pub async fn seed_cycle(
         }
         for supported in supports.iter().filter_map(|i| ids.get(*i)) {
             sqlx::query(
-                "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES (?, ?, ?)",
+                "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES ($1, $2, $3)",
             )
             .bind(&id)
             .bind(supported)
@@ -436,7 +436,7 @@ async fn seed_check_ins(
         let (progress, problems, plans) = DEMO_REFLECTIONS[week % DEMO_REFLECTIONS.len()];
         sqlx::query(
             "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, \
-             checked_in_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             checked_in_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(app::objectives::new_client_id())
         .bind(history.key_result)

@@ -89,7 +89,7 @@ pub async fn seed(
         let Some(unit_id) = unit_ids.get(unit) else {
             continue;
         };
-        let owner: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+        let owner: i64 = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
             .bind(owner)
             .fetch_one(&mut *tx)
             .await?;
@@ -103,7 +103,7 @@ pub async fn seed(
         let kpi: i64 = sqlx::query_scalar(
             "INSERT INTO kpis (name, description, unit_label, unit_id, owner_id, direction, healthy, \
              critical, cadence, made_on, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
         )
         .bind(name)
         .bind(description)
@@ -124,7 +124,7 @@ pub async fn seed(
             let on = first + step * i as i32;
             sqlx::query(
                 "INSERT INTO kpi_readings (kpi_id, read_on, value, source, person_id, recorded_at) \
-                 VALUES (?, ?, ?, 'form', ?, ?)",
+                 VALUES ($1, $2, $3, 'form', $4, $5)",
             )
             .bind(kpi)
             .bind(on.to_string())

@@ -93,7 +93,7 @@ pub async fn seed_last_quarter(
     author_id: i64,
 ) -> Result<(), AppError> {
     let cycle: i64 = sqlx::query_scalar(
-        "INSERT INTO cycles (name, start_date, end_date) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO cycles (name, start_date, end_date) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(name)
     .bind(start.to_string())
@@ -108,7 +108,7 @@ pub async fn seed_last_quarter(
         let id = app::objectives::new_client_id();
         sqlx::query(
             "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, status, created_by, updated_by) \
-             VALUES (?, ?, ?, ?, ?, 'closed', ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, 'closed', $6, $7)",
         )
         .bind(&id)
         .bind(cycle)
@@ -137,7 +137,7 @@ pub async fn seed_last_quarter(
         let note_id = insert_note(&mut *tx, &of, &note).await?;
         // Written during last quarter's retrospective, not today.
         let written = format!("{end}T16:00:00.000Z");
-        sqlx::query("UPDATE closing_notes SET created_at = ?, updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE closing_notes SET created_at = $1, updated_at = $2 WHERE id = $3")
             .bind(&written)
             .bind(&written)
             .bind(note_id)

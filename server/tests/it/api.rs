@@ -57,7 +57,7 @@ async fn only_the_ambassador_makes_lists_and_revokes_tokens() {
 
     let (id, secret) = token(&app, "Help desk", "kpi:write").await;
     assert!(secret.starts_with("ns_") && secret.len() == 67, "{secret}");
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -141,7 +141,7 @@ async fn a_good_token_records_a_revoked_missing_or_wrong_one_does_not() {
     assert_eq!(body["changed"], 1);
     assert_eq!(readings(&app, kpi).await, before + 1);
     let (source, note): (String, String) =
-        sqlx::query_as("SELECT source, note FROM kpi_readings WHERE kpi_id = ? AND read_on = ?")
+        sqlx::query_as("SELECT source, note FROM kpi_readings WHERE kpi_id = $1 AND read_on = $2")
             .bind(kpi)
             .bind(days_ago(1))
             .fetch_one(&app.pool)
@@ -225,7 +225,7 @@ async fn a_retried_request_is_applied_once() {
     let (status, retried) = json_of(retry).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(retried, first, "the retry gets the first answer");
-    let version: i64 = sqlx::query_scalar("SELECT version FROM kpis WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT version FROM kpis WHERE id = $1")
         .bind(kpi)
         .fetch_one(&app.pool)
         .await
@@ -241,7 +241,7 @@ async fn a_retried_request_is_applied_once() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["code"], "idempotency_key_reused");
     let value: f64 =
-        sqlx::query_scalar("SELECT value FROM kpi_readings WHERE kpi_id = ? AND read_on = ?")
+        sqlx::query_scalar("SELECT value FROM kpi_readings WHERE kpi_id = $1 AND read_on = $2")
             .bind(kpi)
             .bind(days_ago(2))
             .fetch_one(&app.pool)

@@ -60,7 +60,7 @@ async fn a_wrong_password_is_refused_with_one_message() {
 #[tokio::test]
 async fn passwords_are_stored_as_argon2id_hashes() {
     let app = TestApp::start().await;
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE email = ?")
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE email = $1")
         .bind(AMBASSADOR)
         .fetch_one(&app.pool)
         .await

@@ -393,7 +393,7 @@ async fn titles_and_whys_lose_control_and_direction_characters() {
     .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["why_important"], "Because customers wait\nand\tchurn");
-    let stored: String = sqlx::query_scalar("SELECT title FROM objectives WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT title FROM objectives WHERE id = $1")
         .bind(uuid(1))
         .fetch_one(&app.pool)
         .await

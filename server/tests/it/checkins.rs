@@ -53,7 +53,7 @@ async fn a_check_in_sets_the_current_value_and_the_history_keeps_it() {
     assert_eq!(saved["check_in"]["confidence"], 6);
     assert_eq!(saved["check_in"]["author"], "Priya Nair");
     assert_eq!(saved["objective"]["key_results"][0]["current"], 42.5);
-    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = ?")
+    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = $1")
         .bind(&kr)
         .fetch_one(&app.pool)
         .await
@@ -122,7 +122,7 @@ async fn bad_check_ins_name_their_field_and_change_nothing() {
     }
     let stored = format!("SELECT COUNT(*) FROM check_ins WHERE key_result_id = '{kr}'");
     assert_eq!(app.count(&stored).await, 0);
-    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = ?")
+    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = $1")
         .bind(&kr)
         .fetch_one(&app.pool)
         .await

@@ -120,7 +120,7 @@ async fn only_the_owner_the_lead_and_the_ambassador_update_a_key_result() {
         StatusCode::OK,
         "the unit's lead may too"
     );
-    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = ?")
+    let current: f64 = sqlx::query_scalar("SELECT current_value FROM key_results WHERE id = $1")
         .bind(&kr_id)
         .fetch_one(&app.pool)
         .await

@@ -76,7 +76,7 @@ async fn kpis_are_defined_by_leads_at_or_above_their_unit_and_the_ambassador() {
     // Jonas's form still holds the old version: his change is refused, not lost.
     let (status, body) = rename(&app, &jonas, &own, "Stale edit").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
-    let name: String = sqlx::query_scalar("SELECT name FROM kpis WHERE id = ?")
+    let name: String = sqlx::query_scalar("SELECT name FROM kpis WHERE id = $1")
         .bind(own["id"].as_i64().unwrap())
         .fetch_one(&app.pool)
         .await
@@ -181,7 +181,7 @@ async fn pasted_readings_are_stored_whole_or_not_at_all() {
     assert_eq!(kpi["health"], "critical");
     assert_eq!(kpi["flag"], "critical");
     let kept: f64 = sqlx::query_scalar(
-        "SELECT value FROM kpi_reading_history WHERE kpi_id = ? AND read_on = ?",
+        "SELECT value FROM kpi_reading_history WHERE kpi_id = $1 AND read_on = $2",
     )
     .bind(id)
     .bind(days_ago(0))

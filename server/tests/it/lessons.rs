@@ -75,7 +75,7 @@ async fn closing_without_a_note_is_refused() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     // Nothing was half-written: still active, no note, nothing indexed.
-    let status: String = sqlx::query_scalar("SELECT status FROM objectives WHERE id = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM objectives WHERE id = $1")
         .bind(&id)
         .fetch_one(&app.pool)
         .await
@@ -117,7 +117,7 @@ async fn a_closed_note_is_found_by_a_word_in_each_field() {
     assert_eq!(closed["score"], 0.7);
     // The board heard of it: the last event is the closed objective.
     let event: String = sqlx::query_scalar(
-        "SELECT event FROM board_events WHERE cycle_id = ? ORDER BY version DESC LIMIT 1",
+        "SELECT event FROM board_events WHERE cycle_id = $1 ORDER BY version DESC LIMIT 1",
     )
     .bind(cycle.parse::<i64>().unwrap())
     .fetch_one(&app.pool)
@@ -366,7 +366,7 @@ async fn an_edited_note_is_found_by_its_new_words_and_keeps_its_history() {
     assert_eq!(view["closing"]["version"], 2);
     assert_eq!(view["closing"]["revisions"].as_array().unwrap().len(), 1);
     // A note deleted in the database leaves the index at once (trigger).
-    sqlx::query("DELETE FROM closing_notes WHERE objective_id = ?")
+    sqlx::query("DELETE FROM closing_notes WHERE objective_id = $1")
         .bind(&id)
         .execute(&app.pool)
         .await

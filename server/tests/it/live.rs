@@ -202,7 +202,7 @@ async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
     let cycle = cycle(&app).await;
     // The board is MAX_CATCH_UP + 100 changes ahead of version 0.
     let ahead = app::objectives::ssr::MAX_CATCH_UP + 100;
-    sqlx::query("UPDATE cycles SET board_version = ? WHERE id = ?")
+    sqlx::query("UPDATE cycles SET board_version = $1 WHERE id = $2")
         .bind(ahead)
         .bind(cycle)
         .execute(&app.pool)
@@ -230,14 +230,14 @@ async fn the_event_log_keeps_the_last_events_of_each_board() {
     let keep = app::objectives::ssr::MAX_CATCH_UP;
     let total = keep + 120;
     for version in 1..=total {
-        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, '{}')")
+        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES ($1, $2, '{}')")
             .bind(cycle)
             .bind(version)
             .execute(&app.pool)
             .await
             .unwrap();
     }
-    sqlx::query("UPDATE cycles SET board_version = ? WHERE id = ?")
+    sqlx::query("UPDATE cycles SET board_version = $1 WHERE id = $2")
         .bind(total)
         .bind(cycle)
         .execute(&app.pool)
@@ -248,7 +248,7 @@ async fn the_event_log_keeps_the_last_events_of_each_board() {
         .unwrap();
     assert_eq!(pruned, 120);
     let (count, oldest): (i64, i64) =
-        sqlx::query_as("SELECT count(*), min(version) FROM board_events WHERE cycle_id = ?")
+        sqlx::query_as("SELECT count(*), min(version) FROM board_events WHERE cycle_id = $1")
             .bind(cycle)
             .fetch_one(&app.pool)
             .await

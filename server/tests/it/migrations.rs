@@ -20,7 +20,7 @@ async fn migrate_before(pool: &sqlx::SqlitePool, version: &str, scratch: &Path) 
 }
 
 async fn matches(pool: &sqlx::SqlitePool, query: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?")
+    sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH $1")
         .bind(query)
         .fetch_one(pool)
         .await

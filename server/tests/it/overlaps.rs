@@ -150,7 +150,7 @@ async fn merging_keeps_every_key_result_check_in_and_link_in_one_shared_objectiv
     activate(&app, &maya, &cycle, &uuid(2)).await;
     sqlx::query(
         "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, checked_in_on) \
-         VALUES ('c1', ?, 1, 4, 7, '2026-11-02')",
+         VALUES ('c1', $1, 1, 4, 7, '2026-11-02')",
     )
     .bind(uuid(12))
     .execute(&app.pool)
@@ -204,7 +204,7 @@ async fn merging_keeps_every_key_result_check_in_and_link_in_one_shared_objectiv
         "the check-in came along"
     );
     let child: String =
-        sqlx::query_scalar("SELECT supports_id FROM objective_links WHERE objective_id = ?")
+        sqlx::query_scalar("SELECT supports_id FROM objective_links WHERE objective_id = $1")
             .bind(uuid(3))
             .fetch_one(&app.pool)
             .await
@@ -222,7 +222,7 @@ async fn merging_keeps_every_key_result_check_in_and_link_in_one_shared_objectiv
         .await;
     assert_eq!(after - versions, 3);
     let events: Vec<String> = sqlx::query_scalar(
-        "SELECT event FROM board_events WHERE cycle_id = ? AND version > ? ORDER BY version",
+        "SELECT event FROM board_events WHERE cycle_id = $1 AND version > $2 ORDER BY version",
     )
     .bind(cycle.parse::<i64>().unwrap())
     .bind(versions)

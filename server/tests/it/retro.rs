@@ -18,7 +18,7 @@ async fn retro_and_next(app: &TestApp) -> (String, String) {
     let insert = |name: &'static str, start: time::Date, end: time::Date, retro: i64| {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO cycles (name, start_date, end_date, planning_days, retro_days) \
-             VALUES (?, ?, ?, 0, ?) RETURNING id",
+             VALUES ($1, $2, $3, 0, $4) RETURNING id",
         )
         .bind(name)
         .bind(start.to_string())
@@ -75,7 +75,7 @@ async fn key_result(
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-         fallback, proxy_name, position) VALUES (?, ?, ?, ?, 'pts', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         fallback, proxy_name, position) VALUES ($1, $2, $3, $4, 'pts', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
     .bind(&id)
     .bind(objective)
@@ -265,7 +265,7 @@ async fn a_cycle_is_complete_only_when_every_objective_is_closed_and_only_the_am
     assert_eq!(app.count(&versions).await, version);
     // Open boards heard of it.
     let event: String = sqlx::query_scalar(
-        "SELECT event FROM board_events WHERE cycle_id = ? ORDER BY version DESC LIMIT 1",
+        "SELECT event FROM board_events WHERE cycle_id = $1 ORDER BY version DESC LIMIT 1",
     )
     .bind(cycle.parse::<i64>().unwrap())
     .fetch_one(&app.pool)
@@ -312,7 +312,7 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     let shipped = objective(&app, &cycle, 4, "Platform", "active").await;
     // Shared with Web: counted for both units, once in the totals.
     sqlx::query(
-        "INSERT INTO objective_units (objective_id, unit_id, state) VALUES (?, ?, 'accepted')",
+        "INSERT INTO objective_units (objective_id, unit_id, state) VALUES ($1, $2, 'accepted')",
     )
     .bind(&shipped)
     .bind(app.unit_id("Web").await)
@@ -402,7 +402,7 @@ async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else()
     let other = objective(&app, &cycle, 2, "Web", "active").await;
     sqlx::query(
         "UPDATE objectives SET description = 'All of it', why_important = 'Customers wait', \
-         why_urgent = 'The contract renews in March', kind = 'aspirational' WHERE id = ?",
+         why_urgent = 'The contract renews in March', kind = 'aspirational' WHERE id = $1",
     )
     .bind(&source)
     .execute(&app.pool)
@@ -411,7 +411,7 @@ async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else()
     // Shared with Web, supporting Web's objective, with check-ins.
     let web = app.unit_id("Web").await;
     sqlx::query(
-        "INSERT INTO objective_units (objective_id, unit_id, state) VALUES (?, ?, 'accepted')",
+        "INSERT INTO objective_units (objective_id, unit_id, state) VALUES ($1, $2, 'accepted')",
     )
     .bind(&source)
     .bind(web)
@@ -419,7 +419,7 @@ async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else()
     .await
     .unwrap();
     sqlx::query(
-        "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES (?, ?, 1)",
+        "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES ($1, $2, 1)",
     )
     .bind(&source)
     .bind(&other)

@@ -54,7 +54,7 @@ async fn only_the_ambassador_manages_screens_and_tokens_are_stored_hashed() {
         assert_eq!(status, StatusCode::FORBIDDEN);
     }
     let (id, token) = new_screen(&app, "Lobby").await;
-    let stored: String = sqlx::query_scalar("SELECT token_hash FROM office_screens WHERE id = ?")
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM office_screens WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -108,7 +108,7 @@ async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
         "no account controls on a screen"
     );
     let connected: Option<String> =
-        sqlx::query_scalar("SELECT last_connected_at FROM office_screens WHERE id = ?")
+        sqlx::query_scalar("SELECT last_connected_at FROM office_screens WHERE id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await
@@ -305,7 +305,7 @@ async fn a_screen_that_missed_revocation_notices_asks_the_database() {
     let mut socket = open_screen(&app, &token).await;
     resume(&app, &mut socket).await;
     // Revoked in the database without a notice of its own…
-    sqlx::query("UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = ?")
+    sqlx::query("UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await

@@ -29,7 +29,7 @@ async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
     let mut socket = open(app, &format!("/ws/boards/{cycle}"), Some(cookie))
         .await
         .unwrap();
-    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
         .bind(cycle)
         .fetch_one(&app.pool)
         .await
@@ -295,7 +295,7 @@ async fn a_sockets_look_at_the_database_sees_a_password_changed_elsewhere() {
         state(&app.pool).await,
         app::auth::ssr::SessionState::Standing { .. }
     ));
-    sqlx::query("UPDATE people SET session_epoch = session_epoch + 1 WHERE email = ?")
+    sqlx::query("UPDATE people SET session_epoch = session_epoch + 1 WHERE email = $1")
         .bind(MEMBER)
         .execute(&app.pool)
         .await

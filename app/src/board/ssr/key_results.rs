@@ -62,7 +62,7 @@ pub async fn create_key_result(new: NewKeyResult) -> Result<KeyResult, AppError>
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, position) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COUNT(*) FROM key_results WHERE objective_id = ?))",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COUNT(*) FROM key_results WHERE objective_id = $10))",
     )
     .bind(&id)
     .bind(&objective.id)
@@ -85,7 +85,7 @@ pub async fn create_key_result(new: NewKeyResult) -> Result<KeyResult, AppError>
 }
 
 async fn ensure_active_person(db: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
-    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM people WHERE id = ?")
+    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM people WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *db)
         .await?;
@@ -243,7 +243,7 @@ pub async fn update_key_result(
         }
     }
     sqlx::query(
-        "UPDATE key_results SET version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        "UPDATE key_results SET version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $1",
     )
     .bind(id)
     .execute(&mut *tx)
@@ -262,7 +262,7 @@ pub async fn update_key_result(
 async fn add_tracking_milestone(tx: &mut SqliteConnection, kr: &KeyResult) -> Result<(), AppError> {
     let title = crate::domain::okr::tracking_title(&kr.title, MAX_TITLE);
     let exists: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM key_results WHERE objective_id = ? AND title = ?")
+        sqlx::query_scalar("SELECT 1 FROM key_results WHERE objective_id = $1 AND title = $2")
             .bind(&kr.objective_id)
             .bind(&title)
             .fetch_optional(&mut *tx)
@@ -273,8 +273,8 @@ async fn add_tracking_milestone(tx: &mut SqliteConnection, kr: &KeyResult) -> Re
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-         position) VALUES (?, ?, ?, 'milestone', '', 0, 1, 0, ?, 1, 1, 1, 1, 1, \
-         (SELECT COUNT(*) FROM key_results WHERE objective_id = ?))",
+         position) VALUES ($1, $2, $3, 'milestone', '', 0, 1, 0, $4, 1, 1, 1, 1, 1, \
+         (SELECT COUNT(*) FROM key_results WHERE objective_id = $5))",
     )
     .bind(crate::objectives::new_client_id())
     .bind(&kr.objective_id)
@@ -307,10 +307,12 @@ where
     T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send,
 {
     // `column` is one of a fixed set of names, never input.
-    sqlx::query(&format!("UPDATE key_results SET {column} = ? WHERE id = ?"))
-        .bind(value)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE key_results SET {column} = $1 WHERE id = $2"
+    ))
+    .bind(value)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }

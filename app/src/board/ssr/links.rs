@@ -26,7 +26,7 @@ pub async fn enclosing_objectives(
 ) -> Result<Vec<OutsideObjective>, AppError> {
     let objectives = fetch_objectives(
         db,
-        "o.cycle_id IN (SELECT c.id FROM cycles c JOIN cycles me ON me.id = ? \
+        "o.cycle_id IN (SELECT c.id FROM cycles c JOIN cycles me ON me.id = $1 \
          WHERE c.start_date <= me.start_date AND c.end_date >= me.end_date \
          AND (c.start_date < me.start_date OR c.end_date > me.end_date))",
         &cycle.id.to_string(),
@@ -88,7 +88,7 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
     }
     if target.cycle_id != objective.cycle_id {
         let dates: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, start_date, end_date FROM cycles WHERE id IN (?, ?)")
+            sqlx::query_as("SELECT id, start_date, end_date FROM cycles WHERE id IN ($1, $2)")
                 .bind(objective.cycle_id)
                 .bind(target.cycle_id)
                 .fetch_all(&mut *tx)
@@ -108,7 +108,7 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
     // Every link reachable upwards from the target: a circle would come
     // back to this objective.
     let reachable: Vec<(String, String)> = sqlx::query_as(
-        "WITH RECURSIVE up(id) AS (SELECT ? UNION \
+        "WITH RECURSIVE up(id) AS (SELECT $1 UNION \
          SELECT l.supports_id FROM objective_links l JOIN up ON l.objective_id = up.id) \
          SELECT l.objective_id, l.supports_id FROM objective_links l JOIN up ON l.objective_id = up.id",
     )
@@ -122,7 +122,7 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
         }
         Err(LinkError::Circle(circle)) => {
             let titles: HashMap<String, String> = sqlx::query_as(
-                "SELECT id, title FROM objectives WHERE id IN (SELECT value FROM json_each(?))",
+                "SELECT id, title FROM objectives WHERE id IN (SELECT value FROM json_each($1))",
             )
             .bind(serde_json::to_string(&circle).unwrap_or_default())
             .fetch_all(&mut *tx)
@@ -139,7 +139,7 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
         }
     }
     sqlx::query(
-        "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES (?, ?, ?)",
+        "INSERT INTO objective_links (objective_id, supports_id, created_by) VALUES ($1, $2, $3)",
     )
     .bind(&objective.id)
     .bind(&supports_id)
@@ -163,12 +163,12 @@ pub async fn unlink_objective(id: &str, supports_id: &str) -> Result<Objective, 
     if !objective.supports.contains(&supports_id) {
         return Ok(objective);
     }
-    sqlx::query("DELETE FROM objective_links WHERE objective_id = ? AND supports_id = ?")
+    sqlx::query("DELETE FROM objective_links WHERE objective_id = $1 AND supports_id = $2")
         .bind(&objective.id)
         .bind(&supports_id)
         .execute(&mut *tx)
         .await?;
-    let title: String = sqlx::query_scalar("SELECT title FROM objectives WHERE id = ?")
+    let title: String = sqlx::query_scalar("SELECT title FROM objectives WHERE id = $1")
         .bind(&supports_id)
         .fetch_optional(&mut *tx)
         .await?

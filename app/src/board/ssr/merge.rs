@@ -23,14 +23,14 @@ pub async fn overlaps_of(cycle_id: i64) -> Result<Vec<OverlapPair>, AppError> {
     let pool = pool()?;
     let mut tx = pool.begin().await?;
     let objectives: Vec<Objective> =
-        fetch_objectives(&mut tx, "o.cycle_id = ?", &cycle_id.to_string())
+        fetch_objectives(&mut tx, "o.cycle_id = $1", &cycle_id.to_string())
             .await?
             .into_iter()
             .filter(|o| o.status != Status::Closed)
             .collect();
     let dismissed: HashSet<(String, String)> = sqlx::query_as(
         "SELECT d.first_id, d.second_id FROM overlap_dismissals d \
-         JOIN objectives o ON o.id = d.first_id WHERE o.cycle_id = ?",
+         JOIN objectives o ON o.id = d.first_id WHERE o.cycle_id = $1",
     )
     .bind(cycle_id)
     .fetch_all(&mut *tx)
@@ -95,7 +95,7 @@ pub async fn dismiss_overlap(first: &str, second: &str) -> Result<(), AppError> 
     }
     let (x, y) = ordered(&first, &second);
     sqlx::query(
-        "INSERT INTO overlap_dismissals (first_id, second_id, dismissed_by, created_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO overlap_dismissals (first_id, second_id, dismissed_by, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (first_id, second_id) DO NOTHING",
     )
     .bind(x)
@@ -160,7 +160,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     sharing.extend(b.invited_unit_ids.iter().map(|u| (*u, "invited")));
     for (unit, state) in sharing.into_iter().filter(|(u, _)| *u != a.unit_id) {
         sqlx::query(
-            "INSERT INTO objective_units (objective_id, unit_id, state, invited_by, answered_by) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO objective_units (objective_id, unit_id, state, invited_by, answered_by) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (objective_id, unit_id) DO UPDATE SET state = CASE \
              WHEN excluded.state = 'accepted' THEN 'accepted' ELSE objective_units.state END",
         )
@@ -174,7 +174,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     }
     sqlx::query(
         "INSERT INTO objective_commitments (objective_id, unit_id, text, updated_by) \
-         SELECT ?, unit_id, text, updated_by FROM objective_commitments WHERE objective_id = ? \
+         SELECT $1, unit_id, text, updated_by FROM objective_commitments WHERE objective_id = $2 \
          ON CONFLICT (objective_id, unit_id) DO NOTHING",
     )
     .bind(&a.id)
@@ -183,9 +183,9 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     .await?;
     // Key results (and with them their check-ins) move, after the first's own.
     let moved = sqlx::query(
-        "UPDATE key_results SET objective_id = ?1, \
-         position = position + 1 + (SELECT coalesce(max(position), -1) FROM key_results WHERE objective_id = ?1) \
-         WHERE objective_id = ?2",
+        "UPDATE key_results SET objective_id = $1, \
+         position = position + 1 + (SELECT coalesce(max(position), -1) FROM key_results WHERE objective_id = $1) \
+         WHERE objective_id = $2",
     )
     .bind(&a.id)
     .bind(&b.id)
@@ -196,7 +196,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     // the second supports the first.
     sqlx::query(
         "INSERT INTO objective_links (objective_id, supports_id, created_by) \
-         SELECT ?1, supports_id, ?3 FROM objective_links WHERE objective_id = ?2 AND supports_id <> ?1 \
+         SELECT $1, supports_id, $3 FROM objective_links WHERE objective_id = $2 AND supports_id <> $1 \
          ON CONFLICT (objective_id, supports_id) DO NOTHING",
     )
     .bind(&a.id)
@@ -205,7 +205,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     .execute(&mut *tx)
     .await?;
     let children: Vec<String> = sqlx::query_scalar(
-        "SELECT objective_id FROM objective_links WHERE supports_id = ?2 AND objective_id <> ?1",
+        "SELECT objective_id FROM objective_links WHERE supports_id = $2 AND objective_id <> $1",
     )
     .bind(&a.id)
     .bind(&b.id)
@@ -213,7 +213,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     .await?;
     sqlx::query(
         "INSERT INTO objective_links (objective_id, supports_id, created_by) \
-         SELECT objective_id, ?1, ?3 FROM objective_links WHERE supports_id = ?2 AND objective_id <> ?1 \
+         SELECT objective_id, $1, $3 FROM objective_links WHERE supports_id = $2 AND objective_id <> $1 \
          ON CONFLICT (objective_id, supports_id) DO NOTHING",
     )
     .bind(&a.id)
@@ -223,9 +223,9 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     .await?;
     // One supporting the other through a third would now be a circle.
     let circle: Option<String> = sqlx::query_scalar(
-        "WITH RECURSIVE up(id) AS (SELECT supports_id FROM objective_links WHERE objective_id = ?1 UNION \
+        "WITH RECURSIVE up(id) AS (SELECT supports_id FROM objective_links WHERE objective_id = $1 UNION \
          SELECT l.supports_id FROM objective_links l JOIN up ON l.objective_id = up.id) \
-         SELECT id FROM up WHERE id = ?1",
+         SELECT id FROM up WHERE id = $1",
     )
     .bind(&a.id)
     .fetch_optional(&mut *tx)
@@ -239,10 +239,10 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     // The first keeps what it says; what it left empty, the second fills.
     sqlx::query(
         "UPDATE objectives SET \
-         description = CASE WHEN description = '' THEN ?2 ELSE description END, \
-         why_important = CASE WHEN why_important = '' THEN ?3 ELSE why_important END, \
-         why_urgent = CASE WHEN why_urgent = '' THEN ?4 ELSE why_urgent END, \
-         decision_owner_id = coalesce(decision_owner_id, ?5) WHERE id = ?1",
+         description = CASE WHEN description = '' THEN $2 ELSE description END, \
+         why_important = CASE WHEN why_important = '' THEN $3 ELSE why_important END, \
+         why_urgent = CASE WHEN why_urgent = '' THEN $4 ELSE why_urgent END, \
+         decision_owner_id = coalesce(decision_owner_id, $5) WHERE id = $1",
     )
     .bind(&a.id)
     .bind(&b.description)
@@ -271,7 +271,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
         record(&mut tx, objective, caller.id, &text, &now).await?;
     }
     sqlx::query(
-        "INSERT INTO merged_objectives (old_id, into_id, old_title, merged_by, merged_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO merged_objectives (old_id, into_id, old_title, merged_by, merged_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&b.id)
     .bind(&a.id)
@@ -281,7 +281,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
     .execute(&mut *tx)
     .await?;
     // Earlier merges into the second lead to the first now.
-    sqlx::query("UPDATE merged_objectives SET into_id = ? WHERE into_id = ?")
+    sqlx::query("UPDATE merged_objectives SET into_id = $1 WHERE into_id = $2")
         .bind(&a.id)
         .bind(&b.id)
         .execute(&mut *tx)
@@ -293,17 +293,17 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
         .as_deref()
         .filter(|_| a.carried_from.is_none())
     {
-        sqlx::query("UPDATE objectives SET carried_from = NULL WHERE id = ?")
+        sqlx::query("UPDATE objectives SET carried_from = NULL WHERE id = $1")
             .bind(&b.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE objectives SET carried_from = ? WHERE id = ?")
+        sqlx::query("UPDATE objectives SET carried_from = $1 WHERE id = $2")
             .bind(origin)
             .bind(&a.id)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("DELETE FROM objectives WHERE id = ?")
+    sqlx::query("DELETE FROM objectives WHERE id = $1")
         .bind(&b.id)
         .execute(&mut *tx)
         .await?;
@@ -322,7 +322,7 @@ pub(crate) async fn record(
     now: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO objective_history (objective_id, person_id, text, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO objective_history (objective_id, person_id, text, created_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(objective)
     .bind(person)

@@ -31,11 +31,11 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     // One read transaction: the objectives and the version belong together.
     let mut tx = pool.begin().await?;
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
-    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_one(&mut *tx)
         .await?;
-    let objectives = fetch_objectives(&mut tx, "o.cycle_id = ?", &cycle_id.to_string()).await?;
+    let objectives = fetch_objectives(&mut tx, "o.cycle_id = $1", &cycle_id.to_string()).await?;
     let outside = enclosing_objectives(&mut tx, &cycle).await?;
     let people = sqlx::query_as::<_, (i64, String)>(
         "SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE",

@@ -50,7 +50,7 @@ pub async fn create_objective(
     may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, created_by, updated_by, version) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0)",
     )
     .bind(&id)
     .bind(cycle_id)
@@ -182,13 +182,13 @@ pub async fn update_objective(
             let unit =
                 unit.ok_or_else(|| AppError::invalid("unit_id", "Choose a unit from the list."))?;
             permissions::check_give(&actor, unit).map_err(forbidden)?;
-            sqlx::query("UPDATE objectives SET unit_id = ? WHERE id = ?")
+            sqlx::query("UPDATE objectives SET unit_id = $1 WHERE id = $2")
                 .bind(unit)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
             // A unit does not share its own objective with itself.
-            sqlx::query("DELETE FROM objective_units WHERE objective_id = ? AND unit_id = ?")
+            sqlx::query("DELETE FROM objective_units WHERE objective_id = $1 AND unit_id = $2")
                 .bind(id)
                 .bind(unit)
                 .execute(&mut *tx)
@@ -201,7 +201,7 @@ pub async fn update_objective(
                     let active = match raw.parse::<i64>() {
                         Ok(p) => {
                             sqlx::query_as(
-                                "SELECT id, name FROM people WHERE id = ? AND active = 1",
+                                "SELECT id, name FROM people WHERE id = $1 AND active = 1",
                             )
                             .bind(p)
                             .fetch_optional(&mut *tx)
@@ -214,7 +214,7 @@ pub async fn update_objective(
                     })?)
                 }
             };
-            sqlx::query("UPDATE objectives SET decision_owner_id = ? WHERE id = ?")
+            sqlx::query("UPDATE objectives SET decision_owner_id = $1 WHERE id = $2")
                 .bind(person.as_ref().map(|(p, _)| *p))
                 .bind(id)
                 .execute(&mut *tx)
@@ -258,16 +258,16 @@ pub async fn update_objective(
             // theirs accepts. Units already sharing or invited stay as they are.
             let kept = serde_json::to_string(&units).map_err(internal)?;
             sqlx::query(
-                "DELETE FROM objective_units WHERE objective_id = ? \
-                 AND unit_id NOT IN (SELECT value FROM json_each(?))",
+                "DELETE FROM objective_units WHERE objective_id = $1 \
+                 AND unit_id NOT IN (SELECT value FROM json_each($2))",
             )
             .bind(id)
             .bind(&kept)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "DELETE FROM objective_commitments WHERE objective_id = ? AND unit_id <> ? \
-                 AND unit_id NOT IN (SELECT value FROM json_each(?))",
+                "DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id <> $2 \
+                 AND unit_id NOT IN (SELECT value FROM json_each($3))",
             )
             .bind(id)
             .bind(objective.unit_id)
@@ -277,7 +277,7 @@ pub async fn update_objective(
             for unit in units {
                 sqlx::query(
                     "INSERT INTO objective_units (objective_id, unit_id, state, invited_by) \
-                     VALUES (?, ?, 'invited', ?) ON CONFLICT (objective_id, unit_id) DO NOTHING",
+                     VALUES ($1, $2, 'invited', $3) ON CONFLICT (objective_id, unit_id) DO NOTHING",
                 )
                 .bind(id)
                 .bind(unit)
@@ -298,10 +298,12 @@ async fn set_text(
     value: String,
 ) -> Result<(), AppError> {
     // `column` is one of a fixed set of names, never input.
-    sqlx::query(&format!("UPDATE objectives SET {column} = ? WHERE id = ?"))
-        .bind(value)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(&format!(
+        "UPDATE objectives SET {column} = $1 WHERE id = $2"
+    ))
+    .bind(value)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }

@@ -47,8 +47,8 @@ pub async fn answer_invitation(
     record(&mut tx, id, caller.id, &line, &crate::state::now_text()).await?;
     if accept {
         sqlx::query(
-            "UPDATE objective_units SET state = 'accepted', answered_by = ? \
-             WHERE objective_id = ? AND unit_id = ?",
+            "UPDATE objective_units SET state = 'accepted', answered_by = $1 \
+             WHERE objective_id = $2 AND unit_id = $3",
         )
         .bind(caller.id)
         .bind(id)
@@ -56,12 +56,12 @@ pub async fn answer_invitation(
         .execute(&mut *tx)
         .await?;
     } else {
-        sqlx::query("DELETE FROM objective_units WHERE objective_id = ? AND unit_id = ?")
+        sqlx::query("DELETE FROM objective_units WHERE objective_id = $1 AND unit_id = $2")
             .bind(id)
             .bind(unit_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM objective_commitments WHERE objective_id = ? AND unit_id = ?")
+        sqlx::query("DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id = $2")
             .bind(id)
             .bind(unit_id)
             .execute(&mut *tx)
@@ -115,14 +115,14 @@ pub async fn set_commitment(
         )));
     }
     if commitment.is_empty() {
-        sqlx::query("DELETE FROM objective_commitments WHERE objective_id = ? AND unit_id = ?")
+        sqlx::query("DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id = $2")
             .bind(id)
             .bind(unit_id)
             .execute(&mut *tx)
             .await?;
     } else {
         sqlx::query(
-            "INSERT INTO objective_commitments (objective_id, unit_id, text, updated_by) VALUES (?, ?, ?, ?) \
+            "INSERT INTO objective_commitments (objective_id, unit_id, text, updated_by) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (objective_id, unit_id) DO UPDATE SET text = excluded.text, updated_by = excluded.updated_by",
         )
         .bind(id)

@@ -64,7 +64,7 @@ pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
     db: E,
     id: i64,
 ) -> Result<Cycle, AppError> {
-    sqlx::query_as::<_, CycleRow>(&format!("{SELECT_CYCLES} WHERE c.id = ?"))
+    sqlx::query_as::<_, CycleRow>(&format!("{SELECT_CYCLES} WHERE c.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -113,7 +113,7 @@ pub async fn save_cycle(
     let calendar = calendar_from_form(start, end, planning_days, retro_days)?;
     let mut tx = begin_write().await?;
     let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM cycles WHERE name = ? COLLATE NOCASE AND id IS NOT ?")
+        sqlx::query_scalar("SELECT id FROM cycles WHERE name = $1 COLLATE NOCASE AND id IS NOT $2")
             .bind(&name)
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -134,7 +134,7 @@ pub async fn save_cycle(
         None => {
             sqlx::query_scalar(
                 "INSERT INTO cycles (name, start_date, end_date, planning_days, retro_days) \
-                 VALUES (?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
             .bind(&name)
             .bind(&start)
@@ -146,8 +146,8 @@ pub async fn save_cycle(
         }
         Some(id) => {
             let updated = sqlx::query(
-                "UPDATE cycles SET name = ?, start_date = ?, end_date = ?, planning_days = ?, retro_days = ? \
-                 WHERE id = ?",
+                "UPDATE cycles SET name = $1, start_date = $2, end_date = $3, planning_days = $4, retro_days = $5 \
+                 WHERE id = $6",
             )
             .bind(&name)
             .bind(&start)
@@ -197,8 +197,8 @@ pub async fn current_cycle_id(
     day: &str,
 ) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE start_date <= ?1 \
-         ORDER BY end_date >= ?1 DESC, start_date DESC, id DESC LIMIT 1",
+        "SELECT id FROM cycles WHERE start_date <= $1 \
+         ORDER BY end_date >= $1 DESC, start_date DESC, id DESC LIMIT 1",
     )
     .bind(day)
     .fetch_optional(&mut *db)
@@ -225,7 +225,7 @@ pub async fn current_cycle(
 
 /// Whether the cycle exists (for the websocket, before it upgrades).
 pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool, AppError> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = ?")
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_optional(pool)
         .await?;
@@ -236,7 +236,7 @@ pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool
 pub async fn set_stretch_phase(phase: StretchPhase) -> Result<(), AppError> {
     require_ambassador().await?;
     let mut tx = begin_write().await?;
-    sqlx::query("UPDATE settings SET value = ? WHERE key = 'stretch_phase'")
+    sqlx::query("UPDATE settings SET value = $1 WHERE key = 'stretch_phase'")
         .bind(phase.as_str())
         .execute(&mut *tx)
         .await?;

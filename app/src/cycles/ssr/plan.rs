@@ -25,7 +25,7 @@ pub(crate) async fn insert_meeting(
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(&format!(
         "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"
     ))
     .bind(draft.kind.as_str())
     .bind(&draft.custom_name)
@@ -49,7 +49,7 @@ pub(crate) async fn insert_meeting(
 /// plan, or the guide's default when there is none. `by` is who
 /// the rows are recorded as made by.
 pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Result<(), AppError> {
-    let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = ?")
+    let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_one(&mut *db)
         .await?;
@@ -59,8 +59,8 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
     // The cycle just before this one; else (for a cycle placed before all
     // others) the latest.
     let previous: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> ?1 \
-         ORDER BY start_date <= (SELECT start_date FROM cycles WHERE id = ?1) DESC, start_date DESC, id DESC LIMIT 1",
+        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> $1 \
+         ORDER BY start_date <= (SELECT start_date FROM cycles WHERE id = $1) DESC, start_date DESC, id DESC LIMIT 1",
     )
     .bind(cycle_id)
     .fetch_optional(&mut *db)
@@ -71,7 +71,7 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
             sqlx::query(
                 &format!(
                     "INSERT INTO plan_meetings ({COPIED}, cycle_id, created_by, updated_by, updated_at) \
-                     SELECT {COPIED}, ?, ?, ?, ? FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id"
+                     SELECT {COPIED}, $1, $2, $3, $4 FROM plan_meetings WHERE cycle_id = $5 ORDER BY position, id"
                 ),
             )
             .bind(cycle_id)
@@ -88,7 +88,7 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
             }
         }
     }
-    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = ?")
+    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = $1")
         .bind(cycle_id)
         .execute(&mut *db)
         .await?;
@@ -101,7 +101,7 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
 pub async fn start_missing_plans(pool: &sqlx::SqlitePool) -> Result<usize, AppError> {
     let mut tx = pool.begin().await?;
     let ambassador: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM people WHERE role = ? AND active = 1 ORDER BY id LIMIT 1",
+        "SELECT id FROM people WHERE role = $1 AND active = 1 ORDER BY id LIMIT 1",
     )
     .bind(Role::Ambassador.as_str())
     .fetch_optional(&mut *tx)

@@ -237,7 +237,7 @@ pub async fn of_unit(unit_id: i64) -> Result<Vec<Kpi>, AppError> {
         &mut db,
         &tree,
         &actor,
-        "k.unit_id = ?",
+        "k.unit_id = $1",
         Some(unit_id),
         Some(SPARKLINE_READINGS),
     )
@@ -251,7 +251,7 @@ pub(crate) async fn one(
     actor: &Actor,
     id: i64,
 ) -> Result<Kpi, AppError> {
-    load(db, tree, actor, "k.id = ?", Some(id), None)
+    load(db, tree, actor, "k.id = $1", Some(id), None)
         .await?
         .pop()
         .ok_or_else(|| AppError::NotFound("That KPI".into()))
@@ -264,7 +264,7 @@ pub async fn detail(id: i64) -> Result<KpiDetail, AppError> {
     let replaced: Vec<(String, f64, String, String)> = sqlx::query_as(&format!(
         "SELECT r.read_on, r.value, {READING_BY}, r.replaced_at FROM kpi_reading_history r \
          LEFT JOIN people p ON p.id = r.person_id LEFT JOIN api_tokens t ON t.id = r.token_id \
-         WHERE r.kpi_id = ? ORDER BY r.read_on DESC, r.id DESC LIMIT 50"
+         WHERE r.kpi_id = $1 ORDER BY r.read_on DESC, r.id DESC LIMIT 50"
     ))
     .bind(id)
     .fetch_all(&mut *db)
@@ -272,7 +272,7 @@ pub async fn detail(id: i64) -> Result<KpiDetail, AppError> {
     let linked: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT o.id, o.title, kr.title, c.name FROM key_results kr \
          JOIN objectives o ON o.id = kr.objective_id JOIN cycles c ON c.id = o.cycle_id \
-         WHERE kr.kpi_id = ? ORDER BY c.start_date DESC, o.created_at, kr.position",
+         WHERE kr.kpi_id = $1 ORDER BY c.start_date DESC, o.created_at, kr.position",
     )
     .bind(id)
     .fetch_all(&mut *db)
@@ -320,7 +320,7 @@ async fn suggestion(db: &mut SqliteConnection, kpi: &Kpi) -> Result<Option<Sugge
     };
     let day = today().to_string();
     let cycle_id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE start_date <= ?1 AND end_date >= ?1 \
+        "SELECT id FROM cycles WHERE start_date <= $1 AND end_date >= $1 \
          ORDER BY start_date DESC, id DESC LIMIT 1",
     )
     .bind(&day)
@@ -372,7 +372,7 @@ pub async fn save(
     }
     permissions::check_kpi(&actor, definition.unit_id).map_err(forbidden)?;
     let owner: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM people WHERE id = ? AND active = 1")
+        sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND active = 1")
             .bind(definition.owner_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -383,7 +383,7 @@ pub async fn save(
         ));
     }
     let duplicate: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM kpis WHERE unit_id = ? AND name = ? COLLATE NOCASE AND id IS NOT ?",
+        "SELECT id FROM kpis WHERE unit_id = $1 AND name = $2 COLLATE NOCASE AND id IS NOT $3",
     )
     .bind(definition.unit_id)
     .bind(&definition.name)
@@ -403,7 +403,7 @@ pub async fn save(
             sqlx::query_scalar(
                 "INSERT INTO kpis (name, description, unit_label, unit_id, owner_id, direction, \
                  healthy, critical, cadence, made_on, created_by, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             )
             .bind(&definition.name)
             .bind(&definition.description)
@@ -423,7 +423,7 @@ pub async fn save(
         }
         Some(id) => {
             let (unit_id, current): (i64, i64) =
-                sqlx::query_as("SELECT unit_id, version FROM kpis WHERE id = ?")
+                sqlx::query_as("SELECT unit_id, version FROM kpis WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *tx)
                     .await?
@@ -437,9 +437,9 @@ pub async fn save(
                 ));
             }
             sqlx::query(
-                "UPDATE kpis SET name = ?, description = ?, unit_label = ?, unit_id = ?, \
-                 owner_id = ?, direction = ?, healthy = ?, critical = ?, cadence = ?, \
-                 version = version + 1, updated_at = ? WHERE id = ?",
+                "UPDATE kpis SET name = $1, description = $2, unit_label = $3, unit_id = $4, \
+                 owner_id = $5, direction = $6, healthy = $7, critical = $8, cadence = $9, \
+                 version = version + 1, updated_at = $10 WHERE id = $11",
             )
             .bind(&definition.name)
             .bind(&definition.description)

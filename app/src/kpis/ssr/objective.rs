@@ -56,7 +56,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
     }
     crate::cycles::ssr::fetch_cycle(&mut *tx, input.cycle_id).await?;
     let (owner_id, unit_label): (i64, String) =
-        sqlx::query_as("SELECT owner_id, unit_label FROM kpis WHERE id = ?")
+        sqlx::query_as("SELECT owner_id, unit_label FROM kpis WHERE id = $1")
             .bind(input.kpi_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -64,7 +64,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
     may_create_in(&mut tx, &caller, &tree, unit_id).await?;
     sqlx::query(
         "INSERT INTO objectives (id, cycle_id, unit_id, title, kind, why_important, created_by, updated_by, version) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0)",
     )
     .bind(&id)
     .bind(input.cycle_id)
@@ -80,7 +80,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, \
-         reliable, position, kpi_id) VALUES (?, ?, ?, 'number', ?, ?, ?, ?, ?, 1, 1, 1, 1, 1, 0, ?)",
+         reliable, position, kpi_id) VALUES ($1, $2, $3, 'number', $4, $5, $6, $7, $8, 1, 1, 1, 1, 1, 0, $9)",
     )
     .bind(format!("{id}-kr"))
     .bind(&id)

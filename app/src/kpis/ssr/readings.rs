@@ -136,7 +136,7 @@ async fn by_person(kpi_id: i64, readings: Vec<NewReading>, csv: bool) -> Result<
     let mut tx = begin_write().await?;
     let (caller, tree, actor) = who(&mut tx).await?;
     let (unit_id, owner_id): (i64, i64) =
-        sqlx::query_as("SELECT unit_id, owner_id FROM kpis WHERE id = ?")
+        sqlx::query_as("SELECT unit_id, owner_id FROM kpis WHERE id = $1")
             .bind(kpi_id)
             .fetch_optional(&mut *tx)
             .await?
@@ -222,7 +222,7 @@ async fn record_in(
         i64,
         i64,
     ) = sqlx::query_as(
-        "SELECT name, direction, healthy, critical, owner_id, created_by FROM kpis WHERE id = ?",
+        "SELECT name, direction, healthy, critical, owner_id, created_by FROM kpis WHERE id = $1",
     )
     .bind(kpi_id)
     .fetch_optional(&mut *tx)
@@ -234,7 +234,7 @@ async fn record_in(
         critical,
     };
     let stored: Vec<(String, f64, String)> = sqlx::query_as(
-        "SELECT read_on, value, note FROM kpi_readings WHERE kpi_id = ? ORDER BY read_on",
+        "SELECT read_on, value, note FROM kpi_readings WHERE kpi_id = $1 ORDER BY read_on",
     )
     .bind(kpi_id)
     .fetch_all(&mut *tx)
@@ -267,7 +267,7 @@ async fn record_in(
             sqlx::query(
                 "INSERT INTO kpi_reading_history (kpi_id, read_on, value, note, source, person_id, \
                  token_id, recorded_at, replaced_at) SELECT kpi_id, read_on, value, note, source, \
-                 person_id, token_id, recorded_at, ? FROM kpi_readings WHERE kpi_id = ? AND read_on = ?",
+                 person_id, token_id, recorded_at, $1 FROM kpi_readings WHERE kpi_id = $2 AND read_on = $3",
             )
             .bind(&now)
             .bind(kpi_id)
@@ -296,7 +296,7 @@ async fn record_in(
             if kpi::recovers(&thresholds, &before, next) {
                 recovered = true;
                 sqlx::query(
-                    "INSERT INTO kpi_recoveries (kpi_id, read_on, recovered_at) VALUES (?, ?, ?) \
+                    "INSERT INTO kpi_recoveries (kpi_id, read_on, recovered_at) VALUES ($1, $2, $3) \
                      ON CONFLICT DO NOTHING",
                 )
                 .bind(kpi_id)
@@ -308,7 +308,7 @@ async fn record_in(
         }
         sqlx::query(
             "INSERT INTO kpi_readings (kpi_id, read_on, value, note, source, person_id, token_id, recorded_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kpi_id, read_on) DO UPDATE SET \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (kpi_id, read_on) DO UPDATE SET \
              value = excluded.value, note = excluded.note, source = excluded.source, \
              person_id = excluded.person_id, token_id = excluded.token_id, recorded_at = excluded.recorded_at",
         )
@@ -327,13 +327,13 @@ async fn record_in(
         changed.push(reading);
     }
     let version: i64 = if changed.is_empty() {
-        sqlx::query_scalar("SELECT version FROM kpis WHERE id = ?")
+        sqlx::query_scalar("SELECT version FROM kpis WHERE id = $1")
             .bind(kpi_id)
             .fetch_one(&mut *tx)
             .await?
     } else {
         sqlx::query_scalar(
-            "UPDATE kpis SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version",
+            "UPDATE kpis SET version = version + 1, updated_at = $1 WHERE id = $2 RETURNING version",
         )
         .bind(&now)
         .bind(kpi_id)
@@ -383,7 +383,7 @@ async fn check_in_followers(
     let followers: Vec<(String, String, i64, String, String)> = sqlx::query_as(
         "SELECT kr.id, kr.objective_id, o.cycle_id, c.start_date, c.end_date FROM key_results kr \
          JOIN objectives o ON o.id = kr.objective_id JOIN cycles c ON c.id = o.cycle_id \
-         WHERE kr.kpi_id = ? AND o.status = 'active' ORDER BY o.cycle_id, kr.objective_id",
+         WHERE kr.kpi_id = $1 AND o.status = 'active' ORDER BY o.cycle_id, kr.objective_id",
     )
     .bind(kpi_id)
     .fetch_all(&mut **tx)
@@ -402,7 +402,7 @@ async fn check_in_followers(
             continue;
         }
         let confidence: i64 = sqlx::query_scalar(
-            "SELECT confidence FROM check_ins WHERE key_result_id = ? \
+            "SELECT confidence FROM check_ins WHERE key_result_id = $1 \
              ORDER BY checked_in_on DESC, created_at DESC LIMIT 1",
         )
         .bind(&key_result)
@@ -417,7 +417,7 @@ async fn check_in_followers(
             };
             sqlx::query(
                 "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, checked_in_on) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET \
                  value = excluded.value, progress = excluded.progress, author_id = excluded.author_id",
             )
             .bind(format!("kpi-{kpi_id}-{key_result}-{}", reading.on))
@@ -436,8 +436,8 @@ async fn check_in_followers(
             .map(|(_, value)| *value)
             .ok_or_else(|| internal("a reading inside the cycle vanished"))?;
         sqlx::query(
-            "UPDATE key_results SET current_value = ?, version = version + 1, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            "UPDATE key_results SET current_value = $1, version = version + 1, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
         )
         .bind(latest)
         .bind(&key_result)

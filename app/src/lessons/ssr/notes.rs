@@ -60,7 +60,7 @@ pub(crate) async fn note_of(
          u.name AS updated_by, substr(n.updated_at, 1, 10) AS updated_on \
          FROM closing_notes n JOIN objectives o ON o.id = n.objective_id \
          JOIN people a ON a.id = n.author_id JOIN people u ON u.id = n.updated_by \
-         WHERE n.objective_id = ?",
+         WHERE n.objective_id = $1",
     )
     .bind(objective_id)
     .fetch_optional(&mut *db)
@@ -71,7 +71,7 @@ pub(crate) async fn note_of(
     let revisions: Vec<RevisionRow> = sqlx::query_as(
         "SELECT r.version, r.score, r.went_well, r.went_badly, r.lessons, r.tags, p.name AS written_by, \
          substr(r.written_at, 1, 10) AS written_on FROM closing_note_revisions r \
-         JOIN people p ON p.id = r.written_by WHERE r.note_id = ? ORDER BY r.version DESC",
+         JOIN people p ON p.id = r.written_by WHERE r.note_id = $1 ORDER BY r.version DESC",
     )
     .bind(row.id)
     .fetch_all(&mut *db)
@@ -136,12 +136,12 @@ async fn write_tags(
     note_id: i64,
     tags: &[String],
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM closing_note_tags WHERE note_id = ?")
+    sqlx::query("DELETE FROM closing_note_tags WHERE note_id = $1")
         .bind(note_id)
         .execute(&mut *db)
         .await?;
     for tag in tags {
-        sqlx::query("INSERT INTO closing_note_tags (tag, note_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO closing_note_tags (tag, note_id) VALUES ($1, $2)")
             .bind(tag)
             .bind(note_id)
             .execute(&mut *db)
@@ -171,7 +171,7 @@ pub async fn insert_note(
     let achieved = closing::achieved(of.kind, note.score);
     let note_id: i64 = sqlx::query_scalar(
         "INSERT INTO closing_notes (objective_id, title, score, achieved, went_well, went_badly, lessons, \
-         tags, facets, author_id, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         tags, facets, author_id, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(of.objective_id)
     .bind(search::clean_text(of.title))
@@ -235,7 +235,7 @@ pub async fn close_objective(id: &str, input: &NoteInput<'_>) -> Result<Objectiv
         &note,
     )
     .await?;
-    sqlx::query("UPDATE objectives SET status = 'closed' WHERE id = ?")
+    sqlx::query("UPDATE objectives SET status = 'closed' WHERE id = $1")
         .bind(&objective.id)
         .execute(&mut *tx)
         .await?;
@@ -280,7 +280,7 @@ pub async fn edit_closing_note(
     sqlx::query(
         "INSERT INTO closing_note_revisions (note_id, version, score, went_well, went_badly, lessons, tags, \
          written_by, written_at) SELECT id, version, score, went_well, went_badly, lessons, tags, updated_by, \
-         updated_at FROM closing_notes WHERE objective_id = ?",
+         updated_at FROM closing_notes WHERE objective_id = $1",
     )
     .bind(&objective.id)
     .execute(&mut *tx)
@@ -288,9 +288,9 @@ pub async fn edit_closing_note(
     let achieved = closing::achieved(objective.kind, note.score);
     let units = objective.units();
     let note_id: i64 = sqlx::query_scalar(
-        "UPDATE closing_notes SET score = ?, achieved = ?, went_well = ?, went_badly = ?, lessons = ?, \
-         tags = ?, facets = ?, version = version + 1, updated_by = ?, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE objective_id = ? RETURNING id",
+        "UPDATE closing_notes SET score = $1, achieved = $2, went_well = $3, went_badly = $4, lessons = $5, \
+         tags = $6, facets = $7, version = version + 1, updated_by = $8, \
+         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE objective_id = $9 RETURNING id",
     )
     .bind(note.score)
     .bind(achieved)
@@ -320,12 +320,12 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, Ap
     crate::cycles::ssr::fetch_cycle(&mut *tx, cycle_id).await?;
     let objectives = fetch_objectives(
         &mut tx,
-        "o.cycle_id = ? AND o.status <> 'closed'",
+        "o.cycle_id = $1 AND o.status <> 'closed'",
         &cycle_id.to_string(),
     )
     .await?;
     let closed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM objectives WHERE cycle_id = ? AND status = 'closed'",
+        "SELECT count(*) FROM objectives WHERE cycle_id = $1 AND status = 'closed'",
     )
     .bind(cycle_id)
     .fetch_one(&mut *tx)

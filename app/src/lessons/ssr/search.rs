@@ -140,13 +140,13 @@ const HIT_JOINS: &str = "JOIN objectives o ON o.id = n.objective_id JOIN cycles 
 /// - ties on rank go to the newer note, so pages do not shift.
 fn ranked_sql() -> String {
     let snip =
-        |column: u32| format!("snippet(lessons_fts, {column}, ?2, ?3, '…', {SNIPPET_WORDS})");
+        |column: u32| format!("snippet(lessons_fts, {column}, $2, $3, '…', {SNIPPET_WORDS})");
     format!(
         "SELECT t.title, t.went_well, t.went_badly, t.lessons, {HIT_DETAILS} \
-         FROM (SELECT rowid AS id, rank AS r, highlight(lessons_fts, 0, ?2, ?3) AS title, \
+         FROM (SELECT rowid AS id, rank AS r, highlight(lessons_fts, 0, $2, $3) AS title, \
                  {} AS went_well, {} AS went_badly, {} AS lessons \
-               FROM lessons_fts WHERE lessons_fts MATCH ?1 \
-               ORDER BY +rank, rowid DESC LIMIT ?4 OFFSET ?5) AS t \
+               FROM lessons_fts WHERE lessons_fts MATCH $1 \
+               ORDER BY +rank, rowid DESC LIMIT $4 OFFSET $5) AS t \
          JOIN closing_notes n ON n.id = t.id {HIT_JOINS} ORDER BY t.r, t.id DESC",
         snip(1),
         snip(2),
@@ -156,7 +156,7 @@ fn ranked_sql() -> String {
 
 /// The most recent notes matching the filters alone.
 const FILTERED_RECENT_SQL: &str = "WITH top(id) AS MATERIALIZED (\
-       SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3) \
+       SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH $1 ORDER BY rowid DESC LIMIT $2 OFFSET $3) \
      SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, n.achieved, n.tags, \
      substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, p.name AS author \
      FROM top JOIN closing_notes n ON n.id = top.id JOIN objectives o ON o.id = n.objective_id \
@@ -166,7 +166,7 @@ const FILTERED_RECENT_SQL: &str = "WITH top(id) AS MATERIALIZED (\
 const RECENT_SQL: &str = "SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, \
      n.achieved, n.tags, substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, \
      p.name AS author FROM closing_notes n JOIN objectives o ON o.id = n.objective_id \
-     JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY n.id DESC LIMIT ?1 OFFSET ?2";
+     JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY n.id DESC LIMIT $1 OFFSET $2";
 
 /// Runs a search: the code path of the lessons page, also measured by the
 /// `lessons_search` benchmark.

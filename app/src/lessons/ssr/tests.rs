@@ -22,7 +22,7 @@ async fn index() -> SqlitePool {
     .unwrap();
     sqlx::query(
         "INSERT INTO lessons_fts VALUES ('Say \"hello\" AND goodbye', 'near the end', 'NOT much', \
-         'onboarding takes time', 'hiring', ?)",
+         'onboarding takes time', 'hiring', $1)",
     )
     .bind(facets(1, &[2], true, &["hiring".into()]))
     .execute(&pool)
@@ -32,7 +32,7 @@ async fn index() -> SqlitePool {
 }
 
 async fn run(pool: &SqlitePool, query: &str) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH ?")
+    sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH $1")
         .bind(query)
         .fetch_one(pool)
         .await

@@ -16,7 +16,7 @@ pub(crate) async fn finish(
     objective_id: &str,
     caller: &Caller,
 ) -> Result<Objective, AppError> {
-    let cycle_id: i64 = sqlx::query_scalar("SELECT cycle_id FROM objectives WHERE id = ?")
+    let cycle_id: i64 = sqlx::query_scalar("SELECT cycle_id FROM objectives WHERE id = $1")
         .bind(objective_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -68,8 +68,8 @@ pub(crate) async fn stage(
     let mut objectives = Vec::with_capacity(saved.len());
     for objective_id in saved {
         sqlx::query(
-            "UPDATE objectives SET version = version + 1, updated_by = ?, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+            "UPDATE objectives SET version = version + 1, updated_by = $1, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
         )
         .bind(caller.id)
         .bind(objective_id)
@@ -87,7 +87,7 @@ pub(crate) async fn stage(
         objectives.push(objective);
     }
     for event in &events {
-        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES ($1, $2, $3)")
             .bind(cycle_id)
             .bind(event.version())
             .bind(serde_json::to_string(event).map_err(internal)?)
@@ -106,7 +106,7 @@ pub(crate) async fn record_cycle_event(
     event: impl FnOnce(i64) -> BoardEvent,
 ) -> Result<BoardEvent, AppError> {
     let event = event(next_board_version(tx, cycle_id).await?);
-    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO board_events (cycle_id, version, event) VALUES ($1, $2, $3)")
         .bind(cycle_id)
         .bind(event.version())
         .bind(serde_json::to_string(&event).map_err(internal)?)
@@ -120,7 +120,7 @@ pub(crate) async fn next_board_version(
     cycle_id: i64,
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
-        "UPDATE cycles SET board_version = board_version + 1 WHERE id = ? RETURNING board_version",
+        "UPDATE cycles SET board_version = board_version + 1 WHERE id = $1 RETURNING board_version",
     )
     .bind(cycle_id)
     .fetch_one(&mut *db)

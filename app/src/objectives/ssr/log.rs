@@ -19,7 +19,7 @@ pub async fn events_after(
     cycle_id: i64,
     version: i64,
 ) -> Result<Option<Vec<BoardEvent>>, AppError> {
-    let current: Option<i64> = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+    let current: Option<i64> = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_optional(pool)
         .await?;
@@ -30,7 +30,7 @@ pub async fn events_after(
         return Ok(None);
     }
     let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT version, event FROM board_events WHERE cycle_id = ? AND version > ? ORDER BY version")
+        sqlx::query_as("SELECT version, event FROM board_events WHERE cycle_id = $1 AND version > $2 ORDER BY version")
             .bind(cycle_id)
             .bind(version)
             .fetch_all(pool)
@@ -49,7 +49,7 @@ pub async fn events_after(
 pub async fn prune_board_events(pool: &sqlx::SqlitePool) -> Result<u64, AppError> {
     let done = sqlx::query(
         "DELETE FROM board_events WHERE version <= \
-         (SELECT c.board_version FROM cycles c WHERE c.id = board_events.cycle_id) - ?",
+         (SELECT c.board_version FROM cycles c WHERE c.id = board_events.cycle_id) - $1",
     )
     .bind(MAX_CATCH_UP)
     .execute(pool)

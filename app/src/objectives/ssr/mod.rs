@@ -112,7 +112,7 @@ const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric
      (SELECT max(c.checked_in_on) FROM check_ins c WHERE c.key_result_id = k.id) AS last_check_in \
      FROM key_results k";
 
-/// Objectives matching `filter` (`o.cycle_id = ?` or `o.id = ?`), with their
+/// Objectives matching `filter` (`o.cycle_id = $1` or `o.id = $1`), with their
 /// shared units, commitments, links and key results: five queries, whatever
 /// the count.
 pub(crate) async fn fetch_objectives(
@@ -214,7 +214,7 @@ pub(crate) async fn fetch_objective(
     db: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Objective>, AppError> {
-    Ok(fetch_objectives(db, "o.id = ?", id).await?.pop())
+    Ok(fetch_objectives(db, "o.id = $1", id).await?.pop())
 }
 
 /// The key result `id`, as [`fetch_objectives`] reads it.
@@ -222,7 +222,7 @@ pub(crate) async fn fetch_key_result(
     db: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<KeyResult>, AppError> {
-    sqlx::query_as::<_, KeyResultRow>(&format!("{SELECT_KEY_RESULTS} WHERE k.id = ?"))
+    sqlx::query_as::<_, KeyResultRow>(&format!("{SELECT_KEY_RESULTS} WHERE k.id = $1"))
         .bind(id)
         .fetch_optional(&mut *db)
         .await?
@@ -267,7 +267,7 @@ pub(crate) async fn actor_of(
     caller: &Caller,
     tree: &UnitTree,
 ) -> Result<Actor, AppError> {
-    let own: Vec<i64> = sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ?")
+    let own: Vec<i64> = sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = $1")
         .bind(caller.id)
         .fetch_all(&mut *db)
         .await?;
@@ -302,7 +302,7 @@ pub(crate) async fn units_out(
     cycle_id: i64,
 ) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT unit_id FROM cycle_units_out WHERE cycle_id = ? ORDER BY unit_id",
+        "SELECT unit_id FROM cycle_units_out WHERE cycle_id = $1 ORDER BY unit_id",
     )
     .bind(cycle_id)
     .fetch_all(&mut *db)

@@ -54,7 +54,7 @@ pub async fn meetings_of(
 ) -> Result<Vec<Meeting>, AppError> {
     let rows = sqlx::query_as::<_, MeetingRow>(
         "SELECT id, kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, version \
-         FROM plan_meetings WHERE cycle_id = ? ORDER BY position, id",
+         FROM plan_meetings WHERE cycle_id = $1 ORDER BY position, id",
     )
     .bind(cycle_id)
     .fetch_all(&mut *db)

@@ -20,13 +20,13 @@ pub async fn person_actor(
     tree: &UnitTree,
     person: i64,
 ) -> Result<Actor, AppError> {
-    let role: String = sqlx::query_scalar("SELECT role FROM people WHERE id = ? AND active = 1")
+    let role: String = sqlx::query_scalar("SELECT role FROM people WHERE id = $1 AND active = 1")
         .bind(person)
         .fetch_optional(&mut *db)
         .await?
         .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let units: Vec<i64> =
-        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = ? ORDER BY unit_id")
+        sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = $1 ORDER BY unit_id")
             .bind(person)
             .fetch_all(&mut *db)
             .await?;
@@ -72,14 +72,14 @@ pub async fn load(
         })
     };
     const SELECT: &str = "SELECT n.meeting_on, n.body, n.version, p.name FROM agenda_notes n \
-         JOIN people p ON p.id = n.updated_by WHERE n.agenda = ?";
-    let current = sqlx::query_as(&format!("{SELECT} AND n.meeting_on = ?"))
+         JOIN people p ON p.id = n.updated_by WHERE n.agenda = $1";
+    let current = sqlx::query_as(&format!("{SELECT} AND n.meeting_on = $2"))
         .bind(&agenda)
         .bind(&day)
         .fetch_optional(&mut *db)
         .await?;
     let previous = sqlx::query_as(&format!(
-        "{SELECT} AND n.meeting_on < ? AND n.body <> '' ORDER BY n.meeting_on DESC LIMIT 1"
+        "{SELECT} AND n.meeting_on < $2 AND n.body <> '' ORDER BY n.meeting_on DESC LIMIT 1"
     ))
     .bind(&agenda)
     .bind(&day)
@@ -127,7 +127,7 @@ pub async fn save(
         None => {
             sqlx::query_scalar::<_, i64>(
                 "INSERT INTO agenda_notes (agenda, meeting_on, body, updated_by, updated_at) \
-                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (agenda, meeting_on) DO NOTHING RETURNING version",
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (agenda, meeting_on) DO NOTHING RETURNING version",
             )
             .bind(key.to_string())
             .bind(day.to_string())
@@ -139,8 +139,8 @@ pub async fn save(
         }
         Some(version) => {
             sqlx::query_scalar(
-                "UPDATE agenda_notes SET body = ?, version = version + 1, updated_by = ?, updated_at = ? \
-                 WHERE agenda = ? AND meeting_on = ? AND version = ? RETURNING version",
+                "UPDATE agenda_notes SET body = $1, version = version + 1, updated_by = $2, updated_at = $3 \
+                 WHERE agenda = $4 AND meeting_on = $5 AND version = $6 RETURNING version",
             )
             .bind(body)
             .bind(caller.id)
@@ -158,7 +158,7 @@ pub async fn save(
         Some(version) => Some(version),
         None => {
             let stored: Option<(String, i64, i64)> = sqlx::query_as(
-                "SELECT body, version, updated_by FROM agenda_notes WHERE agenda = ? AND meeting_on = ?",
+                "SELECT body, version, updated_by FROM agenda_notes WHERE agenda = $1 AND meeting_on = $2",
             )
             .bind(key.to_string())
             .bind(day.to_string())

@@ -54,7 +54,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let person = person_actor(&mut db, &tree, person_id).await?;
     permissions::check_one_on_one(&actor, &person).map_err(forbidden)?;
     let person_units = person.units.clone();
-    let person_name: String = sqlx::query_scalar("SELECT name FROM people WHERE id = ?")
+    let person_name: String = sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
         .bind(person_id)
         .fetch_one(&mut *db)
         .await?;
@@ -90,7 +90,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
         "SELECT k.id, o.id, o.title, k.title, k.metric, k.start_value, k.target_value, k.current_value, \
          substr(k.created_at, 1, 10), CASE WHEN {delayed} THEN 'delayed' ELSE o.status END, {proxy} \
          FROM key_results k JOIN objectives o ON o.id = k.objective_id \
-         WHERE k.owner_id = ? AND o.cycle_id = ? AND o.status = 'active' ORDER BY o.created_at, o.id, k.position"
+         WHERE k.owner_id = $1 AND o.cycle_id = $2 AND o.status = 'active' ORDER BY o.created_at, o.id, k.position"
     ))
     .bind(person_id)
     .bind(cycle.id)
@@ -100,7 +100,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
         "SELECT c.id, c.key_result_id, p.name, c.value, c.confidence, c.progress, c.problems, c.plans, \
          c.checked_in_on FROM check_ins c JOIN people p ON p.id = c.author_id \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
-         WHERE k.owner_id = ? AND o.cycle_id = ? AND o.status = 'active' \
+         WHERE k.owner_id = $1 AND o.cycle_id = $2 AND o.status = 'active' \
          ORDER BY c.checked_in_on, c.created_at",
     )
     .bind(person_id)

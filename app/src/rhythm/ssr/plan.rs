@@ -156,10 +156,10 @@ pub async fn set_taking_part(
     let mut tx = begin_write().await?;
     fetch_cycle(&mut *tx, cycle_id).await?;
     let changed = if taking_part {
-        sqlx::query("DELETE FROM cycle_units_out WHERE cycle_id = ? AND unit_id = ?")
+        sqlx::query("DELETE FROM cycle_units_out WHERE cycle_id = $1 AND unit_id = $2")
     } else {
         sqlx::query(
-            "INSERT INTO cycle_units_out (cycle_id, unit_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO cycle_units_out (cycle_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
     }
     .bind(cycle_id)
@@ -203,8 +203,12 @@ async fn planning(
     cycle_id: i64,
     today: time::Date,
 ) -> Result<Planning, AppError> {
-    let objectives =
-        fetch_objectives(db, "o.cycle_id = CAST(? AS INTEGER)", &cycle_id.to_string()).await?;
+    let objectives = fetch_objectives(
+        db,
+        "o.cycle_id = CAST($1 AS INTEGER)",
+        &cycle_id.to_string(),
+    )
+    .await?;
     let units = tree
         .ordered()
         .into_iter()
@@ -315,12 +319,13 @@ pub async fn save(
     if id.is_none()
         && let Some(client_id) = &client_id
     {
-        let made: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM plan_meetings WHERE client_id = ? AND cycle_id = ?")
-                .bind(client_id)
-                .bind(cycle_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let made: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM plan_meetings WHERE client_id = $1 AND cycle_id = $2",
+        )
+        .bind(client_id)
+        .bind(cycle_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(made) = made {
             let meeting = meetings_of(&mut tx, cycle_id)
                 .await?
@@ -333,7 +338,7 @@ pub async fn save(
     let id = match id {
         None => {
             let position: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(position), 0) + 1 FROM plan_meetings WHERE cycle_id = ?",
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM plan_meetings WHERE cycle_id = $1",
             )
             .bind(cycle_id)
             .fetch_one(&mut *tx)
@@ -342,7 +347,7 @@ pub async fn save(
                 &mut tx, cycle_id, &draft, unit_id, position, caller.id, &now,
             )
             .await?;
-            sqlx::query("UPDATE plan_meetings SET client_id = ? WHERE id = ?")
+            sqlx::query("UPDATE plan_meetings SET client_id = $1 WHERE id = $2")
                 .bind(&client_id)
                 .bind(id)
                 .execute(&mut *tx)
@@ -350,13 +355,14 @@ pub async fn save(
             id
         }
         Some(id) => {
-            let (stored_cycle, stored_unit, current): (i64, Option<i64>, i64) =
-                sqlx::query_as("SELECT cycle_id, unit_id, version FROM plan_meetings WHERE id = ?")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .filter(|(stored_cycle, _, _)| *stored_cycle == cycle_id)
-                    .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
+            let (stored_cycle, stored_unit, current): (i64, Option<i64>, i64) = sqlx::query_as(
+                "SELECT cycle_id, unit_id, version FROM plan_meetings WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .filter(|(stored_cycle, _, _)| *stored_cycle == cycle_id)
+            .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
             let _ = stored_cycle;
             // Moving a meeting away from a unit needs rights there too.
             permissions::check_plan(&actor, stored_unit).map_err(forbidden)?;
@@ -368,7 +374,7 @@ pub async fn save(
                     .find(|m| m.row.id == id)
                     .ok_or(AppError::Internal)?;
                 let by: i64 =
-                    sqlx::query_scalar("SELECT updated_by FROM plan_meetings WHERE id = ?")
+                    sqlx::query_scalar("SELECT updated_by FROM plan_meetings WHERE id = $1")
                         .bind(id)
                         .fetch_one(&mut *tx)
                         .await?;
@@ -379,9 +385,9 @@ pub async fn save(
                 return Err(changed_since());
             }
             sqlx::query(
-                "UPDATE plan_meetings SET kind = ?, custom_name = ?, level = ?, unit_id = ?, \
-                 frequency = ?, weekday = ?, format = ?, owner = ?, points = ?, \
-                 version = version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+                "UPDATE plan_meetings SET kind = $1, custom_name = $2, level = $3, unit_id = $4, \
+                 frequency = $5, weekday = $6, format = $7, owner = $8, points = $9, \
+                 version = version + 1, updated_by = $10, updated_at = $11 WHERE id = $12",
             )
             .bind(draft.kind.as_str())
             .bind(&draft.custom_name)
@@ -400,7 +406,7 @@ pub async fn save(
             id
         }
     };
-    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = ?")
+    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = $1")
         .bind(cycle_id)
         .execute(&mut *tx)
         .await?;
@@ -442,7 +448,7 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
     let mut tx = begin_write().await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let stored: Option<(Option<i64>, i64)> =
-        sqlx::query_as("SELECT unit_id, version FROM plan_meetings WHERE id = ?")
+        sqlx::query_as("SELECT unit_id, version FROM plan_meetings WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -454,7 +460,7 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
     if version != current {
         return Err(changed_since());
     }
-    sqlx::query("DELETE FROM plan_meetings WHERE id = ?")
+    sqlx::query("DELETE FROM plan_meetings WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;

@@ -121,11 +121,11 @@ async fn movers(
     let proxy = crate::objectives::ssr::PROXY;
     let rows: Vec<MoverRow> = sqlx::query_as(&format!(
         "SELECT o.id, o.title, k.title, u.name, k.metric, k.start_value, k.target_value, k.current_value, \
-         (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= ?2 \
+         (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= $2 \
           ORDER BY c.checked_in_on DESC, c.created_at DESC LIMIT 1), \
          k.id, o.unit_id, {proxy} FROM key_results k JOIN objectives o ON o.id = k.objective_id \
-         JOIN units u ON u.id = o.unit_id WHERE o.cycle_id = ?1 AND o.status = 'active' \
-         AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > ?2)"
+         JOIN units u ON u.id = o.unit_id WHERE o.cycle_id = $1 AND o.status = 'active' \
+         AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > $2)"
     ))
     .bind(cycle_id)
     .bind(&week_ago)
@@ -190,8 +190,8 @@ async fn lessons(
     let rows: Vec<(String, String, String, f64, String, String)> = sqlx::query_as(
         "SELECT n.objective_id, n.title, u.name, n.score, n.lessons, substr(n.created_at, 1, 10) \
          FROM closing_notes n JOIN objectives o ON o.id = n.objective_id JOIN units u ON u.id = o.unit_id \
-         WHERE substr(n.created_at, 1, 10) >= ? AND o.unit_id IN (SELECT value FROM json_each(?)) \
-         ORDER BY n.created_at DESC LIMIT ?",
+         WHERE substr(n.created_at, 1, 10) >= $1 AND o.unit_id IN (SELECT value FROM json_each($2)) \
+         ORDER BY n.created_at DESC LIMIT $3",
     )
     .bind(&since)
     .bind(&units)

@@ -63,7 +63,7 @@ async fn one_on_ones(
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT p.id, p.name, p.role, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
          FROM people p WHERE p.active = 1 AND p.id IN \
-         (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each(?))) ORDER BY p.name",
+         (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each($1))) ORDER BY p.name",
     )
     .bind(&units_json)
     .fetch_all(&mut *db)
@@ -92,9 +92,9 @@ async fn drops(
     let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT k.id, o.id, o.title, k.title, c.checked_in_on, c.confidence FROM check_ins c \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
-         WHERE o.cycle_id = ?1 AND o.status = 'active' AND c.checked_in_on >= ?3 \
-         AND (o.unit_id IN (SELECT value FROM json_each(?2)) OR o.id IN \
-         (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each(?2)))) \
+         WHERE o.cycle_id = $1 AND o.status = 'active' AND c.checked_in_on >= $3 \
+         AND (o.unit_id IN (SELECT value FROM json_each($2)) OR o.id IN \
+         (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each($2)))) \
          ORDER BY c.checked_in_on, c.created_at",
     )
     .bind(cycle_id)

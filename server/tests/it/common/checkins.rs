@@ -145,7 +145,7 @@ pub async fn resume(app: &TestApp, socket: &mut Socket) -> Value {
     // the database holds, so that the next message answers the test's next
     // step and not an earlier one.
     while let Some((cycle, shown)) = versions_shown(&answer) {
-        let board: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = ?")
+        let board: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
             .bind(cycle)
             .fetch_one(&app.pool)
             .await

@@ -153,7 +153,7 @@ impl TestApp {
     }
 
     pub async fn unit_id(&self, name: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM units WHERE name = ?")
+        sqlx::query_scalar("SELECT id FROM units WHERE name = $1")
             .bind(name)
             .fetch_one(&self.pool)
             .await
@@ -161,7 +161,7 @@ impl TestApp {
     }
 
     pub async fn person_id(&self, email: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM people WHERE email = ?")
+        sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
             .bind(email)
             .fetch_one(&self.pool)
             .await
@@ -183,7 +183,7 @@ pub const DEPARTMENT_LEAD: &str = "elif@northstar.demo";
 pub async fn add_department_lead(app: &TestApp) {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO people (name, email, role, password_hash) \
-         SELECT 'Elif Demir', ?, 'lead', password_hash FROM people WHERE email = ? RETURNING id",
+         SELECT 'Elif Demir', $1, 'lead', password_hash FROM people WHERE email = $2 RETURNING id",
     )
     .bind(DEPARTMENT_LEAD)
     .bind(AMBASSADOR)
@@ -191,7 +191,7 @@ pub async fn add_department_lead(app: &TestApp) {
     .await
     .unwrap();
     let engineering = app.unit_id("Engineering").await;
-    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
+    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES ($1, $2)")
         .bind(id)
         .bind(engineering)
         .execute(&app.pool)

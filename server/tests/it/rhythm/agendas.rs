@@ -41,7 +41,7 @@ async fn a_one_on_one_opens_for_the_person_and_their_leads_only() {
     let (status, _) = one_on_one(&app, &jonas, elif).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Not even when she is also a member of his team.
-    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES (?, ?)")
+    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES ($1, $2)")
         .bind(elif)
         .bind(app.unit_id("Platform").await)
         .execute(&app.pool)
@@ -94,7 +94,7 @@ async fn a_falling_confidence_becomes_a_coaching_question_and_a_weekly_drop() {
     let last_week = (time::OffsetDateTime::now_utc().date() - time::Duration::days(8)).to_string();
     sqlx::query(
         "INSERT INTO check_ins (id, key_result_id, author_id, value, confidence, progress, problems, plans, checked_in_on) \
-         VALUES (?, ?, ?, 30, 8, 'Pipeline green', 'Flaky staging', 'Fix staging', ?)",
+         VALUES ($1, $2, $3, 30, 8, 'Pipeline green', 'Flaky staging', 'Fix staging', $4)",
     )
     .bind(uuid(500))
     .bind(&kr)

@@ -303,7 +303,7 @@ async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decide
         .await;
     assert_eq!(board["units_out"], out);
     let event: String = sqlx::query_scalar(
-        "SELECT event FROM board_events WHERE cycle_id = ? ORDER BY version DESC LIMIT 1",
+        "SELECT event FROM board_events WHERE cycle_id = $1 ORDER BY version DESC LIMIT 1",
     )
     .bind(cycle.parse::<i64>().unwrap())
     .fetch_one(&app.pool)

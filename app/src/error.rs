@@ -154,10 +154,38 @@ pub mod ssr {
         AppError::Internal
     }
 
+    /// A constraint the database enforced, in words for the person whose
+    /// change it refused: two people creating the same thing at once, or a
+    /// change that refers to something deleted meanwhile. The rules are
+    /// checked before writing too; this is what a race between the check
+    /// and the write ends in, rather than an internal error.
+    pub fn constraint(error: &sqlx::Error) -> Option<AppError> {
+        let sqlx::Error::Database(database) = error else {
+            return None;
+        };
+        if database.is_unique_violation() {
+            Some(AppError::Conflict(
+                "Someone saved the same thing a moment ago; reload to see it.".into(),
+            ))
+        } else if database.is_foreign_key_violation() {
+            Some(AppError::Conflict(
+                "Something this change refers to was removed meanwhile; reload the page.".into(),
+            ))
+        } else {
+            None
+        }
+    }
+
     impl From<sqlx::Error> for AppError {
         #[track_caller]
         fn from(error: sqlx::Error) -> Self {
-            internal(error)
+            match constraint(&error) {
+                Some(conflict) => {
+                    tracing::info!(%error, "constraint refused a change");
+                    conflict
+                }
+                None => internal(error),
+            }
         }
     }
 }

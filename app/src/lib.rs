@@ -52,6 +52,8 @@ pub mod rhythm;
 pub mod routes;
 pub mod screens;
 #[cfg(feature = "ssr")]
+pub mod sql;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod tokens;
 pub mod units;

@@ -145,10 +145,10 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE key_results SET current_value = $1, version = version + 1, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
+        "UPDATE key_results SET current_value = $1, version = version + 1, updated_at = $2 WHERE id = $3",
     )
     .bind(value)
+    .bind(crate::sql::now())
     .bind(input.key_result_id.trim())
     .execute(&mut *tx)
     .await?;

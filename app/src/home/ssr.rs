@@ -100,10 +100,11 @@ async fn due(
     let objectives = fetch_objectives(
         db,
         &format!(
-            "o.cycle_id = CAST($1 AS INTEGER) AND o.status = 'active' AND o.id IN \
-             (SELECT objective_id FROM key_results WHERE owner_id = {person})"
+            "o.cycle_id = {} AND o.status = 'active' AND o.id IN \
+             (SELECT objective_id FROM key_results WHERE owner_id = $1)",
+            cycle.id
         ),
-        &cycle.id.to_string(),
+        person,
     )
     .await?;
     let day = today.to_string();

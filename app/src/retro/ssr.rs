@@ -73,9 +73,9 @@ pub async fn complete_cycle(cycle_id: i64) -> Result<Cycle, AppError> {
     let endings = endings(&mut tx, cycle_id).await?;
     verdict(&cycle, &endings).map_err(|e| AppError::Conflict(e.to_string()))?;
     sqlx::query(
-        "UPDATE cycles SET completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), completed_by = $1 \
-         WHERE id = $2 AND completed_at IS NULL",
+        "UPDATE cycles SET completed_at = $1, completed_by = $2 WHERE id = $3 AND completed_at IS NULL",
     )
+    .bind(crate::sql::now())
     .bind(caller.id)
     .bind(cycle_id)
     .execute(&mut *tx)

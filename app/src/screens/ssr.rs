@@ -53,12 +53,14 @@ pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>
 /// Notes that a screen connected. At most one write a minute per screen, so
 /// a wall of screens reconnecting at once does not queue writes.
 pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
+    let now = time::OffsetDateTime::now_utc();
     sqlx::query(
-        "UPDATE office_screens SET last_connected_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE id = $1 AND (last_connected_at IS NULL \
-         OR last_connected_at < strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-60 seconds'))",
+        "UPDATE office_screens SET last_connected_at = $1 \
+         WHERE id = $2 AND (last_connected_at IS NULL OR last_connected_at < $3)",
     )
+    .bind(crate::sql::at(now))
     .bind(id)
+    .bind(crate::sql::at(now - time::Duration::seconds(60)))
     .execute(pool)
     .await?;
     Ok(())
@@ -137,9 +139,9 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
     let state = app_state()?;
     let mut tx = begin_write().await?;
     let revoked = sqlx::query(
-        "UPDATE office_screens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
-         WHERE id = $1 AND revoked_at IS NULL",
+        "UPDATE office_screens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
     )
+    .bind(crate::sql::now())
     .bind(id)
     .execute(&mut *tx)
     .await?

@@ -266,8 +266,7 @@ pub async fn cycle_objectives(
     let tree = crate::units::ssr::load_tree(pool).await?;
     let path = |unit: i64| tree.path(unit).join(" › ");
     let objectives =
-        crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = $1", &cycle_id.to_string())
-            .await?;
+        crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = $1", cycle_id).await?;
     Ok(Some(ApiCycle {
         id: cycle_id,
         name,

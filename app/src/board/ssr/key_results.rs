@@ -242,12 +242,11 @@ pub async fn update_key_result(
             _ => return Err(AppError::BadRequest(format!("unknown field {field}"))),
         }
     }
-    sqlx::query(
-        "UPDATE key_results SET version = version + 1, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $1",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("UPDATE key_results SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(crate::sql::now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let objective = finish(tx, &objective.id, &caller).await?;
     objective
         .key_results

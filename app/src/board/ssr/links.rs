@@ -29,7 +29,7 @@ pub async fn enclosing_objectives(
         "o.cycle_id IN (SELECT c.id FROM cycles c JOIN cycles me ON me.id = $1 \
          WHERE c.start_date <= me.start_date AND c.end_date >= me.end_date \
          AND (c.start_date < me.start_date OR c.end_date > me.end_date))",
-        &cycle.id.to_string(),
+        cycle.id,
     )
     .await?;
     let names: HashMap<i64, String> = sqlx::query_as("SELECT id, name FROM cycles")

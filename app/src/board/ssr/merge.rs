@@ -22,12 +22,11 @@ pub async fn overlaps_of(cycle_id: i64) -> Result<Vec<OverlapPair>, AppError> {
     require_caller().await?;
     let pool = pool()?;
     let mut tx = pool.begin().await?;
-    let objectives: Vec<Objective> =
-        fetch_objectives(&mut tx, "o.cycle_id = $1", &cycle_id.to_string())
-            .await?
-            .into_iter()
-            .filter(|o| o.status != Status::Closed)
-            .collect();
+    let objectives: Vec<Objective> = fetch_objectives(&mut tx, "o.cycle_id = $1", cycle_id)
+        .await?
+        .into_iter()
+        .filter(|o| o.status != Status::Closed)
+        .collect();
     let dismissed: HashSet<(String, String)> = sqlx::query_as(
         "SELECT d.first_id, d.second_id FROM overlap_dismissals d \
          JOIN objectives o ON o.id = d.first_id WHERE o.cycle_id = $1",

@@ -436,10 +436,10 @@ async fn check_in_followers(
             .map(|(_, value)| *value)
             .ok_or_else(|| internal("a reading inside the cycle vanished"))?;
         sqlx::query(
-            "UPDATE key_results SET current_value = $1, version = version + 1, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
+            "UPDATE key_results SET current_value = $1, version = version + 1, updated_at = $2 WHERE id = $3",
         )
         .bind(latest)
+        .bind(crate::sql::now())
         .bind(&key_result)
         .execute(&mut **tx)
         .await?;

@@ -290,7 +290,7 @@ pub async fn edit_closing_note(
     let note_id: i64 = sqlx::query_scalar(
         "UPDATE closing_notes SET score = $1, achieved = $2, went_well = $3, went_badly = $4, lessons = $5, \
          tags = $6, facets = $7, version = version + 1, updated_by = $8, \
-         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE objective_id = $9 RETURNING id",
+         updated_at = $9 WHERE objective_id = $10 RETURNING id",
     )
     .bind(note.score)
     .bind(achieved)
@@ -300,6 +300,7 @@ pub async fn edit_closing_note(
     .bind(note.tags.join(" "))
     .bind(facets(objective.cycle_id, &units, achieved, &note.tags))
     .bind(caller.id)
+    .bind(crate::sql::now())
     .bind(&objective.id)
     .fetch_one(&mut *tx)
     .await?;
@@ -321,7 +322,7 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, Ap
     let objectives = fetch_objectives(
         &mut tx,
         "o.cycle_id = $1 AND o.status <> 'closed'",
-        &cycle_id.to_string(),
+        cycle_id,
     )
     .await?;
     let closed: i64 = sqlx::query_scalar(

@@ -68,10 +68,10 @@ pub(crate) async fn stage(
     let mut objectives = Vec::with_capacity(saved.len());
     for objective_id in saved {
         sqlx::query(
-            "UPDATE objectives SET version = version + 1, updated_by = $1, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = $2",
+            "UPDATE objectives SET version = version + 1, updated_by = $1, updated_at = $2 WHERE id = $3",
         )
         .bind(caller.id)
+        .bind(crate::sql::now())
         .bind(objective_id)
         .execute(&mut **tx)
         .await?;

@@ -114,43 +114,47 @@ const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric
 
 /// Objectives matching `filter` (`o.cycle_id = $1` or `o.id = $1`), with their
 /// shared units, commitments, links and key results: five queries, whatever
-/// the count.
-pub(crate) async fn fetch_objectives(
+/// the count. `key` is bound as `$1` with its own type (a cycle's integer
+/// id as an integer, an objective's id as text).
+pub(crate) async fn fetch_objectives<K>(
     db: &mut SqliteConnection,
     filter: &str,
-    key: &str,
-) -> Result<Vec<Objective>, AppError> {
+    key: K,
+) -> Result<Vec<Objective>, AppError>
+where
+    K: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Clone + Send,
+{
     let rows = sqlx::query_as::<_, ObjectiveRow>(&format!(
         "{SELECT_OBJECTIVES} WHERE {filter} ORDER BY o.created_at, o.id"
     ))
-    .bind(key)
+    .bind(key.clone())
     .fetch_all(&mut *db)
     .await?;
     let shared: Vec<(String, i64, String)> = sqlx::query_as(&format!(
         "SELECT ou.objective_id, ou.unit_id, ou.state FROM objective_units ou \
          JOIN objectives o ON o.id = ou.objective_id WHERE {filter} ORDER BY ou.unit_id"
     ))
-    .bind(key)
+    .bind(key.clone())
     .fetch_all(&mut *db)
     .await?;
     let commitments: Vec<(String, i64, String)> = sqlx::query_as(&format!(
         "SELECT c.objective_id, c.unit_id, c.text FROM objective_commitments c \
          JOIN objectives o ON o.id = c.objective_id WHERE {filter} ORDER BY c.unit_id"
     ))
-    .bind(key)
+    .bind(key.clone())
     .fetch_all(&mut *db)
     .await?;
     let links: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT l.objective_id, l.supports_id FROM objective_links l \
          JOIN objectives o ON o.id = l.objective_id WHERE {filter} ORDER BY l.created_at, l.supports_id"
     ))
-    .bind(key)
+    .bind(key.clone())
     .fetch_all(&mut *db)
     .await?;
     let key_results = sqlx::query_as::<_, KeyResultRow>(&format!(
         "{SELECT_KEY_RESULTS} JOIN objectives o ON o.id = k.objective_id WHERE {filter} ORDER BY k.position, k.created_at"
     ))
-    .bind(key)
+    .bind(key.clone())
     .fetch_all(&mut *db)
     .await?;
 
@@ -214,7 +218,9 @@ pub(crate) async fn fetch_objective(
     db: &mut SqliteConnection,
     id: &str,
 ) -> Result<Option<Objective>, AppError> {
-    Ok(fetch_objectives(db, "o.id = $1", id).await?.pop())
+    Ok(fetch_objectives(db, "o.id = $1", id.to_owned())
+        .await?
+        .pop())
 }
 
 /// The key result `id`, as [`fetch_objectives`] reads it.

@@ -203,12 +203,7 @@ async fn planning(
     cycle_id: i64,
     today: time::Date,
 ) -> Result<Planning, AppError> {
-    let objectives = fetch_objectives(
-        db,
-        "o.cycle_id = CAST($1 AS INTEGER)",
-        &cycle_id.to_string(),
-    )
-    .await?;
+    let objectives = fetch_objectives(db, "o.cycle_id = $1", cycle_id).await?;
     let units = tree
         .ordered()
         .into_iter()

@@ -7,22 +7,29 @@ use crate::lessons::PER_PAGE;
 use sqlx::SqlitePool;
 use sqlx::sqlite::SqlitePoolOptions;
 
+/// The real schema (every migration, so the index is the one the app
+/// searches, ranking and triggers included) with one closing note, indexed
+/// by the migration's own trigger.
 async fn index() -> SqlitePool {
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect("sqlite::memory:")
         .await
         .unwrap();
+    sqlx::migrate!("../migrations").run(&pool).await.unwrap();
+    for statement in [
+        "INSERT INTO units (id, name) VALUES (2, 'Platform')",
+        "INSERT INTO people (id, email, name, role, password_hash) VALUES (1, 'a@b.c', 'A', 'member', 'x')",
+        "INSERT INTO cycles (id, name, start_date, end_date) VALUES (1, 'Q1', '2026-01-01', '2026-03-31')",
+        "INSERT INTO objectives (id, cycle_id, unit_id, title, status, created_by, updated_by) \
+         VALUES ('o', 1, 2, 'Say \"hello\" AND goodbye', 'closed', 1, 1)",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
     sqlx::query(
-        "CREATE VIRTUAL TABLE lessons_fts USING fts5 (title, went_well, went_badly, lessons, tags, facets, \
-         tokenize = 'unicode61 remove_diacritics 2', prefix = '3')",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO lessons_fts VALUES ('Say \"hello\" AND goodbye', 'near the end', 'NOT much', \
-         'onboarding takes time', 'hiring', $1)",
+        "INSERT INTO closing_notes (objective_id, title, score, achieved, went_well, went_badly, lessons, \
+         tags, facets, author_id, updated_by) VALUES ('o', 'Say \"hello\" AND goodbye', 0.8, 1, \
+         'near the end', 'NOT much', 'onboarding takes time', 'hiring', $1, 1, 1)",
     )
     .bind(facets(1, &[2], true, &["hiring".into()]))
     .execute(&pool)

@@ -219,4 +219,40 @@ mod tests {
             assert_eq!(AppError::de(bytes), error);
         }
     }
+
+    /// What a race between a check and a write ends in: a sentence, not an
+    /// internal error. Real constraint errors, from a real SQLite.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn constraint_violations_are_conflicts_with_a_sentence() {
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect("sqlite::memory:")
+            .await
+            .unwrap();
+        for statement in [
+            "PRAGMA foreign_keys = ON",
+            "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT UNIQUE)",
+            "CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent (id))",
+            "INSERT INTO parent (id, name) VALUES (1, 'one')",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        let failed = |sql: &'static str| {
+            let pool = pool.clone();
+            async move { sqlx::query(sql).execute(&pool).await.unwrap_err() }
+        };
+        let duplicate = AppError::from(failed("INSERT INTO parent (name) VALUES ('one')").await);
+        assert!(
+            matches!(&duplicate, AppError::Conflict(s) if s.contains("a moment ago")),
+            "{duplicate:?}"
+        );
+        let orphan = AppError::from(failed("INSERT INTO child (parent_id) VALUES (7)").await);
+        assert!(
+            matches!(&orphan, AppError::Conflict(s) if s.contains("removed meanwhile")),
+            "{orphan:?}"
+        );
+        let other = AppError::from(failed("INSERT INTO nowhere VALUES (1)").await);
+        assert_eq!(other, AppError::Internal);
+    }
 }

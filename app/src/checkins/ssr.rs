@@ -399,9 +399,12 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     };
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     // The unit's objectives, owned or shared, as a JSON list of unit ids.
-    let units_json = serde_json::to_string(&units).map_err(internal)?;
-    let in_units = "o.cycle_id = $1 AND (o.unit_id IN (SELECT value FROM json_each($2)) \
-         OR o.id IN (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each($2))))";
+    let units_json = crate::sql::list(&units);
+    let in_units = format!(
+        "o.cycle_id = $1 AND ({} OR o.id IN (SELECT objective_id FROM objective_units WHERE {}))",
+        crate::sql::in_list("o.unit_id", 2),
+        crate::sql::in_list("unit_id", 2)
+    );
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]

@@ -121,10 +121,11 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
             return Err(AppError::invalid("supports", LinkError::Itself.to_string()));
         }
         Err(LinkError::Circle(circle)) => {
-            let titles: HashMap<String, String> = sqlx::query_as(
-                "SELECT id, title FROM objectives WHERE id IN (SELECT value FROM json_each($1))",
-            )
-            .bind(serde_json::to_string(&circle).unwrap_or_default())
+            let titles: HashMap<String, String> = sqlx::query_as(&format!(
+                "SELECT id, title FROM objectives WHERE {}",
+                crate::sql::in_list("id", 1)
+            ))
+            .bind(crate::sql::list(&circle))
             .fetch_all(&mut *tx)
             .await?
             .into_iter()

@@ -256,19 +256,19 @@ pub async fn update_objective(
             // Units no longer named go, with what they committed; units
             // newly named are invited, and gain nothing until a lead of
             // theirs accepts. Units already sharing or invited stay as they are.
-            let kept = serde_json::to_string(&units).map_err(internal)?;
-            sqlx::query(
-                "DELETE FROM objective_units WHERE objective_id = $1 \
-                 AND unit_id NOT IN (SELECT value FROM json_each($2))",
-            )
+            let kept = crate::sql::list(&units);
+            sqlx::query(&format!(
+                "DELETE FROM objective_units WHERE objective_id = $1 AND NOT {}",
+                crate::sql::in_list("unit_id", 2)
+            ))
             .bind(id)
             .bind(&kept)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
-                "DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id <> $2 \
-                 AND unit_id NOT IN (SELECT value FROM json_each($3))",
-            )
+            sqlx::query(&format!(
+                "DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id <> $2 AND NOT {}",
+                crate::sql::in_list("unit_id", 3)
+            ))
             .bind(id)
             .bind(objective.unit_id)
             .bind(&kept)

@@ -186,13 +186,13 @@ async fn lessons(
     today: Date,
 ) -> Result<Vec<RecentLesson>, AppError> {
     let since = (today - Duration::days(LESSON_DAYS)).to_string();
-    let units = serde_json::to_string(&scope.iter().collect::<Vec<_>>()).map_err(internal)?;
-    let rows: Vec<(String, String, String, f64, String, String)> = sqlx::query_as(
+    let units = crate::sql::list(&scope.iter().collect::<Vec<_>>());
+    let rows: Vec<(String, String, String, f64, String, String)> = sqlx::query_as(&format!(
         "SELECT n.objective_id, n.title, u.name, n.score, n.lessons, substr(n.created_at, 1, 10) \
          FROM closing_notes n JOIN objectives o ON o.id = n.objective_id JOIN units u ON u.id = o.unit_id \
-         WHERE substr(n.created_at, 1, 10) >= $1 AND o.unit_id IN (SELECT value FROM json_each($2)) \
-         ORDER BY n.created_at DESC LIMIT $3",
-    )
+         WHERE substr(n.created_at, 1, 10) >= $1 AND {} ORDER BY n.created_at DESC LIMIT $3",
+        crate::sql::in_list("o.unit_id", 2)
+    ))
     .bind(&since)
     .bind(&units)
     .bind(LESSONS)

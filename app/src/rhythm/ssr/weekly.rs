@@ -58,13 +58,14 @@ async fn one_on_ones(
     units: &[i64],
     actor: &Actor,
 ) -> Result<Vec<PersonLink>, AppError> {
-    let units_json = serde_json::to_string(units).map_err(internal)?;
+    let units_json = crate::sql::list(units);
     // One query: each person with their role and every unit they belong to.
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
         "SELECT p.id, p.name, p.role, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
          FROM people p WHERE p.active = 1 AND p.id IN \
-         (SELECT person_id FROM memberships WHERE unit_id IN (SELECT value FROM json_each($1))) ORDER BY p.name",
-    )
+         (SELECT person_id FROM memberships WHERE {}) ORDER BY p.name",
+        crate::sql::in_list("unit_id", 1)
+    ))
     .bind(&units_json)
     .fetch_all(&mut *db)
     .await?;
@@ -87,16 +88,17 @@ async fn drops(
     units: &[i64],
     today: Date,
 ) -> Result<Vec<ConfidenceDrop>, AppError> {
-    let units_json = serde_json::to_string(units).map_err(internal)?;
+    let units_json = crate::sql::list(units);
     let since = (today - Duration::days(60)).to_string();
-    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, String, String, i64)> = sqlx::query_as(&format!(
         "SELECT k.id, o.id, o.title, k.title, c.checked_in_on, c.confidence FROM check_ins c \
          JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
          WHERE o.cycle_id = $1 AND o.status = 'active' AND c.checked_in_on >= $3 \
-         AND (o.unit_id IN (SELECT value FROM json_each($2)) OR o.id IN \
-         (SELECT objective_id FROM objective_units WHERE unit_id IN (SELECT value FROM json_each($2)))) \
+         AND ({} OR o.id IN (SELECT objective_id FROM objective_units WHERE {})) \
          ORDER BY c.checked_in_on, c.created_at",
-    )
+        crate::sql::in_list("o.unit_id", 2),
+        crate::sql::in_list("unit_id", 2)
+    ))
     .bind(cycle_id)
     .bind(&units_json)
     .bind(&since)

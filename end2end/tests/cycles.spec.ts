@@ -70,7 +70,7 @@ test("in a cycle's retrospective window, its open objectives are listed per unit
   const open = page.getByRole('list', { name: 'Cycles' }).getByRole('listitem').filter({ hasText: 'Handover sprint' })
     .getByRole('region', { name: 'Still open' });
   await expect(open.getByRole('heading', { name: 'Engineering › Web' })).toBeVisible();
-  await open.getByRole('button', { name: `Close ${title}` }).click();
+  await open.getByRole('button', { name: `Close ${title}`, exact: true }).click();
   const form = open.getByRole('form', { name: `Close ${title}` });
   await form.getByLabel('Final score (0.0–1.0)').fill('0.5');
   await expect(form.getByText('0.5 — short of the 0.7 an aspirational goal aims for')).toBeVisible();

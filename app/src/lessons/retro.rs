@@ -23,11 +23,20 @@ pub fn RetroOpenObjectives(
     let groups = LocalResource::new(move || open_objectives_of_cycle(cycle_id));
     let heading = format!("retro-{cycle_id}-heading");
     let labelled_by = heading.clone();
+    // Closed here since the list loaded: once every item is, say so.
+    let closed_here = RwSignal::new(0usize);
     let on_closed = Callback::new(move |_| {
+        closed_here.update(|n| *n += 1);
         if let Some(on_closed) = on_closed {
             on_closed.run(());
         }
     });
+    let all_closed = move || {
+        view! {
+            <p class="muted">"Every objective of this cycle is closed. Its lessons are in "
+                <a href=format!("/lessons?cycle={cycle_id}")>"Lessons learned"</a>"."</p>
+        }
+    };
     view! {
         <section class="retro" aria-labelledby=labelled_by>
             <h3 id=heading>"Still open"</h3>
@@ -38,20 +47,24 @@ pub fn RetroOpenObjectives(
                         Ok(retro) if retro.open.is_empty() && retro.closed == 0 => view! {
                             <p class="muted">"This cycle has no objectives."</p>
                         }.into_any(),
-                        Ok(retro) if retro.open.is_empty() => view! {
-                            <p class="muted">"Every objective of this cycle is closed. Its lessons are in "
-                                <a href=format!("/lessons?cycle={cycle_id}")>"Lessons learned"</a>"."</p>
-                        }.into_any(),
-                        Ok(retro) => retro.open.into_iter().map(|group| view! {
-                            <div class="retro-unit">
-                                <h4>{group.unit}</h4>
-                                <ul class="retro-list">
-                                    {group.objectives.into_iter().map(|item| view! {
-                                        <RetroItem item on_closed/>
-                                    }).collect_view()}
-                                </ul>
-                            </div>
-                        }).collect_view().into_any(),
+                        Ok(retro) if retro.open.is_empty() => all_closed().into_any(),
+                        Ok(retro) => {
+                            let open: usize = retro.open.iter().map(|g| g.objectives.len()).sum();
+                            view! {
+                                {retro.open.into_iter().map(|group| view! {
+                                    <div class="retro-unit">
+                                        <h4>{group.unit}</h4>
+                                        <ul class="retro-list">
+                                            {group.objectives.into_iter().map(|item| view! {
+                                                <RetroItem item on_closed/>
+                                            }).collect_view()}
+                                        </ul>
+                                    </div>
+                                }).collect_view()}
+                                {move || (closed_here.get() >= open).then(all_closed)}
+                            }
+                            .into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -39,7 +39,8 @@ enum Command {
 #[derive(Args)]
 struct DatabaseArgs {
     /// The SQLite database, as an sqlx URL; the file is created when missing.
-    #[arg(long, env = "NORTHSTAR_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    #[arg(long, env = "NORTHSTAR_DATABASE_URL", default_value = DEFAULT_DATABASE_URL,
+        value_parser = database_url)]
     database_url: String,
 }
 
@@ -114,6 +115,11 @@ struct CreateUserArgs {
     password_stdin: bool,
     #[command(flatten)]
     database: DatabaseArgs,
+}
+
+/// A database URL whose scheme Northstar supports (see `storage::check_url`).
+fn database_url(raw: &str) -> Result<String, String> {
+    storage::check_url(raw).map(|()| raw.to_owned())
 }
 
 #[tokio::main]

@@ -279,3 +279,34 @@ fn stored(url: &str, sql: &str) -> String {
         value
     })
 }
+
+#[test]
+fn a_database_url_of_another_scheme_stops_the_server_with_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    for (url, says) in [
+        (
+            "postgres://northstar@localhost/northstar",
+            "PostgreSQL is not supported yet",
+        ),
+        (
+            "sqlit://data/northstar.db",
+            "unknown database scheme “sqlit”",
+        ),
+        ("data/northstar.db", "name the database as a URL"),
+    ] {
+        let output = northstar()
+            .current_dir(dir.path())
+            .args(["serve", "--addr", "127.0.0.1:0", "--database-url", url])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{url} must not start a server");
+        let error = String::from_utf8(output.stderr).unwrap();
+        assert!(error.contains(says), "{url}: {error}");
+        assert!(
+            error.contains("sqlite://PATH"),
+            "names what is supported: {error}"
+        );
+    }
+    // Nothing was created where it ran: no folder named after the scheme.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

@@ -156,6 +156,8 @@ fn repeated_problem(said: &[Said]) -> Option<&str> {
 /// The first 80 characters of a problem, on a word boundary.
 fn excerpt(text: &str) -> String {
     const MAX: usize = 80;
+    // Quoted inside a sentence: its own full stop would make two.
+    let text = text.trim().trim_end_matches('.');
     if text.chars().count() <= MAX {
         return text.to_owned();
     }

@@ -293,13 +293,20 @@ fn a_problem_two_weeks_running_is_named() {
         said(
             date!(2026 - 07 - 13),
             6,
-            "Still waiting on legal",
+            "Still waiting on legal.",
             "Chase legal",
         ),
     ];
     let asked = questions("Churn below 3%", &history, false, 1);
     assert_eq!(asked[0].cue, Cue::RepeatedProblem);
-    assert!(asked[0].text.contains("Still waiting on legal"));
+    // Quoted once, without its own full stop inside the sentence's.
+    assert!(
+        asked[0]
+            .text
+            .contains("“Still waiting on legal”. What is blocking it"),
+        "{}",
+        asked[0].text
+    );
     // Two problems three weeks apart are not "running".
     let apart = [
         said(date!(2026 - 06 - 22), 6, "Waiting on legal", "x"),

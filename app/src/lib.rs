@@ -44,6 +44,8 @@ pub mod leaderboard;
 pub mod lessons;
 pub mod live;
 pub mod objectives;
+#[cfg(feature = "ssr")]
+pub mod org;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod rate;

@@ -4,9 +4,9 @@
 use super::{CurrentUser, UnitPath, password};
 use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::{AppError, ssr::internal};
+use crate::org::load_tree;
 use crate::rate::{Buckets, Budget};
 use crate::state::{app_state, pool};
-use crate::units::ssr::load_tree;
 use axum::extract::ConnectInfo;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};

@@ -17,8 +17,8 @@ use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 use std::collections::HashMap;
 

@@ -16,8 +16,8 @@ use crate::objectives::ssr::{
     actor_of, fetch_objective, finish, forbidden, may_create_in, record_cycle_event,
 };
 use crate::objectives::{BoardEvent, Objective};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 
 /// How each objective of the cycle ends: status, has a note, has a reason.

@@ -263,7 +263,7 @@ pub async fn cycle_objectives(
     let Some((name, start, end)) = cycle else {
         return Ok(None);
     };
-    let tree = crate::units::ssr::load_tree(pool).await?;
+    let tree = crate::org::load_tree(pool).await?;
     let path = |unit: i64| tree.path(unit).join(" › ");
     let objectives =
         crate::objectives::ssr::fetch_objectives(&mut db, "o.cycle_id = $1", cycle_id).await?;

@@ -3,11 +3,11 @@
 
 use super::{Unit, parse_optional_id, tree_of};
 use crate::auth::ssr::{require_ambassador, require_caller};
-use crate::domain::units::{MoveError, UnitTree};
+use crate::domain::units::MoveError;
 use crate::domain::validation;
 use crate::error::AppError;
 use crate::state::{begin_write, pool};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{Sqlite, SqliteConnection};
 
 const SELECT_UNITS: &str = "SELECT u.id, u.name, u.parent_id, \
      (SELECT COUNT(*) FROM memberships m WHERE m.unit_id = u.id) AS member_count \
@@ -21,10 +21,7 @@ pub async fn fetch_units<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
         .await?)
 }
 
-/// The whole tree, for paths and moves.
-pub async fn load_tree(pool: &SqlitePool) -> Result<UnitTree, AppError> {
-    Ok(tree_of(&fetch_units(pool).await?))
-}
+pub use crate::org::load_tree;
 
 pub async fn list_units() -> Result<Vec<Unit>, AppError> {
     require_caller().await?;

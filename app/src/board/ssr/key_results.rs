@@ -9,8 +9,8 @@ use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, fetch_key_result, fetch_objective, finish, forbidden};
 use crate::objectives::{KeyResult, MAX_TITLE};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::{Sqlite, SqliteConnection};
 
 /// What the add-key-result form sends, before validation.

@@ -11,8 +11,8 @@ use crate::domain::validation::client_id;
 use crate::error::AppError;
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish_all};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 

@@ -7,8 +7,8 @@ use crate::auth::ssr::require_caller;
 use crate::cycles::ssr::{fetch_cycle, stretch_phase};
 use crate::error::AppError;
 use crate::objectives::ssr::{actor_of, fetch_objectives, units_out};
+use crate::org::load_tree;
 use crate::state::pool;
-use crate::units::ssr::load_tree;
 
 mod key_results;
 mod links;

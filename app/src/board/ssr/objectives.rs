@@ -9,8 +9,8 @@ use crate::domain::validation::{client_id, shared_units_text, text};
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden, may_create_in};
 use crate::objectives::{MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, Objective};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 
 #[tracing::instrument(skip(title))]

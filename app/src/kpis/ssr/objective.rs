@@ -8,8 +8,8 @@ use crate::domain::validation::{client_id, parse_number, text};
 use crate::error::AppError;
 use crate::objectives::ssr::{fetch_objective, finish, may_create_in};
 use crate::objectives::{MAX_TITLE, MAX_WHY, Objective};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 
 /// What the prefilled form sends back, as typed.
 pub struct FromKpi<'a> {

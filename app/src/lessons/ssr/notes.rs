@@ -11,8 +11,8 @@ use crate::domain::search;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish, forbidden};
+use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 
 fn invalid(error: closing::NoteError) -> AppError {

@@ -9,8 +9,8 @@ use crate::domain::okr::ObjectiveKind;
 use crate::domain::search::{self, Fragment, MARK_END, MARK_START, fragments, has_hit};
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
+use crate::org::load_tree;
 use crate::state::pool;
-use crate::units::ssr::load_tree;
 use sqlx::SqlitePool;
 
 /// Words of context in a snippet.

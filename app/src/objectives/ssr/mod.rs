@@ -12,8 +12,8 @@ use crate::domain::permissions::{self, Actor, Change};
 use crate::domain::units::UnitTree;
 use crate::domain::warnings::Readiness;
 use crate::error::{AppError, ssr::internal};
+use crate::org::load_tree;
 use crate::state::pool;
-use crate::units::ssr::load_tree;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 

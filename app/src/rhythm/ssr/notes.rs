@@ -8,8 +8,8 @@ use crate::domain::rhythm::AgendaKey;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, forbidden};
+use crate::org::load_tree;
 use crate::state::{begin_write, now_text, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 use time::Date;
 

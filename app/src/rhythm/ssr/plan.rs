@@ -18,8 +18,8 @@ use crate::domain::units::UnitTree;
 use crate::domain::warnings::KeyResultFacts;
 use crate::error::AppError;
 use crate::objectives::ssr::{actor_of, fetch_objectives, forbidden};
+use crate::org::load_tree;
 use crate::state::{begin_write, now_text, pool};
-use crate::units::ssr::load_tree;
 use sqlx::SqliteConnection;
 
 /// A meeting as its form posts it.

@@ -8,6 +8,7 @@
 //! - "now": moments are bound from Rust ([`now`], [`at`]), never computed
 //!   by the database's own date functions in a query;
 //! - a list of ids bound as one parameter ([`list`], [`in_list`]);
+//! - the session store's own table ([`session_seconds_left`]);
 //! - full-text search (SQLite's FTS5) is the lessons search's own module,
 //!   `lessons::ssr::search`, written against FTS5 on purpose: its ranking
 //!   and snippets are the engine's.
@@ -44,6 +45,20 @@ pub fn at(moment: OffsetDateTime) -> String {
 /// Now, as the database stores it (see [`at`]).
 pub fn now() -> String {
     at(OffsetDateTime::now_utc())
+}
+
+/// Seconds until the stored session `id` expires (negative once expired),
+/// or `None` when there is no such session. Read from the session store's
+/// own table, whose layout is the store's: its SQLite store writes the
+/// expiry as a date SQLite reads (its own clean-up compares it with
+/// `datetime('now')`).
+pub async fn session_seconds_left(pool: &Pool, id: &str) -> Result<Option<f64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }
 
 /// A list bound as one parameter (a JSON array), for [`in_list`].

@@ -127,14 +127,7 @@ pub async fn session_state(
     caller: &Caller,
 ) -> Result<SessionState, AppError> {
     use crate::live::SessionEnd;
-    // The store writes the expiry as a date SQLite reads (its own clean-up
-    // compares it with `datetime('now')`).
-    let seconds_left: Option<f64> = sqlx::query_scalar(
-        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = $1",
-    )
-    .bind(session_id)
-    .fetch_optional(pool)
-    .await?;
+    let seconds_left = crate::sql::session_seconds_left(pool, session_id).await?;
     let Some(seconds_left) = seconds_left else {
         return Ok(SessionState::Ended(SessionEnd::SignedOut));
     };

@@ -10,7 +10,7 @@ use crate::domain::permissions::Actor;
 use crate::domain::rhythm::{self, Level};
 use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
-use crate::error::{AppError, ssr::internal};
+use crate::error::AppError;
 use crate::objectives::ssr::fetch_objectives;
 use crate::rhythm::ssr::meetings_of;
 use crate::state::{app_state, pool};
@@ -169,20 +169,27 @@ async fn to_close(
 ) -> Result<Vec<ToClose>, AppError> {
     let mut open = Vec::new();
     for cycle in retro {
-        let rows: Vec<(String, String, i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT o.id, o.title, o.unit_id, u.name, \
-             (SELECT json_group_array(unit_id) FROM objective_units WHERE objective_id = o.id AND state = 'accepted') \
-             FROM objectives o JOIN units u ON u.id = o.unit_id \
+        let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+            "SELECT o.id, o.title, o.unit_id, u.name FROM objectives o JOIN units u ON u.id = o.unit_id \
              WHERE o.cycle_id = $1 AND o.status = 'active' ORDER BY o.created_at, o.id",
         )
         .bind(cycle.id)
         .fetch_all(&mut *db)
         .await?;
-        for (objective_id, title, unit_id, unit, shared) in rows {
-            let shared: Vec<i64> = match shared {
-                Some(json) => serde_json::from_str(&json).map_err(internal)?,
-                None => Vec::new(),
-            };
+        let shares: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT ou.objective_id, ou.unit_id FROM objective_units ou \
+             JOIN objectives o ON o.id = ou.objective_id \
+             WHERE o.cycle_id = $1 AND o.status = 'active' AND ou.state = 'accepted'",
+        )
+        .bind(cycle.id)
+        .fetch_all(&mut *db)
+        .await?;
+        let mut shared_by: std::collections::HashMap<String, Vec<i64>> = Default::default();
+        for (objective, unit) in shares {
+            shared_by.entry(objective).or_default().push(unit);
+        }
+        for (objective_id, title, unit_id, unit) in rows {
+            let shared = shared_by.remove(&objective_id).unwrap_or_default();
             if actor.acts_in(unit_id) || shared.iter().any(|u| actor.acts_in(*u)) {
                 open.push(ToClose {
                     objective_id,

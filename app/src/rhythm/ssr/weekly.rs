@@ -59,19 +59,31 @@ async fn one_on_ones(
     actor: &Actor,
 ) -> Result<Vec<PersonLink>, AppError> {
     let units_json = crate::sql::list(units);
-    // One query: each person with their role and every unit they belong to.
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(&format!(
-        "SELECT p.id, p.name, p.role, (SELECT json_group_array(unit_id) FROM memberships WHERE person_id = p.id) \
-         FROM people p WHERE p.active = 1 AND p.id IN \
-         (SELECT person_id FROM memberships WHERE {}) ORDER BY p.name",
+    let members = format!(
+        "SELECT person_id FROM memberships WHERE {}",
         crate::sql::in_list("unit_id", 1)
+    );
+    // Two queries whatever the count: the people, then all their units.
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT p.id, p.name, p.role FROM people p WHERE p.active = 1 AND p.id IN ({members}) \
+         ORDER BY p.name"
     ))
     .bind(&units_json)
     .fetch_all(&mut *db)
     .await?;
+    let memberships: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT person_id, unit_id FROM memberships WHERE person_id IN ({members})"
+    ))
+    .bind(&units_json)
+    .fetch_all(&mut *db)
+    .await?;
+    let mut units_of: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for (person, unit) in memberships {
+        units_of.entry(person).or_default().push(unit);
+    }
     let mut people = Vec::new();
-    for (id, name, role, memberships) in rows {
-        let own: Vec<i64> = serde_json::from_str(&memberships).map_err(internal)?;
+    for (id, name, role) in rows {
+        let own = units_of.remove(&id).unwrap_or_default();
         let person = Actor::new(id, role.parse().map_err(internal)?, own, tree);
         if permissions::check_one_on_one(actor, &person).is_ok() {
             people.push(PersonLink { id, name });

@@ -200,3 +200,20 @@ pub async fn closes(socket: &mut Socket, wait: Duration) -> bool {
         }
     }
 }
+
+/// The first leaderboard snapshot on `socket` for which `wanted` holds,
+/// within five seconds. Snapshots of changes made just before may arrive
+/// first (the leaderboard is recomputed asynchronously, coalescing bursts);
+/// a page shows each in turn, and so does this.
+pub async fn snapshot_where(socket: &mut Socket, wanted: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match next_json(socket, left).await {
+            Some(message) if message["type"] == "snapshot" && wanted(&message) => return message,
+            Some(message) => seen.push(message),
+            None => panic!("no snapshot as wanted within 5 s; saw {seen:?}"),
+        }
+    }
+}

@@ -39,7 +39,7 @@ async fn change_password(
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_renames_themselves() {
     let app = TestApp::start().await;
     let priya = app.signed_in(MEMBER).await;
@@ -60,7 +60,7 @@ async fn a_person_renames_themselves() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changing_the_password_needs_the_current_one_and_ends_the_other_sessions() {
     let app = TestApp::start().await;
     let laptop = app.signed_in(MEMBER).await;
@@ -130,7 +130,7 @@ async fn reset(app: &TestApp, token: &str, password: &str) -> (StatusCode, Value
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_link_works_once_and_ends_every_session() {
     let app = TestApp::start().await;
     // Only the ambassador makes links.
@@ -186,7 +186,7 @@ async fn a_reset_link_works_once_and_ends_every_session() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reset_link_expires_and_a_new_one_replaces_it() {
     let app = TestApp::start().await;
     let first = make_reset(&app, MEMBER).await;
@@ -210,7 +210,7 @@ async fn a_reset_link_expires_and_a_new_one_replaces_it() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guessed_reset_tokens_are_limited_like_sign_ins() {
     let app = TestApp::start_with(|config| config.sign_in_limits.address_burst = 3).await;
     let bogus = "0".repeat(64);
@@ -222,7 +222,7 @@ async fn guessed_reset_tokens_are_limited_like_sign_ins() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_password_drops_an_unused_reset_link() {
     let app = TestApp::start().await;
     let token = make_reset(&app, MEMBER).await;

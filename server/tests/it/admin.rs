@@ -84,7 +84,7 @@ async fn snapshot(app: &TestApp) -> String {
     format!("{people:?}{units:?}{memberships:?}")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_admin_function_refuses_leads_members_and_visitors() {
     let app = TestApp::start().await;
     let calls = admin_calls(&app).await;
@@ -120,7 +120,7 @@ async fn every_admin_function_refuses_leads_members_and_visitors() {
     assert_eq!(snapshot(&app).await, before, "nothing changed");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_ambassador_may_call_every_admin_function() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -131,7 +131,7 @@ async fn the_ambassador_may_call_every_admin_function() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_under_a_department_and_a_person_in_it() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -183,7 +183,7 @@ async fn a_team_under_a_department_and_a_person_in_it() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_with_sub_units_or_members_cannot_be_deleted() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -253,7 +253,7 @@ async fn a_unit_with_sub_units_or_members_cannot_be_deleted() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_cannot_move_under_itself_or_its_descendants() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -287,7 +287,7 @@ async fn a_unit_cannot_move_under_itself_or_its_descendants() {
     assert_eq!(parent.to_string(), product);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sibling_units_need_distinct_names_so_a_retried_create_adds_one() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -316,7 +316,7 @@ async fn sibling_units_need_distinct_names_so_a_retried_create_adds_one() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_names_its_field_and_writes_nothing() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -399,7 +399,7 @@ async fn bad_input_names_its_field_and_writes_nothing() {
     assert_eq!(body["detail"]["field"], "email");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_ambassador_stays() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -450,7 +450,7 @@ async fn the_last_ambassador_stays() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memberships_add_and_remove_and_a_repeat_is_harmless() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;

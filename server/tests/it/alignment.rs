@@ -30,7 +30,7 @@ async fn objective(
     body
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_objective_supports_several_and_a_circle_is_refused_by_name() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -89,7 +89,7 @@ async fn an_objective_supports_several_and_a_circle_is_refused_by_name() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn links_stay_in_the_cycle_or_reach_an_enclosing_one() {
     let app = TestApp::start().await;
     let quarter = new_cycle(&app).await;
@@ -146,7 +146,7 @@ async fn links_stay_in_the_cycle_or_reach_an_enclosing_one() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn linking_is_an_edit_of_the_supporting_objective_by_its_own_people_only() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -198,7 +198,7 @@ async fn linking_is_an_edit_of_the_supporting_objective_by_its_own_people_only()
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_unit_gains_nothing_until_its_lead_accepts() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -274,7 +274,7 @@ async fn an_invited_unit_gains_nothing_until_its_lead_accepts() {
     assert_eq!(answer(sam, support, true).await.0, StatusCode::CONFLICT);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_unit_says_what_it_commits_and_a_shared_objective_needs_one_who_decides() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -352,7 +352,7 @@ async fn each_unit_says_what_it_commits_and_a_shared_objective_needs_one_who_dec
     assert_eq!(status, StatusCode::OK, "{active}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_unit_cannot_close_the_objective_until_it_accepts() {
     use common::lessons::{NOTE, close};
     let app = TestApp::start().await;

@@ -40,7 +40,7 @@ async fn readings(app: &TestApp, kpi: i64) -> i64 {
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_ambassador_makes_lists_and_revokes_tokens() {
     let app = TestApp::start().await;
     let jonas = app.signed_in(LEAD).await;
@@ -91,7 +91,7 @@ async fn only_the_ambassador_makes_lists_and_revokes_tokens() {
     assert_eq!(body["detail"]["field"], "name");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_good_token_records_a_revoked_missing_or_wrong_one_does_not() {
     let app = TestApp::start().await;
     let kpi = reply_time(&app).await;
@@ -192,7 +192,7 @@ async fn a_good_token_records_a_revoked_missing_or_wrong_one_does_not() {
     assert_eq!(readings(&app, kpi).await, before + 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_request_is_applied_once() {
     let app = TestApp::start().await;
     running_cycle(&app).await;
@@ -264,7 +264,7 @@ async fn a_retried_request_is_applied_once() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_token_has_its_own_budget() {
     let app = TestApp::start().await;
     let (_, busy) = token(&app, "Busy", "read").await;
@@ -332,7 +332,7 @@ fn contains(actual: &Value, expected: &Value) -> bool {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_examples_of_the_api_documentation_run_as_written() {
     let app = TestApp::start().await;
     let (_, write) = token(&app, "Help desk", "kpi:write").await;

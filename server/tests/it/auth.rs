@@ -12,7 +12,7 @@ use common::{AMBASSADOR, MEMBER, PASSWORD, TestApp, call_with_cookie, error_kind
 use reqwest::StatusCode;
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_shows_who_is_signed_in_with_their_units() {
     let app = TestApp::start().await;
     let client = app.client();
@@ -30,7 +30,7 @@ async fn signing_in_shows_who_is_signed_in_with_their_units() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_with_one_message() {
     let app = TestApp::start().await;
     let client = app.client();
@@ -57,7 +57,7 @@ async fn a_wrong_password_is_refused_with_one_message() {
     assert_eq!(me, Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passwords_are_stored_as_argon2id_hashes() {
     let app = TestApp::start().await;
     let hash: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE email = $1")
@@ -69,7 +69,7 @@ async fn passwords_are_stored_as_argon2id_hashes() {
     assert!(!hash.contains(PASSWORD));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_session_cookie_is_http_only_and_same_site() {
     let app = TestApp::start().await;
     let response = call_with_cookie(
@@ -110,7 +110,7 @@ async fn the_session_cookie_is_http_only_and_same_site() {
     assert!(set_cookie.contains("Secure"), "{set_cookie}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_cycles_the_session_id() {
     let app = TestApp::start().await;
     let first = call_with_cookie(
@@ -147,7 +147,7 @@ async fn signing_in_cycles_the_session_id() {
     assert_eq!(new["email"], AMBASSADOR);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_ends_the_session_on_the_server() {
     let app = TestApp::start().await;
     let response = call_with_cookie(
@@ -178,7 +178,7 @@ async fn signing_out_ends_the_session_on_the_server() {
     assert_eq!(me, Value::Null);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivated_person_is_signed_out_and_cannot_sign_in() {
     let app = TestApp::start().await;
     let member = app.signed_in(MEMBER).await;
@@ -211,7 +211,7 @@ async fn a_deactivated_person_is_signed_out_and_cannot_sign_in() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_are_limited_per_account() {
     let app = TestApp::start().await;
     let client = app.client();
@@ -246,7 +246,7 @@ async fn sign_in_attempts_are_limited_per_account() {
     assert_eq!(status, StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_are_limited_per_address() {
     let app = TestApp::start_with(|c| c.sign_in_limits.address_burst = 4).await;
     let client = app.client();
@@ -271,7 +271,7 @@ async fn sign_in_attempts_are_limited_per_address() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_fields_are_named() {
     let app = TestApp::start().await;
     let (status, body) = app
@@ -295,7 +295,7 @@ async fn empty_fields_are_named() {
 
 /// Only failures count: a person who signs in on many devices is never
 /// told to wait.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn successful_sign_ins_are_never_limited() {
     let app = TestApp::start().await;
     for _ in 0..8 {

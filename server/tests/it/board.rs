@@ -14,7 +14,7 @@ use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use reqwest::StatusCode;
 
 /// Jonas (lead) and Priya (member) are in Platform; Tomás (lead) and Lea (member) in Web.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_draft_in_their_own_units_only() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -53,7 +53,7 @@ async fn members_draft_in_their_own_units_only() {
     assert_eq!(saved["why_urgent"], "Incidents every release");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_leads_of_the_unit_and_the_ambassador_move_objectives_along() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -104,7 +104,7 @@ async fn only_leads_of_the_unit_and_the_ambassador_move_objectives_along() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_change_to_the_same_field_is_refused_with_the_fresh_value() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -144,7 +144,7 @@ async fn a_stale_change_to_the_same_field_is_refused_with_the_fresh_value() {
     assert_eq!(saved["title"], "Deploys are dull");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_create_is_applied_once() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -197,7 +197,7 @@ async fn a_retried_create_is_applied_once() {
     assert_eq!(app.count(&count).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_change_raises_the_board_version_and_is_logged() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -233,7 +233,7 @@ async fn every_change_raises_the_board_version_and_is_logged() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_ambassador_creates_cycles() {
     let app = TestApp::start().await;
     let jonas = app.signed_in(LEAD).await;
@@ -265,7 +265,7 @@ async fn only_the_ambassador_creates_cycles() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_shared_objective_opens_its_draft_to_the_sharing_unit() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -340,7 +340,7 @@ async fn a_shared_objective_opens_its_draft_to_the_sharing_unit() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn titles_are_required_and_bounded() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -367,7 +367,7 @@ async fn titles_are_required_and_bounded() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn titles_and_whys_lose_control_and_direction_characters() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;

@@ -15,7 +15,7 @@ use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use reqwest::StatusCode;
 use std::time::Duration;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_the_lead_and_the_ambassador_may_check_in_nobody_else() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -41,7 +41,7 @@ async fn the_owner_the_lead_and_the_ambassador_may_check_in_nobody_else() {
     assert_eq!(error_kind(&body), "unauthenticated");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_in_sets_the_current_value_and_the_history_keeps_it() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -71,7 +71,7 @@ async fn a_check_in_sets_the_current_value_and_the_history_keeps_it() {
     assert_eq!(history[0]["plans"], "Canary releases");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_check_in_is_recorded_once() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -86,7 +86,7 @@ async fn a_retried_check_in_is_recorded_once() {
     assert_eq!(app.count(&stored).await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_check_ins_name_their_field_and_change_nothing() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -130,7 +130,7 @@ async fn bad_check_ins_name_their_field_and_change_nothing() {
     assert_eq!(current, 0.0, "a refused check-in leaves the value alone");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drafts_take_no_check_ins() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -165,7 +165,7 @@ async fn drafts_take_no_check_ins() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_in_emits_one_leaderboard_event_with_the_new_progress() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -206,13 +206,13 @@ async fn a_check_in_emits_one_leaderboard_event_with_the_new_progress() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leaderboard_socket_needs_a_session() {
     let app = TestApp::start().await;
     assert_eq!(open(&app, "/ws/leaderboard", None).await.err(), Some(401));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_units_weekly_review_puts_low_confidence_first() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;

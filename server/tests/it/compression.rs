@@ -12,7 +12,7 @@ use crate::common;
 use common::TestApp;
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_are_compressed_when_the_browser_accepts_it() {
     let app = TestApp::start().await;
     let client = app.client();

@@ -18,7 +18,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::start().await;
     let client = app.signed_in(AMBASSADOR).await;
@@ -52,7 +52,7 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_scripts_carry_the_policys_nonce() {
     let app = TestApp::start().await;
     let client = app.signed_in(AMBASSADOR).await;
@@ -76,7 +76,7 @@ async fn the_page_scripts_carry_the_policys_nonce() {
     assert_ne!(nonces[0], nonces[1], "a fresh nonce for every page");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn office_screens_may_be_framed_by_the_configured_dashboards_only() {
     let app = TestApp::start_with(|config| {
         config.screen_frame_ancestors = vec![
@@ -101,7 +101,7 @@ async fn office_screens_may_be_framed_by_the_configured_dashboards_only() {
     assert!(csp.ends_with("frame-ancestors 'none'"), "{csp}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_https_public_url_makes_the_cookie_secure_and_refuses_other_hosts() {
     let app = TestApp::start_with(|config| {
         config.public_url = Some("https://okr.example.org".parse().unwrap());
@@ -177,7 +177,7 @@ async fn sign_in_from(app: &TestApp, forwarded: &str) -> StatusCode {
         .status()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_a_stranger_cannot_lock_an_account() {
     let app = TestApp::start_with(|config| {
         config.trusted_proxies = server::config::parse_networks("127.0.0.1").unwrap();
@@ -196,7 +196,7 @@ async fn behind_a_trusted_proxy_a_stranger_cannot_lock_an_account() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forwarding_headers_from_anyone_else_are_ignored() {
     let app = TestApp::start().await;
     fail_five_times(&app, "203.0.113.5").await;

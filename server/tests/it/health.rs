@@ -12,7 +12,7 @@ use common::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthy_while_the_database_answers_and_503_when_it_does_not() {
     let app = TestApp::start().await;
     let client = app.client();
@@ -26,7 +26,7 @@ async fn healthy_while_the_database_answers_and_503_when_it_does_not() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_is_a_real_file_in_wal_mode_with_foreign_keys() {
     let app = TestApp::start().await;
     assert!(app.database_path.exists());
@@ -42,7 +42,7 @@ async fn the_database_is_a_real_file_in_wal_mode_with_foreign_keys() {
     assert_eq!(foreign_keys, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_data_is_never_seeded_twice() {
     let app = TestApp::start().await;
     let people = app.count("SELECT COUNT(*) FROM people").await;
@@ -59,7 +59,7 @@ async fn demo_data_is_never_seeded_twice() {
     assert_eq!(count, people);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_shutdown_closes_the_pool() {
     let app = TestApp::start().await;
     let pool = app.pool.clone();

@@ -42,7 +42,7 @@ async fn retro_cycle(app: &TestApp) -> String {
     cycle["id"].to_string()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn home_lists_what_needs_me_and_nothing_of_anyone_else() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -79,7 +79,7 @@ async fn home_lists_what_needs_me_and_nothing_of_anyone_else() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn proposals_wait_for_the_leads_of_their_unit_only() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -116,7 +116,7 @@ async fn proposals_wait_for_the_leads_of_their_unit_only() {
     assert!(!titles(&week(&app, &tomas).await["proposals"], "/title").contains(&"Faster builds"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn objectives_to_close_appear_in_the_retrospective_window() {
     let app = TestApp::start().await;
     let cycle = retro_cycle(&app).await;
@@ -150,7 +150,7 @@ async fn objectives_to_close_appear_in_the_retrospective_window() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_result_delayed_until_its_data_exists_is_not_due_and_not_counted() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;

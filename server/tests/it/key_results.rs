@@ -13,7 +13,7 @@ use common::board::{WEB_MEMBER, create_objective, new_cycle, uuid};
 use common::{LEAD, MEMBER, TestApp};
 use reqwest::{Client, StatusCode};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_key_results_name_their_field_and_store_nothing() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -75,7 +75,7 @@ async fn set_current(
     app.call_json(client, "update_key_result", &form).await.0
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_owner_the_lead_and_the_ambassador_update_a_key_result() {
     let app = TestApp::start().await;
     let cycle = new_cycle(&app).await;
@@ -160,7 +160,7 @@ async fn change_failure_rate(app: &TestApp) -> (String, Client, String) {
     (cycle, priya, kr_id)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readiness_checklist_and_fallback_are_saved() {
     let app = TestApp::start().await;
     let (cycle, priya, kr_id) = change_failure_rate(&app).await;
@@ -202,7 +202,7 @@ async fn the_readiness_checklist_and_fallback_are_saved() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn choosing_tracking_as_the_key_result_adds_its_milestone_once() {
     let app = TestApp::start().await;
     let (cycle, priya, kr_id) = change_failure_rate(&app).await;

@@ -27,7 +27,7 @@ fn platform_kpi(name: &str) -> NewKpi<'_> {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kpis_are_defined_by_leads_at_or_above_their_unit_and_the_ambassador() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -95,7 +95,7 @@ async fn kpis_are_defined_by_leads_at_or_above_their_unit_and_the_ambassador() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_and_leads_above_record_readings_nobody_beside() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -136,7 +136,7 @@ async fn the_owner_and_leads_above_record_readings_nobody_beside() {
     assert_eq!(body["detail"]["field"], "value");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pasted_readings_are_stored_whole_or_not_at_all() {
     let app = TestApp::start().await;
     let jonas = app.signed_in(LEAD).await;
@@ -210,7 +210,7 @@ async fn pasted_readings_are_stored_whole_or_not_at_all() {
     assert_eq!(count().await, 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_that_owns_kpis_cannot_be_deleted() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -299,7 +299,7 @@ async fn objective_from(app: &TestApp, cycle: &str, kpi: i64) -> String {
     kr["id"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reading_moves_the_key_result_that_follows_the_kpi_live() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -376,7 +376,7 @@ async fn a_reading_moves_the_key_result_that_follows_the_kpi_live() {
     assert_eq!(check_ins, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recovered_kpi_is_celebrated_on_the_leaderboard() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;

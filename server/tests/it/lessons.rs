@@ -18,7 +18,7 @@ use common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closing_without_a_note_is_refused() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -104,7 +104,7 @@ async fn closing_without_a_note_is_refused() {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_note_is_found_by_a_word_in_each_field() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -177,7 +177,7 @@ async fn a_closed_note_is_found_by_a_word_in_each_field() {
     assert_eq!(error_kind(&body), "unauthenticated");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_queries_never_fail() {
     let app = TestApp::start().await;
     let priya = app.signed_in(MEMBER).await;
@@ -210,7 +210,7 @@ async fn hostile_queries_never_fail() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_combine() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -318,7 +318,7 @@ async fn filters_combine() {
     assert_eq!(page["has_more"], false);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edited_note_is_found_by_its_new_words_and_keeps_its_history() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -379,7 +379,7 @@ async fn an_edited_note_is_found_by_its_new_words_and_keeps_its_history() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_author_and_the_ambassador_edit_a_note() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -421,7 +421,7 @@ async fn only_the_author_and_the_ambassador_edit_a_note() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn who_may_close_and_a_retried_close() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -448,7 +448,7 @@ async fn who_may_close_and_a_retried_close() {
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_retrospective_lists_open_objectives_and_related_lessons_follow_a_title() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -486,7 +486,7 @@ async fn the_retrospective_lists_open_objectives_and_related_lessons_follow_a_ti
     assert!(related.as_array().unwrap().len() <= 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reindex_rebuilds_the_search_index() {
     let app = TestApp::start().await;
     let priya = app.signed_in(MEMBER).await;
@@ -500,7 +500,7 @@ async fn reindex_rebuilds_the_search_index() {
     assert_eq!(ids(&search(&app, &priya, "latency", &[]).await).len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_lessons_endpoint_needs_a_session() {
     let app = TestApp::start().await;
     let anonymous = app.client();

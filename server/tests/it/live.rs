@@ -82,7 +82,7 @@ async fn cycle(app: &TestApp) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_by_one_reaches_the_other_with_the_next_version() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
@@ -125,7 +125,7 @@ async fn a_change_by_one_reaches_the_other_with_the_next_version() {
     assert_eq!(event["event"]["objective"]["title"], "Deploys are boring");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_resumes_with_what_it_missed_and_sees_who_is_here() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
@@ -174,7 +174,7 @@ async fn a_client_resumes_with_what_it_missed_and_sees_who_is_here() {
     assert_eq!(presence["viewers"], json!(["Maya Lindqvist", "Priya Nair"]));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_socket_checks_the_session_and_the_origin() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
@@ -196,7 +196,7 @@ async fn the_socket_checks_the_session_and_the_origin() {
     assert!(open(&app, cycle, Some(&cookie), None).await.is_ok());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;
@@ -223,7 +223,7 @@ async fn a_client_far_behind_reloads_instead_of_replaying_the_log() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_event_log_keeps_the_last_events_of_each_board() {
     let app = TestApp::start().await;
     let cycle = cycle(&app).await;

@@ -27,7 +27,7 @@ async fn matches(pool: &sqlx::SqlitePool, query: &str) -> i64 {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filter_tokens_of_existing_notes_become_untypeable() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("northstar.db").display());
@@ -105,7 +105,7 @@ async fn filter_tokens_of_existing_notes_become_untypeable() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parents_become_links_and_existing_shares_stay_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("northstar.db").display());

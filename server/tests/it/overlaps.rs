@@ -71,7 +71,7 @@ async fn plan(app: &TestApp, client: &Client) -> String {
     cycle
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_goal_in_two_units_is_found_and_different_goals_are_not_suggested_again() {
     let app = TestApp::start().await;
     let maya = app.signed_in(AMBASSADOR).await;
@@ -105,7 +105,7 @@ async fn the_same_goal_in_two_units_is_found_and_different_goals_are_not_suggest
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_linked_pair_is_no_overlap() {
     let app = TestApp::start().await;
     let maya = app.signed_in(AMBASSADOR).await;
@@ -115,7 +115,7 @@ async fn a_linked_pair_is_no_overlap() {
     assert!(overlaps(&app, &maya, &cycle).await.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn merging_keeps_every_key_result_check_in_and_link_in_one_shared_objective() {
     let app = TestApp::start().await;
     let maya = app.signed_in(AMBASSADOR).await;
@@ -252,7 +252,7 @@ async fn merging_keeps_every_key_result_check_in_and_link_in_one_shared_objectiv
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merge_that_would_close_a_circle_is_refused_and_changes_nothing() {
     let app = TestApp::start().await;
     let maya = app.signed_in(AMBASSADOR).await;

@@ -133,7 +133,7 @@ fn message(body: &Value) -> &str {
         .unwrap_or_default()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closing_without_a_retrospective_is_a_leads_decision_from_the_unit_or_above() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -197,7 +197,7 @@ async fn closing_without_a_retrospective_is_a_leads_decision_from_the_unit_or_ab
     assert!(shown["closing"].is_null());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cycle_is_complete_only_when_every_objective_is_closed_and_only_the_ambassador_says_so() {
     let app = TestApp::start().await;
     let (cycle, next) = retro_and_next(&app).await;
@@ -302,7 +302,7 @@ async fn leaderboard_when(app: &TestApp, client: &Client, ready: impl Fn(&Value)
     panic!("the leaderboard never caught up: {board}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     let app = TestApp::start().await;
     let (cycle, _) = retro_and_next(&app).await;
@@ -394,7 +394,7 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     assert_eq!(board["cycle"]["phase"], "execution");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else() {
     let app = TestApp::start().await;
     let (cycle, next) = retro_and_next(&app).await;
@@ -584,7 +584,7 @@ async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else()
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_finished_objective_or_one_without_a_next_cycle_is_not_carried() {
     let app = TestApp::start().await;
     let (cycle, next) = retro_and_next(&app).await;

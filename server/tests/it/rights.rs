@@ -103,7 +103,7 @@ fn refused(outcome: (StatusCode, Value), words: &str, what: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_cannot_act_on_its_department_above() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -162,7 +162,7 @@ async fn a_team_cannot_act_on_its_department_above() {
     assert_eq!(app.count(&checked_in).await, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_cannot_act_on_its_sibling() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -196,7 +196,7 @@ async fn a_team_cannot_act_on_its_sibling() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_department_lead_leads_its_teams() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -241,7 +241,7 @@ async fn a_department_lead_leads_its_teams() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_team_lead_gives_objectives_only_within_what_they_lead() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;

@@ -37,7 +37,7 @@ async fn new_screen(app: &TestApp, name: &str) -> (i64, String) {
     (created["screen"]["id"].as_i64().unwrap(), token)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_ambassador_manages_screens_and_tokens_are_stored_hashed() {
     let app = TestApp::start().await;
     for email in [LEAD, MEMBER] {
@@ -87,7 +87,7 @@ async fn only_the_ambassador_manages_screens_and_tokens_are_stored_hashed() {
     assert_eq!(body["detail"]["field"], "rotate_seconds");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
     let app = TestApp::start().await;
     let (id, token) = new_screen(&app, "Lobby").await;
@@ -144,7 +144,7 @@ async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
     assert!(first["html"].as_str().unwrap().contains("leaderboard-rows"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_in_reaches_an_open_screen() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -184,7 +184,7 @@ async fn a_check_in_reaches_an_open_screen() {
     assert_eq!(answer["type"], "up_to_date");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_screen_is_told_and_closed_within_seconds() {
     let app = TestApp::start().await;
     let (id, token) = new_screen(&app, "Lobby").await;
@@ -227,7 +227,7 @@ async fn a_revoked_screen_is_told_and_closed_within_seconds() {
     assert!(list[0]["revoked_at"].is_string(), "{list}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_socket_cannot_send_changes() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -255,7 +255,7 @@ async fn a_screen_socket_cannot_send_changes() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_socket_from_another_origin_is_refused() {
     let app = TestApp::start().await;
     let (_, token) = new_screen(&app, "Lobby").await;
@@ -280,7 +280,7 @@ async fn a_screen_socket_from_another_origin_is_refused() {
 /// before the socket listens for revocations (here a trigger revokes the
 /// screen the moment the handshake notes its connection, and nothing is
 /// published): the socket looks the token up again once it listens.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_revoked_while_its_socket_opens_is_told_and_closed() {
     let app = TestApp::start().await;
     let (_, token) = new_screen(&app, "Lobby").await;
@@ -298,7 +298,7 @@ async fn a_screen_revoked_while_its_socket_opens_is_told_and_closed() {
 
 /// A socket that missed revocation notices (more arrived at once than the
 /// channel holds) asks the database whether it was among them.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_that_missed_revocation_notices_asks_the_database() {
     let app = TestApp::start().await;
     let (id, token) = new_screen(&app, "Lobby").await;
@@ -321,7 +321,7 @@ async fn a_screen_that_missed_revocation_notices_asks_the_database() {
 /// A frame announcing more than a client message may hold is refused from
 /// its header, before its payload is read or buffered: the socket closes at
 /// once although the rest of the frame never comes.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frame_larger_than_a_client_message_is_refused_from_its_header() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let app = TestApp::start().await;

@@ -12,7 +12,7 @@ use crate::common;
 use common::{AMBASSADOR, MEMBER, TestApp};
 use reqwest::StatusCode;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cross_origin_post_is_refused_and_changes_nothing() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -57,7 +57,7 @@ async fn a_cross_origin_post_is_refused_and_changes_nothing() {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_request_body_is_refused() {
     let app = TestApp::start().await;
     let ambassador = app.signed_in(AMBASSADOR).await;
@@ -82,7 +82,7 @@ async fn an_oversized_request_body_is_refused() {
     assert_eq!(body["detail"]["field"], "name");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_send_visitors_to_sign_in() {
     let app = TestApp::start().await;
     for path in ["/", "/admin", "/admin/units"] {
@@ -107,7 +107,7 @@ async fn pages_send_visitors_to_sign_in() {
     assert!(html.contains("Sign in to Northstar"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administration_page_is_not_allowed_for_a_member() {
     let app = TestApp::start().await;
     let member = app.signed_in(MEMBER).await;
@@ -125,7 +125,7 @@ async fn the_administration_page_is_not_allowed_for_a_member() {
     assert!(html.contains("Priya Nair"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_page_is_a_404() {
     let app = TestApp::start().await;
     let response = app
@@ -137,7 +137,7 @@ async fn an_unknown_page_is_a_404() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_failure_reaches_the_browser_without_its_details() {
     let app = TestApp::start().await;
     let member = app.signed_in(MEMBER).await;
@@ -157,7 +157,7 @@ async fn a_database_failure_reaches_the_browser_without_its_details() {
 
 /// A request the server functions cannot decode is the caller's fault: 400
 /// with a JSON error naming the problem, never 500.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn undecodable_requests_answer_400_naming_the_problem() {
     let app = TestApp::start().await;
     let client = app.signed_in(AMBASSADOR).await;
@@ -193,7 +193,7 @@ async fn undecodable_requests_answer_400_naming_the_problem() {
 
 /// One person's changes are limited (generously in production, 5 here);
 /// the refusal says why, stores nothing, and nobody else is slowed.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_persons_changes_are_limited_with_a_clear_message() {
     let app = TestApp::start_with(|config| {
         config.write_budget = app::rate::Budget {

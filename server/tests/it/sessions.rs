@@ -91,7 +91,7 @@ async fn stays_open(socket: &mut Socket, what: &str) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_closes_that_sessions_sockets_only() {
     let app = TestApp::start().await;
     let laptop = common::cookie_of(&app, MEMBER).await;
@@ -122,7 +122,7 @@ async fn signing_out_closes_that_sessions_sockets_only() {
     assert_eq!(open(&app, "/ws/kpis", Some(&laptop)).await.err(), Some(401));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deactivation_closes_every_socket_of_the_person() {
     let app = TestApp::start().await;
     let priya = common::cookie_of(&app, MEMBER).await;
@@ -146,7 +146,7 @@ async fn deactivation_closes_every_socket_of_the_person() {
     stays_open(&mut someone_else, "another person's leaderboard").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_role_change_closes_the_persons_sockets() {
     let app = TestApp::start().await;
     let jonas = common::cookie_of(&app, LEAD).await;
@@ -174,7 +174,7 @@ async fn a_role_change_closes_the_persons_sockets() {
     ended(&mut board, "role_changed", "the demoted lead's board").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_session_closes_its_sockets() {
     let app = TestApp::start_with(|config| config.session_expiry = Duration::from_secs(2)).await;
     let signed_in = tokio::time::Instant::now();
@@ -204,7 +204,7 @@ async fn an_expired_session_closes_its_sockets() {
     ended(&mut leaderboard, "expired", "its leaderboard").await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_holds_a_bounded_number_of_sockets() {
     let app = TestApp::start().await;
     let priya = common::cookie_of(&app, MEMBER).await;
@@ -232,7 +232,7 @@ async fn a_session_holds_a_bounded_number_of_sockets() {
     let _again = leaderboard_socket(&app, &priya).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deactivated_persons_idle_sessions_do_not_come_back_with_reactivation() {
     let app = TestApp::start().await;
     let idle = app.signed_in(MEMBER).await;
@@ -252,7 +252,7 @@ async fn a_deactivated_persons_idle_sessions_do_not_come_back_with_reactivation(
     assert_eq!(me, Value::Null, "the session that sat idle has ended");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_ends_what_the_old_session_had_open() {
     let app = TestApp::start().await;
     let cookie = common::cookie_of(&app, MEMBER).await;
@@ -272,7 +272,7 @@ async fn signing_in_again_ends_what_the_old_session_had_open() {
 /// What no notice reports (a password set from the command line, a change
 /// on another instance) is read from the database when a socket looks:
 /// its person's session epoch has moved on.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sockets_look_at_the_database_sees_a_password_changed_elsewhere() {
     let app = TestApp::start().await;
     let cookie = common::cookie_of(&app, MEMBER).await;

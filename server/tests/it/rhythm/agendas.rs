@@ -16,7 +16,7 @@ async fn one_on_one(app: &TestApp, client: &Client, person: i64) -> (StatusCode,
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_on_one_opens_for_the_person_and_their_leads_only() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -84,7 +84,7 @@ async fn a_one_on_one_opens_for_the_person_and_their_leads_only() {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_falling_confidence_becomes_a_coaching_question_and_a_weekly_drop() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;
@@ -154,7 +154,7 @@ async fn a_falling_confidence_becomes_a_coaching_question_and_a_weekly_drop() {
     assert_eq!(names(&hers), ["Priya Nair"]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_department_review_keeps_to_its_department() {
     let app = TestApp::start().await;
     let priya = app.signed_in(MEMBER).await;

@@ -7,7 +7,7 @@ use crate::common::{AMBASSADOR, LEAD, MEMBER, TestApp, error_kind};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_people_saving_one_meetings_notes_do_not_overwrite_each_other() {
     let app = TestApp::start().await;
     let platform = app.unit_id("Platform").await;
@@ -106,7 +106,7 @@ async fn two_people_saving_one_meetings_notes_do_not_overwrite_each_other() {
     assert_eq!(app.count("SELECT COUNT(*) FROM agenda_notes").await, 2);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retried_plan_and_notes_requests_are_applied_once() {
     let app = TestApp::start().await;
     let cycle = demo_cycle(&app).await;

@@ -6,7 +6,7 @@ use crate::common::checkins::{active_key_result, running_cycle};
 use crate::common::{AMBASSADOR, DEPARTMENT_LEAD, LEAD, MEMBER, TestApp, add_department_lead};
 use reqwest::{Client, StatusCode};
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cycle_has_a_plan_and_a_new_one_starts_from_the_previous() {
     let app = TestApp::start().await;
     let cycle = demo_cycle(&app).await;
@@ -106,7 +106,7 @@ async fn every_cycle_has_a_plan_and_a_new_one_starts_from_the_previous() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
     let app = TestApp::start().await;
     add_department_lead(&app).await;
@@ -210,7 +210,7 @@ async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_plan_input_names_its_field_and_stores_nothing() {
     let app = TestApp::start().await;
     let cycle = demo_cycle(&app).await;
@@ -266,7 +266,7 @@ async fn ranked(app: &TestApp, client: &Client) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decides() {
     let app = TestApp::start().await;
     let cycle = running_cycle(&app).await;

@@ -6,6 +6,7 @@ use super::*;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else() {
     let app = TestApp::start().await;
+    add_department_lead(&app).await;
     let (cycle, next) = retro_and_next(&app).await;
     let source = objective(&app, &cycle, 1, "Platform", "active").await;
     let other = objective(&app, &cycle, 2, "Web", "active").await;
@@ -181,6 +182,14 @@ async fn carrying_over_copies_the_whys_and_what_is_left_to_do_and_nothing_else()
     let (status, again) = carry(&app, &priya, &source, &draft_id).await;
     assert_eq!((status, &again["id"]), (StatusCode::OK, &draft["id"]));
     let (status, again) = carry(&app, &priya, &source, &uuid(501)).await;
+    assert_eq!((status, &again["id"]), (StatusCode::OK, &draft["id"]));
+    // Across the tree: a sibling team's lead may not carry Platform's
+    // objective (nor learn of its draft); the department's lead above may.
+    let tomas = app.signed_in(WEB_LEAD).await;
+    let (status, body) = carry(&app, &tomas, &source, &uuid(502)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let elif = app.signed_in(DEPARTMENT_LEAD).await;
+    let (status, again) = carry(&app, &elif, &source, &uuid(503)).await;
     assert_eq!((status, &again["id"]), (StatusCode::OK, &draft["id"]));
     let carried = format!("SELECT count(*) FROM objectives WHERE carried_from = '{source}'");
     assert_eq!(app.count(&carried).await, 1);

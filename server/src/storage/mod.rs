@@ -65,7 +65,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
 
 /// Runs Northstar's migrations, then the session store's own.
 pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("../migrations").run(pool).await?;
+    sqlx::migrate!("../migrations/sqlite").run(pool).await?;
     SqliteStore::new(pool.clone()).migrate().await?;
     Ok(())
 }

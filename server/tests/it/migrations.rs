@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Applies the migrations older than `version`, copied to `scratch`.
 async fn migrate_before(pool: &sqlx::SqlitePool, version: &str, scratch: &Path) {
-    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
     let older = scratch.join("migrations");
     std::fs::create_dir_all(&older).unwrap();
     for entry in std::fs::read_dir(all).unwrap() {

@@ -145,6 +145,27 @@ impl TestApp {
         (status, body)
     }
 
+    /// Calls a read-only server function until `ready` holds of its answer
+    /// (or five seconds pass) and returns the last answer. For what is
+    /// computed after a commit rather than inside it, like the leaderboard.
+    pub async fn call_until(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        ready: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            let (status, body) = self.call_json(client, endpoint, form).await;
+            assert_eq!(status, StatusCode::OK, "{endpoint}: {body}");
+            if ready(&body) || tokio::time::Instant::now() > deadline {
+                return body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)

@@ -157,21 +157,6 @@ async fn a_cycle_is_complete_only_when_every_objective_is_closed_and_only_the_am
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
 }
 
-/// The leaderboard once it has caught up with the latest change.
-async fn leaderboard_when(app: &TestApp, client: &Client, ready: impl Fn(&Value) -> bool) -> Value {
-    let mut board = Value::Null;
-    for _ in 0..50 {
-        let (status, body) = app.call_json(client, "get_leaderboard", &[]).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        board = body;
-        if ready(&board) {
-            return board;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("the leaderboard never caught up: {board}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
     let app = TestApp::start().await;
@@ -223,10 +208,11 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let board = leaderboard_when(&app, &priya, |b| {
-        b["retro"]["units"].as_array().is_some_and(|u| u.len() == 2)
-    })
-    .await;
+    let board = app
+        .call_until(&priya, "get_leaderboard", &[], |b| {
+            b["retro"]["units"].as_array().is_some_and(|u| u.len() == 2)
+        })
+        .await;
     assert_eq!(board["cycle"]["id"].to_string(), cycle);
     let units = &board["retro"]["units"];
     // The most finished first; the shared objective counts for both units.
@@ -260,6 +246,8 @@ async fn the_leaderboard_turns_to_the_retrospective_with_the_cycles_dates() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let board = leaderboard_when(&app, &priya, |b| b["retro"].is_null()).await;
+    let board = app
+        .call_until(&priya, "get_leaderboard", &[], |b| b["retro"].is_null())
+        .await;
     assert_eq!(board["cycle"]["phase"], "execution");
 }

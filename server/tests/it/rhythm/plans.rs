@@ -4,7 +4,8 @@
 use super::{demo_cycle, plan, weekly, with};
 use crate::common::checkins::{active_key_result, running_cycle};
 use crate::common::{AMBASSADOR, DEPARTMENT_LEAD, LEAD, MEMBER, TestApp, add_department_lead};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
+use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_cycle_has_a_plan_and_a_new_one_starts_from_the_previous() {
@@ -255,9 +256,7 @@ async fn bad_plan_input_names_its_field_and_stores_nothing() {
     assert_eq!(body["custom_name"], "Pipeline review");
 }
 
-async fn ranked(app: &TestApp, client: &Client) -> Vec<String> {
-    let (status, leaderboard) = app.call_json(client, "get_leaderboard", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{leaderboard}");
+fn ranked(leaderboard: &Value) -> Vec<String> {
     leaderboard["standings"]["rows"]
         .as_array()
         .unwrap()
@@ -274,14 +273,12 @@ async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decide
     let platform = app.unit_id("Platform").await.to_string();
     let ambassador = app.signed_in(AMBASSADOR).await;
     // The leaderboard is recomputed asynchronously after the changes above.
-    let mut rows = ranked(&app, &ambassador).await;
-    for _ in 0..50 {
-        if rows.contains(&"Platform".to_owned()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        rows = ranked(&app, &ambassador).await;
-    }
+    let rows = ranked(
+        &app.call_until(&ambassador, "get_leaderboard", &[], |l| {
+            ranked(l).contains(&"Platform".to_owned())
+        })
+        .await,
+    );
     assert!(rows.contains(&"Platform".to_owned()), "{rows:?}");
     let leave_out = [
         ("cycle_id", cycle.as_str()),
@@ -323,14 +320,12 @@ async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decide
     assert_eq!(app.count(&version_sql).await, before + 1);
     // The leaderboard recomputes without Platform (the refresher is
     // asynchronous: wait for it).
-    let mut rows = ranked(&app, &ambassador).await;
-    for _ in 0..50 {
-        if !rows.contains(&"Platform".to_owned()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        rows = ranked(&app, &ambassador).await;
-    }
+    let rows = ranked(
+        &app.call_until(&ambassador, "get_leaderboard", &[], |l| {
+            !ranked(l).contains(&"Platform".to_owned())
+        })
+        .await,
+    );
     assert!(!rows.contains(&"Platform".to_owned()), "{rows:?}");
     let shown = plan(&app, &ambassador, &cycle).await;
     let platform_row = shown["scope"]

@@ -1,16 +1,21 @@
-//! The SQL dialect in one place. Queries are written once, in the SQL that
-//! SQLite and PostgreSQL share (`$N` placeholders, `ON CONFLICT` upserts,
-//! `RETURNING`); what differs between the two lives here, so a second
-//! backend changes this module rather than every feature:
+//! The SQL dialect in one place. Northstar runs on SQLite (the embedded
+//! default) or PostgreSQL, chosen by the database URL at start-up, through
+//! sqlx's `Any` driver: one binary, queries written once in the SQL the two
+//! share (`$N` placeholders, `ON CONFLICT` upserts, `RETURNING`, `TRUE` and
+//! `FALSE`, `CAST(… AS DOUBLE PRECISION)`, `COALESCE`). What differs lives
+//! here, so features never name an engine:
 //!
 //! - the database, connection, pool and write-transaction types, and the
-//!   write transaction itself ([`begin_write`]);
+//!   write transaction itself ([`begin_write`]: SQLite's write lock, or
+//!   PostgreSQL's transaction-level advisory lock, see [`Backend`]);
 //! - "now": moments are bound from Rust ([`now`], [`at`]), never computed
 //!   by the database's own date functions in a query;
 //! - a list of ids bound as one parameter ([`list`], [`in_list`]);
+//! - booleans read back ([`Flag`]): `Any` reads a SQLite boolean as the
+//!   integer SQLite stores;
 //! - the session store's own table ([`session_seconds_left`]);
-//! - full-text search (SQLite's FTS5) is the lessons search's own module,
-//!   `lessons::ssr::search`, written against FTS5 on purpose: its ranking
+//! - full-text search is the lessons search's own module,
+//!   `lessons::ssr::search`, with one query per engine on purpose: ranking
 //!   and snippets are the engine's.
 //!
 //! Constraint violations (unique keys, foreign keys) reach people as
@@ -18,17 +23,92 @@
 //! still ends in a sentence rather than an internal error.
 
 use serde::Serialize;
+use sqlx::any::{AnyTypeInfo, AnyTypeInfoKind};
+use sqlx::{Decode, Type, ValueRef};
 use time::OffsetDateTime;
 
 pub use crate::state::begin_write;
 
-/// The database every query is written for.
-pub type Db = sqlx::Sqlite;
+/// The database every query is written for: SQLite or PostgreSQL, as the
+/// URL says.
+pub type Db = sqlx::Any;
 /// One connection (or a transaction, through `&mut *tx`).
-pub type Conn = sqlx::SqliteConnection;
-pub type Pool = sqlx::SqlitePool;
+pub type Conn = sqlx::AnyConnection;
+pub type Pool = sqlx::AnyPool;
 /// A write transaction, as [`begin_write`] opens it.
 pub type WriteTx = sqlx::Transaction<'static, Db>;
+
+/// The engine behind a pool or connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// One file, one writer at a time (`BEGIN IMMEDIATE`).
+    Sqlite,
+    /// Several instances may write at once; [`begin_write`] takes one
+    /// transaction-level advisory lock ([`WRITE_LOCK`]), so the rules
+    /// written against SQLite's single writer (the last ambassador stays,
+    /// versions, idempotent creates) hold across every instance.
+    Postgres,
+}
+
+/// The advisory lock every PostgreSQL write transaction holds until it
+/// ends ("NSTR" in ASCII).
+pub const WRITE_LOCK: i64 = 0x4E53_5452;
+
+impl Backend {
+    /// The engine a database URL names (`sqlite:` or `postgres:`).
+    pub fn of_url(url: &str) -> Self {
+        if url.starts_with("postgres") {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+
+    pub fn of_pool(pool: &Pool) -> Self {
+        Self::of_url(pool.connect_options().database_url.as_str())
+    }
+
+    pub fn of(db: &Conn) -> Self {
+        if db.backend_name() == "PostgreSQL" {
+            Self::Postgres
+        } else {
+            Self::Sqlite
+        }
+    }
+}
+
+/// A boolean as either engine returns it: PostgreSQL's `BOOLEAN`, or the
+/// integer SQLite stores (sqlx's `Any` decodes a Rust `bool` from the
+/// former only). Read a flag column as `Flag`, or into a `bool` field with
+/// `#[sqlx(try_from = "Flag")]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        flag.0
+    }
+}
+
+impl Type<Db> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <bool as Type<Db>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        matches!(ty.kind(), AnyTypeInfoKind::Bool) || ty.kind().is_integer()
+    }
+}
+
+impl<'r> Decode<'r, Db> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        if value.type_info().kind() == AnyTypeInfoKind::Bool {
+            <bool as Decode<Db>>::decode(value).map(Self)
+        } else {
+            <i64 as Decode<Db>>::decode(value).map(|i| Self(i != 0))
+        }
+    }
+}
 
 /// A moment as the database stores it: UTC to the millisecond,
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, which sorts as text (the migrations'
@@ -49,16 +129,18 @@ pub fn now() -> String {
 
 /// Seconds until the stored session `id` expires (negative once expired),
 /// or `None` when there is no such session. Read from the session store's
-/// own table, whose layout is the store's: its SQLite store writes the
-/// expiry as a date SQLite reads (its own clean-up compares it with
-/// `datetime('now')`).
+/// own table, whose layout is the store's: SQLite's store writes the expiry
+/// as text SQLite's date functions read; PostgreSQL's as a `timestamptz`.
 pub async fn session_seconds_left(pool: &Pool, id: &str) -> Result<Option<f64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await
+    let sql = match Backend::of_pool(pool) {
+        Backend::Sqlite => {
+            "SELECT (julianday(expiry_date) - julianday('now')) * 86400.0 FROM tower_sessions WHERE id = $1"
+        }
+        Backend::Postgres => {
+            "SELECT CAST(EXTRACT(EPOCH FROM expiry_date - now()) AS DOUBLE PRECISION) FROM tower_sessions.session WHERE id = $1"
+        }
+    };
+    sqlx::query_scalar(sql).bind(id).fetch_optional(pool).await
 }
 
 /// A list bound as one parameter (a JSON array), for [`in_list`].
@@ -66,9 +148,26 @@ pub fn list<T: Serialize>(items: &[T]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-/// SQL: `column` is one of the list bound as parameter `$n` (see [`list`]).
-pub fn in_list(column: &str, n: u32) -> String {
-    format!("{column} IN (SELECT value FROM json_each(${n}))")
+/// SQL: `column` (an integer id) is one of the list bound as parameter
+/// `$n` (see [`list`]).
+pub fn in_list(db: &Conn, column: &str, n: u32) -> String {
+    match Backend::of(db) {
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => format!(
+            "{column} IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(${n} AS JSON)))"
+        ),
+    }
+}
+
+/// SQL: `column` (text, like an objective's id) is one of the list bound as
+/// parameter `$n` (see [`list`]).
+pub fn in_text_list(db: &Conn, column: &str, n: u32) -> String {
+    match Backend::of(db) {
+        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${n}))"),
+        Backend::Postgres => {
+            format!("{column} IN (SELECT value FROM json_array_elements_text(CAST(${n} AS JSON)))")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -93,9 +192,5 @@ mod tests {
     fn lists_are_one_parameter() {
         assert_eq!(list(&[3_i64, 5]), "[3,5]");
         assert_eq!(list::<i64>(&[]), "[]");
-        assert_eq!(
-            in_list("o.unit_id", 2),
-            "o.unit_id IN (SELECT value FROM json_each($2))"
-        );
     }
 }

@@ -7,7 +7,6 @@ use crate::error::{AppError, ssr::internal};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::sync::Arc;
 
 #[derive(Clone, FromRef)]
@@ -15,7 +14,7 @@ pub struct AppState {
     /// Where the site's files are and which address it serves on.
     pub leptos_options: LeptosOptions,
     /// The embedded SQLite database: accounts, units, sessions.
-    pub pool: SqlitePool,
+    pub pool: crate::sql::Pool,
     /// Sign-in attempts per account and per address, so passwords cannot be guessed quickly.
     pub sign_in_limiter: Arc<SignInLimiter>,
     /// Live updates: one broadcast room per board.
@@ -44,17 +43,20 @@ pub fn app_state() -> Result<AppState, AppError> {
 
 /// The database pool of the current request.
 #[track_caller]
-pub fn pool() -> Result<SqlitePool, AppError> {
+pub fn pool() -> Result<crate::sql::Pool, AppError> {
     app_state().map(|state| state.pool)
 }
 
-/// Starts a write transaction that takes SQLite's write lock at once
-/// (`BEGIN IMMEDIATE`), so what it checks still holds when it commits, and
-/// two requests racing for the same change queue up instead of failing.
+/// Starts a write transaction that holds the database's one write lock from
+/// its start — SQLite's (`BEGIN IMMEDIATE`), or on PostgreSQL a
+/// transaction-level advisory lock every instance takes
+/// ([`crate::sql::WRITE_LOCK`]) — so what it checks still holds when it
+/// commits, and two requests racing for the same change queue up instead of
+/// failing. Readers never wait.
 ///
 /// Every change a signed-in person makes passes here, so this is also where
 /// their write budget ([`WRITE_BUDGET`]) is spent.
-pub async fn begin_write() -> Result<Transaction<'static, Sqlite>, AppError> {
+pub async fn begin_write() -> Result<crate::sql::WriteTx, AppError> {
     let state = app_state()?;
     if let Some(person) = crate::auth::ssr::session_person().await
         && !state
@@ -64,7 +66,17 @@ pub async fn begin_write() -> Result<Transaction<'static, Sqlite>, AppError> {
         tracing::warn!(person, "write limit reached");
         return Err(AppError::TooFast);
     }
-    Ok(state.pool.begin_with("BEGIN IMMEDIATE").await?)
+    match crate::sql::Backend::of_pool(&state.pool) {
+        crate::sql::Backend::Sqlite => Ok(state.pool.begin_with("BEGIN IMMEDIATE").await?),
+        crate::sql::Backend::Postgres => {
+            let mut tx = state.pool.begin().await?;
+            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                .bind(crate::sql::WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
+    }
 }
 
 /// Now, as the database stores moments: UTC, `YYYY-MM-DDTHH:MM:SSZ`, sorting

@@ -32,7 +32,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +85,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
     if started > 0 {
         tracing::info!(cycles = started, "communication plans started");
     }
-    let sessions = SqliteStore::new(pool.clone());
+    let sessions = storage::sessions::Sessions::open(&pool).await?;
     // Expired sessions are removed hourly; the task ends with the process.
     tokio::spawn(
         sessions

@@ -144,13 +144,10 @@ const EXPIRED: &str =
     "This link has expired or was already used. Ask your OKR ambassador for a new one.";
 
 /// The person a working link belongs to: id and name.
-async fn find_reset(
-    db: &mut sqlx::SqliteConnection,
-    token: &str,
-) -> Result<(i64, String), AppError> {
+async fn find_reset(db: &mut crate::sql::Conn, token: &str) -> Result<(i64, String), AppError> {
     let found: Option<(i64, String)> = sqlx::query_as(
         "SELECT r.person_id, p.name FROM password_resets r JOIN people p ON p.id = r.person_id \
-         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND p.active = 1",
+         WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND p.active = TRUE",
     )
     .bind(digest(token))
     .bind(stamp(OffsetDateTime::now_utc()))
@@ -205,7 +202,7 @@ pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), 
 /// For `northstar admin set-password`: a new password for the account with
 /// `email`, every session of it ended. Returns the person's id.
 pub async fn set_password(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::sql::Pool,
     email: &str,
     new: &str,
 ) -> Result<i64, AppError> {

@@ -6,6 +6,7 @@ use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::{AppError, ssr::internal};
 use crate::org::load_tree;
 use crate::rate::{Buckets, Budget};
+use crate::sql::Flag;
 use crate::state::{app_state, pool};
 use axum::extract::ConnectInfo;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -76,7 +77,7 @@ pub async fn require_caller() -> Result<Caller, AppError> {
 /// websocket, which has no server-function context.
 pub async fn caller_of_session(
     session: &Session,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::sql::Pool,
 ) -> Result<Option<Caller>, AppError> {
     let Some(id) = session.get::<i64>(PERSON_ID).await.map_err(internal)? else {
         return Ok(None);
@@ -88,7 +89,7 @@ pub async fn caller_of_session(
         .map_err(internal)?
         .unwrap_or(0);
     let row: Option<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT id, name, role, session_epoch FROM people WHERE id = $1 AND active = 1",
+        "SELECT id, name, role, session_epoch FROM people WHERE id = $1 AND active = TRUE",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -122,7 +123,7 @@ pub enum SessionState {
 /// How the session `session_id` of `caller` (as they were when the socket
 /// opened: role and session epoch) stands.
 pub async fn session_state(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::sql::Pool,
     session_id: &str,
     caller: &Caller,
 ) -> Result<SessionState, AppError> {
@@ -134,21 +135,23 @@ pub async fn session_state(
     if seconds_left <= 0.0 {
         return Ok(SessionState::Ended(SessionEnd::Expired));
     }
-    let row: Option<(bool, String, i64)> =
+    let row: Option<(Flag, String, i64)> =
         sqlx::query_as("SELECT active, role, session_epoch FROM people WHERE id = $1")
             .bind(caller.id)
             .fetch_optional(pool)
             .await?;
-    Ok(match row {
-        Some((true, _, epoch)) if epoch != caller.epoch => {
-            SessionState::Ended(SessionEnd::PasswordChanged)
-        }
-        Some((true, now, _)) if now == caller.role.as_str() => {
-            SessionState::Standing { seconds_left }
-        }
-        Some((true, _, _)) => SessionState::Ended(SessionEnd::RoleChanged),
-        _ => SessionState::Ended(SessionEnd::Deactivated),
-    })
+    Ok(
+        match row.map(|(Flag(active), role, epoch)| (active, role, epoch)) {
+            Some((true, _, epoch)) if epoch != caller.epoch => {
+                SessionState::Ended(SessionEnd::PasswordChanged)
+            }
+            Some((true, now, _)) if now == caller.role.as_str() => {
+                SessionState::Standing { seconds_left }
+            }
+            Some((true, _, _)) => SessionState::Ended(SessionEnd::RoleChanged),
+            _ => SessionState::Ended(SessionEnd::Deactivated),
+        },
+    )
 }
 
 /// The caller, if they are the ambassador; `Forbidden` for everyone else.
@@ -219,14 +222,14 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     let address = client_address().await;
     state.sign_in_limiter.reserve(&email, address)?;
 
-    let account: Option<(i64, String, bool, i64)> = sqlx::query_as(
+    let account: Option<(i64, String, Flag, i64)> = sqlx::query_as(
         "SELECT id, password_hash, active, session_epoch FROM people WHERE email = $1",
     )
     .bind(&email)
     .fetch_optional(&state.pool)
     .await?;
     let (stored, id, active, epoch) = match account {
-        Some((id, hash, active, epoch)) => (Some(hash), Some(id), active, epoch),
+        Some((id, hash, Flag(active), epoch)) => (Some(hash), Some(id), active, epoch),
         None => (None, None, false, 0),
     };
     let matches = password::verify(password.to_owned(), stored).await?;
@@ -287,10 +290,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// next look, within a minute), and unused reset links are dropped. Runs
 /// inside the caller's transaction; [`after_sessions_ended`] then keeps the
 /// asking session, if any, and closes the others' sockets at once.
-pub async fn end_other_sessions(
-    db: &mut sqlx::SqliteConnection,
-    person: i64,
-) -> Result<i64, AppError> {
+pub async fn end_other_sessions(db: &mut crate::sql::Conn, person: i64) -> Result<i64, AppError> {
     let epoch: i64 = sqlx::query_scalar(
         "UPDATE people SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch",
     )

@@ -18,8 +18,8 @@ use crate::error::{AppError, ssr::internal};
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, pool};
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 
 /// A check-in as the form sends it.
@@ -172,7 +172,7 @@ pub async fn check_in(input: CheckInInput) -> Result<CheckInSaved, AppError> {
 /// Objectives matching `filter`, where `$1` is the objective whose page
 /// this is, as links (naming their cycle when it is another).
 async fn link_rows(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     filter: &str,
     objective: &Objective,
@@ -402,8 +402,8 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     let units_json = crate::sql::list(&units);
     let in_units = format!(
         "o.cycle_id = $1 AND ({} OR o.id IN (SELECT objective_id FROM objective_units WHERE {}))",
-        crate::sql::in_list("o.unit_id", 2),
-        crate::sql::in_list("unit_id", 2)
+        crate::sql::in_list(&tx, "o.unit_id", 2),
+        crate::sql::in_list(&tx, "unit_id", 2)
     );
     #[derive(sqlx::FromRow)]
     struct Row {

@@ -13,8 +13,8 @@ use crate::domain::units::UnitTree;
 use crate::error::AppError;
 use crate::objectives::ssr::fetch_objectives;
 use crate::rhythm::ssr::meetings_of;
+use crate::sql::Conn;
 use crate::state::{app_state, pool};
-use sqlx::SqliteConnection;
 use time::{Date, Duration};
 
 /// Meetings home lists, and how far ahead it looks for a cycle's start.
@@ -74,7 +74,7 @@ pub async fn week() -> Result<Week, AppError> {
 }
 
 /// Cycles not over yet that have begun or begin within [`LOOK_AHEAD_DAYS`].
-async fn open_cycles(db: &mut SqliteConnection, today: Date) -> Result<Vec<Cycle>, AppError> {
+async fn open_cycles(db: &mut Conn, today: Date) -> Result<Vec<Cycle>, AppError> {
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM cycles WHERE end_date >= $1 AND start_date <= $2 ORDER BY start_date, id",
     )
@@ -92,7 +92,7 @@ async fn open_cycles(db: &mut SqliteConnection, today: Date) -> Result<Vec<Cycle
 /// The person's key results of active objectives with no check-in in the
 /// last seven days.
 async fn due(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle: &Cycle,
     person: i64,
     today: Date,
@@ -133,7 +133,7 @@ async fn due(
 /// Objectives proposed in units the person leads (every one, for the
 /// ambassador), in cycles not over yet.
 async fn proposals(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     actor: &Actor,
     today: Date,
 ) -> Result<Vec<WaitingProposal>, AppError> {
@@ -163,7 +163,7 @@ async fn proposals(
 /// Active objectives owned or shared by the person's units (or units they
 /// lead) in cycles whose retrospective window is open.
 async fn to_close(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     actor: &Actor,
     retro: &[&Cycle],
 ) -> Result<Vec<ToClose>, AppError> {
@@ -207,7 +207,7 @@ async fn to_close(
 /// The person's next meetings in the open cycles' plans: those held for
 /// everyone or for one of their units or a unit above, soonest first.
 async fn meetings(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     actor: &Actor,
     cycles: &[Cycle],

@@ -14,7 +14,6 @@ use crate::domain::progress::Measure;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{DELAYED, units_out};
 use crate::state::AppState;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use time::Date;
@@ -23,7 +22,7 @@ use time::Date;
 const COUNTED: &str = "o.cycle_id = $1 AND o.status IN ('active', 'closed')";
 
 /// The leaderboard of the current cycle on `today`, in one read transaction.
-pub async fn compute(pool: &SqlitePool, today: Date) -> Result<Leaderboard, AppError> {
+pub async fn compute(pool: &crate::sql::Pool, today: Date) -> Result<Leaderboard, AppError> {
     let day = today.to_string();
     let mut tx = pool.begin().await?;
     let Some(cycle_id) = current_cycle_id(&mut tx, &day).await? else {
@@ -165,12 +164,12 @@ const SUCCESSES: usize = 6;
 /// closed and still open (a shared objective counts for each accepted
 /// unit), the most finished first; and the cycle's best-scored successes.
 async fn retro_board(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     cycle: &crate::cycles::Cycle,
     names: &HashMap<i64, String>,
     out: &[i64],
 ) -> Result<RetroBoard, AppError> {
-    let rows: Vec<(String, i64, bool)> = sqlx::query_as(
+    let rows: Vec<(String, i64, crate::sql::Flag)> = sqlx::query_as(
         "SELECT o.id, o.unit_id, o.status = 'closed' FROM objectives o WHERE o.cycle_id = $1 \
          UNION ALL SELECT o.id, ou.unit_id, o.status = 'closed' FROM objective_units ou \
          JOIN objectives o ON o.id = ou.objective_id WHERE o.cycle_id = $1 AND ou.state = 'accepted'",
@@ -180,7 +179,9 @@ async fn retro_board(
     .await?;
     let mut by_unit: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
     let mut counted: HashMap<String, bool> = HashMap::new();
-    for (objective, unit, closed) in rows.into_iter().filter(|(_, unit, _)| !out.contains(unit)) {
+    for (objective, unit, crate::sql::Flag(closed)) in
+        rows.into_iter().filter(|(_, unit, _)| !out.contains(unit))
+    {
         let counts = by_unit.entry(unit).or_default();
         if closed {
             counts.0 += 1;
@@ -211,7 +212,7 @@ async fn retro_board(
     let successes: Vec<(String, i64, f64, String)> = sqlx::query_as(
         "SELECT n.title, o.unit_id, n.score, o.kind FROM closing_notes n \
          JOIN objectives o ON o.id = n.objective_id \
-         WHERE o.cycle_id = $1 AND n.achieved = 1 ORDER BY n.score DESC, n.created_at",
+         WHERE o.cycle_id = $1 AND n.achieved = TRUE ORDER BY n.score DESC, n.created_at",
     )
     .bind(cycle.id)
     .fetch_all(&mut *db)
@@ -243,7 +244,7 @@ const RECOVERY_DAYS: i64 = 7;
 /// KPIs brought back to healthy in the past week and healthy still, newest
 /// first; and the sum of the KPIs' versions (see [`Leaderboard::kpis_version`]).
 async fn recoveries(
-    db: &mut sqlx::SqliteConnection,
+    db: &mut crate::sql::Conn,
     today: Date,
     names: &HashMap<i64, String>,
 ) -> Result<(Vec<super::Recovery>, i64), AppError> {

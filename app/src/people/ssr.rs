@@ -10,7 +10,6 @@ use crate::live::SessionEnd;
 use crate::live::ssr::Sessions;
 use crate::state::{app_state, begin_write, pool};
 use crate::units::parse_optional_id;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 /// What the create form sends, before validation.
@@ -29,11 +28,12 @@ pub async fn list_people() -> Result<Vec<Person>, AppError> {
     fetch_people(&pool()?).await
 }
 
-async fn fetch_people(pool: &SqlitePool) -> Result<Vec<Person>, AppError> {
-    let rows: Vec<(i64, String, String, String, bool)> =
-        sqlx::query_as("SELECT id, name, email, role, active FROM people ORDER BY active DESC, name COLLATE NOCASE")
-            .fetch_all(pool)
-            .await?;
+async fn fetch_people(pool: &crate::sql::Pool) -> Result<Vec<Person>, AppError> {
+    let rows: Vec<(i64, String, String, String, crate::sql::Flag)> = sqlx::query_as(
+        "SELECT id, name, email, role, active FROM people ORDER BY active DESC, lower(name), id",
+    )
+    .fetch_all(pool)
+    .await?;
     let mut memberships: HashMap<i64, Vec<i64>> = HashMap::new();
     let pairs: Vec<(i64, i64)> = sqlx::query_as("SELECT person_id, unit_id FROM memberships")
         .fetch_all(pool)
@@ -42,7 +42,7 @@ async fn fetch_people(pool: &SqlitePool) -> Result<Vec<Person>, AppError> {
         memberships.entry(person).or_default().push(unit);
     }
     rows.into_iter()
-        .map(|(id, name, email, role, active)| {
+        .map(|(id, name, email, role, crate::sql::Flag(active))| {
             Ok(Person {
                 id,
                 name,
@@ -85,7 +85,7 @@ pub async fn create_person(new: NewPerson) -> Result<Person, AppError> {
 /// Inserts an account; a taken email is a field error, not a crash. Shared
 /// with the command line and the demo data.
 pub async fn insert_person(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     name: &str,
     email: &str,
     role: Role,
@@ -206,7 +206,7 @@ pub async fn remove_membership(person_id: i64, unit_id: i64) -> Result<(), AppEr
 
 /// Adds a membership; adding one that exists is a no-op, so a retry is harmless.
 pub async fn insert_membership(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     person_id: i64,
     unit_id: i64,
     field: &str,
@@ -231,24 +231,25 @@ pub async fn insert_membership(
     Ok(())
 }
 
-async fn fetch_role(db: &mut SqliteConnection, person_id: i64) -> Result<(Role, bool), AppError> {
-    let row: Option<(String, bool)> =
+async fn fetch_role(db: &mut crate::sql::Conn, person_id: i64) -> Result<(Role, bool), AppError> {
+    let row: Option<(String, crate::sql::Flag)> =
         sqlx::query_as("SELECT role, active FROM people WHERE id = $1")
             .bind(person_id)
             .fetch_optional(&mut *db)
             .await?;
-    let (role, active) = row.ok_or_else(|| AppError::NotFound("That person".into()))?;
+    let (role, crate::sql::Flag(active)) =
+        row.ok_or_else(|| AppError::NotFound("That person".into()))?;
     Ok((role.parse().map_err(internal)?, active))
 }
 
 /// The program always keeps one active ambassador, or nobody could administer it.
 async fn ensure_another_ambassador(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     except: i64,
     message: &str,
 ) -> Result<(), AppError> {
     let others: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM people WHERE role = 'ambassador' AND active = 1 AND id != $1",
+        "SELECT COUNT(*) FROM people WHERE role = 'ambassador' AND active = TRUE AND id != $1",
     )
     .bind(except)
     .fetch_one(&mut *db)

@@ -17,12 +17,12 @@ use crate::objectives::ssr::{
 };
 use crate::objectives::{BoardEvent, Objective};
 use crate::org::load_tree;
+use crate::sql::{Conn, Flag};
 use crate::state::{begin_write, pool};
-use sqlx::SqliteConnection;
 
 /// How each objective of the cycle ends: status, has a note, has a reason.
-async fn endings(db: &mut SqliteConnection, cycle_id: i64) -> Result<Vec<Ending>, AppError> {
-    let rows: Vec<(String, bool, bool)> = sqlx::query_as(
+async fn endings(db: &mut Conn, cycle_id: i64) -> Result<Vec<Ending>, AppError> {
+    let rows: Vec<(String, Flag, Flag)> = sqlx::query_as(
         "SELECT o.status, n.id IS NOT NULL, o.no_retro_reason IS NOT NULL FROM objectives o \
          LEFT JOIN closing_notes n ON n.objective_id = o.id WHERE o.cycle_id = $1",
     )
@@ -30,7 +30,7 @@ async fn endings(db: &mut SqliteConnection, cycle_id: i64) -> Result<Vec<Ending>
     .fetch_all(&mut *db)
     .await?;
     rows.into_iter()
-        .map(|(status, note, reason)| {
+        .map(|(status, Flag(note), Flag(reason))| {
             let status: Status = status.parse().map_err(internal)?;
             Ok(match (status, note, reason) {
                 (Status::Closed, true, _) => Ending::Note,
@@ -136,13 +136,13 @@ pub async fn close_without_retro(id: &str, reason: &str) -> Result<Objective, Ap
     finish(tx, &objective.id, &caller).await
 }
 
-async fn spans(db: &mut SqliteConnection) -> Result<Vec<Span>, AppError> {
-    let rows: Vec<(i64, String, String, bool)> =
+async fn spans(db: &mut Conn) -> Result<Vec<Span>, AppError> {
+    let rows: Vec<(i64, String, String, Flag)> =
         sqlx::query_as("SELECT id, start_date, end_date, completed_at IS NOT NULL FROM cycles")
             .fetch_all(&mut *db)
             .await?;
     rows.into_iter()
-        .map(|(id, start, end, complete)| {
+        .map(|(id, start, end, Flag(complete))| {
             Ok(Span {
                 id,
                 start: crate::cycles::parse_date("start", &start).map_err(internal)?,
@@ -154,10 +154,7 @@ async fn spans(db: &mut SqliteConnection) -> Result<Vec<Span>, AppError> {
 }
 
 /// The cycle `cycle_id`'s objectives are carried into, if there is one.
-async fn next_cycle_of(
-    db: &mut SqliteConnection,
-    cycle_id: i64,
-) -> Result<Option<Cycle>, AppError> {
+async fn next_cycle_of(db: &mut Conn, cycle_id: i64) -> Result<Option<Cycle>, AppError> {
     let spans = spans(db).await?;
     let Some(from) = spans.iter().find(|s| s.id == cycle_id) else {
         return Ok(None);
@@ -170,7 +167,7 @@ async fn next_cycle_of(
 
 /// The draft `objective` was carried into, if any.
 async fn carried_into(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     objective_id: &str,
 ) -> Result<Option<(String, i64)>, AppError> {
     Ok(
@@ -187,7 +184,7 @@ fn measures(objective: &Objective) -> Vec<crate::domain::progress::Measure> {
 
 /// Where `objective` came from and where it went, for its page.
 pub(crate) async fn carry_of(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     objective: &Objective,
     viewer: &crate::domain::permissions::Actor,
 ) -> Result<Carry, AppError> {

@@ -6,8 +6,8 @@ use crate::auth::secret::{digest, new_token};
 use crate::auth::ssr::require_ambassador;
 use crate::domain::validation;
 use crate::error::{AppError, ssr::internal};
+use crate::sql::Pool;
 use crate::state::{app_state, begin_write, pool};
-use sqlx::SqlitePool;
 
 /// A screen found by its token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct ScreenAccess {
 }
 
 /// Whether screen `id` has been revoked (or no longer exists).
-pub async fn is_revoked(pool: &SqlitePool, id: i64) -> Result<bool, AppError> {
+pub async fn is_revoked(pool: &Pool, id: i64) -> Result<bool, AppError> {
     let live: Option<i64> =
         sqlx::query_scalar("SELECT id FROM office_screens WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
@@ -29,7 +29,7 @@ pub async fn is_revoked(pool: &SqlitePool, id: i64) -> Result<bool, AppError> {
 }
 
 /// The screen with this token, revoked or not; `None` if there is none.
-pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>, AppError> {
+pub async fn find(pool: &Pool, token: &str) -> Result<Option<ScreenAccess>, AppError> {
     // Tokens are 64 hex digits: anything else cannot match, so skip the query.
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
@@ -52,7 +52,7 @@ pub async fn find(pool: &SqlitePool, token: &str) -> Result<Option<ScreenAccess>
 
 /// Notes that a screen connected. At most one write a minute per screen, so
 /// a wall of screens reconnecting at once does not queue writes.
-pub async fn touch(pool: &SqlitePool, id: i64) -> Result<(), AppError> {
+pub async fn touch(pool: &Pool, id: i64) -> Result<(), AppError> {
     let now = time::OffsetDateTime::now_utc();
     sqlx::query(
         "UPDATE office_screens SET last_connected_at = $1 \
@@ -101,7 +101,7 @@ fn screen_of(row: ScreenRow) -> Screen {
 pub async fn list() -> Result<Vec<Screen>, AppError> {
     require_ambassador().await?;
     let rows: Vec<ScreenRow> = sqlx::query_as(&format!(
-        "{SELECT_SCREENS} ORDER BY revoked_at IS NOT NULL, name COLLATE NOCASE, id"
+        "{SELECT_SCREENS} ORDER BY revoked_at IS NOT NULL, lower(name), id"
     ))
     .fetch_all(&pool()?)
     .await?;

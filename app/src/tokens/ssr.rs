@@ -6,8 +6,8 @@ use crate::auth::secret::{digest, new_token};
 use crate::auth::ssr::require_ambassador;
 use crate::error::{AppError, ssr::internal};
 use crate::kpis::Choice;
+use crate::sql::Pool;
 use crate::state::{begin_write, now_text, pool};
-use sqlx::SqlitePool;
 
 /// Most characters of a token's name.
 pub const MAX_NAME: usize = 80;
@@ -71,12 +71,12 @@ pub async fn list() -> Result<TokenList, AppError> {
     require_ambassador().await?;
     let pool = pool()?;
     let rows: Vec<TokenRow> = sqlx::query_as(&format!(
-        "{SELECT_TOKENS} ORDER BY t.revoked_at IS NOT NULL, t.name COLLATE NOCASE, t.id"
+        "{SELECT_TOKENS} ORDER BY t.revoked_at IS NOT NULL, lower(t.name), t.id"
     ))
     .fetch_all(&pool)
     .await?;
     let kpis: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM kpis ORDER BY name COLLATE NOCASE, id")
+        sqlx::query_as("SELECT id, name FROM kpis ORDER BY lower(name), id")
             .fetch_all(&pool)
             .await?;
     Ok(TokenList {
@@ -167,7 +167,7 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
 
 /// The token behind `presented` (the part after `Bearer `), noting its use.
 /// At most one write a minute per token records the last use.
-pub async fn authenticate(pool: &SqlitePool, presented: &str) -> Result<TokenAccess, Refused> {
+pub async fn authenticate(pool: &Pool, presented: &str) -> Result<TokenAccess, Refused> {
     // Anything but `ns_` and 64 hex digits cannot match: skip the query.
     let Some(hex) = presented
         .trim()
@@ -250,10 +250,7 @@ pub struct ApiKeyResult {
 
 /// Cycle `cycle_id` with its objectives, key results and progress; `None`
 /// when there is no such cycle.
-pub async fn cycle_objectives(
-    pool: &SqlitePool,
-    cycle_id: i64,
-) -> Result<Option<ApiCycle>, AppError> {
+pub async fn cycle_objectives(pool: &Pool, cycle_id: i64) -> Result<Option<ApiCycle>, AppError> {
     let mut db = pool.acquire().await?;
     let cycle: Option<(String, String, String)> =
         sqlx::query_as("SELECT name, start_date, end_date FROM cycles WHERE id = $1")

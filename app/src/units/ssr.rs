@@ -7,13 +7,12 @@ use crate::domain::units::MoveError;
 use crate::domain::validation;
 use crate::error::AppError;
 use crate::state::{begin_write, pool};
-use sqlx::{Sqlite, SqliteConnection};
 
 const SELECT_UNITS: &str = "SELECT u.id, u.name, u.parent_id, \
      (SELECT COUNT(*) FROM memberships m WHERE m.unit_id = u.id) AS member_count \
      FROM units u";
 
-pub async fn fetch_units<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+pub async fn fetch_units<'e, E: sqlx::Executor<'e, Database = crate::sql::Db>>(
     db: E,
 ) -> Result<Vec<Unit>, AppError> {
     Ok(sqlx::query_as::<_, Unit>(SELECT_UNITS)
@@ -157,7 +156,7 @@ fn plural(n: i64) -> &'static str {
 
 /// Checks the unit exists and returns its parent.
 async fn ensure_exists(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     unit_id: i64,
     field: &str,
 ) -> Result<Option<i64>, AppError> {
@@ -178,13 +177,13 @@ async fn ensure_exists(
 /// Siblings need distinct names, or nobody could tell them apart. This also
 /// makes a retried "create" harmless: the second one is refused.
 async fn ensure_name_free(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     name: &str,
     parent_id: Option<i64>,
     except: Option<i64>,
 ) -> Result<(), AppError> {
     let taken: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM units WHERE parent_id IS $1 AND name = $2 COLLATE NOCASE AND id IS NOT $3",
+        "SELECT id FROM units WHERE parent_id IS NOT DISTINCT FROM $1 AND lower(name) = lower($2) AND id IS DISTINCT FROM $3",
     )
     .bind(parent_id)
     .bind(name)

@@ -11,7 +11,8 @@ use super::vocabulary::{Rng, Vocabulary, Zipf, tags};
 use app::domain::closing::Note;
 use app::domain::okr::ObjectiveKind;
 use app::lessons::ssr::{NoteOf, insert_note};
-use sqlx::{Connection, SqliteConnection};
+use app::sql::Conn;
+use sqlx::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -154,14 +155,14 @@ struct Organisation {
     cycles: Vec<i64>,
 }
 
-async fn organisation(db: &mut SqliteConnection) -> Organisation {
+async fn organisation(db: &mut Conn) -> Organisation {
     let mut org = Organisation {
         teams: Vec::new(),
         departments: Vec::new(),
         members: HashMap::new(),
         cycles: Vec::new(),
     };
-    let unit = async |db: &mut SqliteConnection, name: &str, parent: Option<i64>| -> i64 {
+    let unit = async |db: &mut Conn, name: &str, parent: Option<i64>| -> i64 {
         sqlx::query_scalar("INSERT INTO units (name, parent_id) VALUES ($1, $2) RETURNING id")
             .bind(name)
             .bind(parent)
@@ -256,7 +257,7 @@ fn uuid(rng: &mut Rng) -> String {
 
 /// Writes an objective of cycle `cycle` and its closing note.
 async fn write_note(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     rng: &mut Rng,
     words: &Vocabulary,
     tag_names: &[&str],

@@ -39,9 +39,9 @@ mod stats;
 mod vocabulary;
 
 use app::lessons::ssr::{Search, search};
+use app::sql::Pool;
 use app::units::ssr::load_tree;
 use queries::{Class, Query, classes};
-use sqlx::SqlitePool;
 use stats::{CpuWatch, Row, Summary, median, ms, print_table, summary, thousands};
 use std::io::Read;
 use std::time::{Duration, Instant};
@@ -74,7 +74,7 @@ fn main() {
 
 /// One search the way the server function runs it: total time, the
 /// `load_tree` part, and the hits on the page.
-async fn ours(pool: &SqlitePool, query: &Query) -> (Duration, Duration, usize) {
+async fn ours(pool: &Pool, query: &Query) -> (Duration, Duration, usize) {
     let started = Instant::now();
     let tree = load_tree(pool).await.unwrap();
     let tree_loaded = started.elapsed();
@@ -94,7 +94,7 @@ async fn ours(pool: &SqlitePool, query: &Query) -> (Duration, Duration, usize) {
 }
 
 /// The floor: bare FTS5, ranked and with one snippet, the same pool.
-async fn floor(pool: &SqlitePool, query: &Query) -> (Duration, usize) {
+async fn floor(pool: &Pool, query: &Query) -> (Duration, usize) {
     let started = Instant::now();
     let rows: Vec<(i64, String)> = sqlx::query_as(FLOOR_SQL)
         .bind(&query.floor)
@@ -115,7 +115,7 @@ struct Measured {
     empty: usize,
 }
 
-async fn measure(pool: &SqlitePool, class: &Class) -> Measured {
+async fn measure(pool: &Pool, class: &Class) -> Measured {
     let mut m = Measured::default();
     for (i, query) in class.queries.iter().enumerate() {
         let ((took, tree, hits), (floor_took, rows)) = if i % 2 == 0 {
@@ -139,7 +139,7 @@ async fn measure(pool: &SqlitePool, class: &Class) -> Measured {
 }
 
 /// Notes matching the class's first measured queries (the floor's words).
-async fn matches(pool: &SqlitePool, class: &Class) -> Vec<u64> {
+async fn matches(pool: &Pool, class: &Class) -> Vec<u64> {
     let mut counts = Vec::with_capacity(COUNTED);
     for query in class.queries.iter().skip(WARM_UP).take(COUNTED) {
         let count: i64 =

@@ -26,7 +26,6 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "northstar_session";
@@ -34,7 +33,11 @@ pub const SESSION_COOKIE: &str = "northstar_session";
 /// unless it is `Secure`, for this host only (no `Domain`) and path `/`.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-northstar_session";
 
-pub fn router(state: AppState, sessions: SqliteStore, config: &ServeConfig) -> Router {
+pub fn router(
+    state: AppState,
+    sessions: crate::storage::sessions::Sessions,
+    config: &ServeConfig,
+) -> Router {
     let routes = generate_route_list(App);
     let https = config.public_url.as_ref().is_some_and(|url| url.https);
     let policy = headers::Policy::new(config);

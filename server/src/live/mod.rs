@@ -135,7 +135,7 @@ where
 /// from the session store when it falls due.
 pub(crate) struct SessionGuard {
     watch: SessionWatch,
-    pool: sqlx::SqlitePool,
+    pool: app::sql::Pool,
     /// The person as they were when the socket opened: role and epoch.
     caller: Caller,
     /// When to look at the session store again (its expiry, a minute on, or a retry).

@@ -6,7 +6,7 @@ use app::auth::password;
 use app::domain::roles::Role;
 use app::error::AppError;
 use app::people::ssr::{insert_membership, insert_person};
-use sqlx::SqlitePool;
+use app::sql::Pool;
 
 /// The password of every demo account (also in the README).
 pub const DEMO_PASSWORD: &str = "northstar-demo";
@@ -58,7 +58,7 @@ const PEOPLE: &[(&str, &str, Role, &[&str])] = &[
 
 /// Seeds the demo organisation if the database holds no people and no
 /// units; returns whether it did. Never touches a database with data.
-pub async fn seed_if_empty(pool: &SqlitePool, demo_password: &str) -> Result<bool, AppError> {
+pub async fn seed_if_empty(pool: &Pool, demo_password: &str) -> Result<bool, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM units)")
@@ -259,7 +259,7 @@ const OBJECTIVES: &[DemoObjective] = &[
 /// Seeds the cycle of this quarter with a plan in several states, so the
 /// board has something to show on the first start.
 pub async fn seed_cycle(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut app::sql::Conn,
     unit_ids: &std::collections::HashMap<&str, i64>,
 ) -> Result<(), AppError> {
     let today = time::OffsetDateTime::now_utc().date();
@@ -418,7 +418,7 @@ struct History<'a> {
 /// Weekly check-ins from the first week of execution until today, moving
 /// steadily from the start value to the current one.
 async fn seed_check_ins(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut app::sql::Conn,
     history: &History<'_>,
     execution_start: time::Date,
     today: time::Date,

@@ -78,7 +78,7 @@ const KPIS: &[DemoKpi] = &[
 
 /// Seeds the demo KPIs with readings ending today.
 pub async fn seed(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut app::sql::Conn,
     unit_ids: &HashMap<&str, i64>,
     today: time::Date,
 ) -> Result<(), AppError> {

@@ -85,7 +85,7 @@ const NOTES: &[DemoNote] = &[
 
 /// Seeds last quarter (`start` to `end`) with the objectives above, closed.
 pub async fn seed_last_quarter(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut app::sql::Conn,
     unit_ids: &HashMap<&str, i64>,
     name: &str,
     start: time::Date,

@@ -1,29 +1,33 @@
-//! The embedded SQLite database: opening it the way Northstar needs it
-//! (WAL, busy timeout, foreign keys) and bringing its schema up to date.
+//! The database: SQLite (one file, the embedded default) or PostgreSQL
+//! (several instances on one server), as the URL says. Opening it the way
+//! Northstar needs it (SQLite: WAL, busy timeout, foreign keys) and
+//! bringing its schema up to date with the engine's own migrations
+//! (`migrations/sqlite`, `migrations/postgres`: twins, compared by a test).
 
 pub mod demo;
 mod demo_kpis;
 mod demo_lessons;
+pub mod sessions;
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use app::sql::{Backend, Pool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Executor};
 use std::str::FromStr;
 use std::time::Duration;
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The database URL's scheme, checked before anything is opened: anything
-/// but `sqlite:` (a typo, or a PostgreSQL URL before PostgreSQL is
-/// supported) would otherwise be taken as a SQLite file name, and a server
-/// would start on an empty database in a folder named after the scheme.
+/// else (a typo) would otherwise be taken as a SQLite file name, and a
+/// server would start on an empty database in a folder named after the
+/// scheme.
 pub fn check_url(url: &str) -> Result<(), String> {
     let scheme = url
         .split_once(':')
         .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    const SUPPORTED: &str =
+        "sqlite://PATH (for example sqlite://data/northstar.db) or postgres://USER@HOST/DATABASE";
     match scheme.as_deref() {
-        Some("sqlite") => Ok(()),
-        Some("postgres" | "postgresql") => Err(format!(
-            "{url}: PostgreSQL is not supported yet. Use a SQLite file: sqlite://PATH (for example sqlite://data/northstar.db)."
-        )),
+        Some("sqlite" | "postgres" | "postgresql") => Ok(()),
         Some(other)
             if !other.is_empty()
                 && other
@@ -31,19 +35,17 @@ pub fn check_url(url: &str) -> Result<(), String> {
                     .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
         {
             Err(format!(
-                "{url}: unknown database scheme “{other}”. Northstar supports sqlite://PATH (for example sqlite://data/northstar.db)."
+                "{url}: unknown database scheme “{other}”. Northstar supports {SUPPORTED}."
             ))
         }
-        _ => Err(format!(
-            "{url}: name the database as a URL: sqlite://PATH (for example sqlite://data/northstar.db)."
-        )),
+        _ => Err(format!("{url}: name the database as a URL: {SUPPORTED}.")),
     }
 }
 
-/// Opens (creating when missing) the database at `url`.
-pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    check_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;
-    let options = SqliteConnectOptions::from_str(url)?
+/// SQLite's options as Northstar opens the file (for the session store's
+/// own pool, which sqlx types by engine).
+pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         // Readers never wait for the writer.
         .journal_mode(SqliteJournalMode::Wal)
@@ -51,27 +53,67 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .synchronous(SqliteSynchronous::Normal)
         // A writer waits this long for another writer instead of failing.
         .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    if let Some(parent) = options.get_filename().parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)?;
-    }
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
+        .foreign_keys(true))
 }
 
-/// Runs Northstar's migrations, then the session store's own.
-pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("../migrations/sqlite").run(pool).await?;
-    SqliteStore::new(pool.clone()).migrate().await?;
+/// Opens (a SQLite file: creating it when missing) the database at `url`.
+pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    check_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;
+    sqlx::any::install_default_drivers();
+    match Backend::of_url(url) {
+        Backend::Sqlite => {
+            let options = sqlite_options(url)?;
+            if let Some(parent) = options.get_filename().parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)?;
+            }
+            // sqlx's `Any` opens SQLite from a URL alone: one typed
+            // connection creates the file and turns WAL on (it stays on in
+            // the file); every pooled connection then sets the rest.
+            sqlx::Connection::close(options.connect().await?).await?;
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|db, _| {
+                    Box::pin(async move {
+                        db.execute(
+                            "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+        }
+        Backend::Postgres => {
+            // One connection first, so a server that does not answer (or
+            // refuses the user) stops the start with its own words rather
+            // than a pool's timeout.
+            let probe = <sqlx::AnyConnection as sqlx::Connection>::connect(url).await?;
+            sqlx::Connection::close(probe).await?;
+            AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+        }
+    }
+}
+
+/// Runs Northstar's migrations for the pool's engine, then the session
+/// store's own.
+pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
+    match Backend::of_pool(pool) {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+    }
+    sessions::Sessions::open(pool).await?.migrate().await?;
     Ok(())
 }
 
 /// Whether the database answers (for `/healthz`).
-pub async fn ping(pool: &SqlitePool) -> bool {
+pub async fn ping(pool: &Pool) -> bool {
     sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(pool)
         .await

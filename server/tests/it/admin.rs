@@ -66,7 +66,7 @@ async fn admin_calls(app: &TestApp) -> Vec<(&'static str, Vec<(&'static str, Str
 }
 
 async fn snapshot(app: &TestApp) -> String {
-    let people: Vec<(i64, String, String, bool)> =
+    let people: Vec<(i64, String, String, app::sql::Flag)> =
         sqlx::query_as("SELECT id, email, role, active FROM people ORDER BY id")
             .fetch_all(&app.pool)
             .await

@@ -285,10 +285,6 @@ fn a_database_url_of_another_scheme_stops_the_server_with_a_sentence() {
     let dir = tempfile::tempdir().unwrap();
     for (url, says) in [
         (
-            "postgres://northstar@localhost/northstar",
-            "PostgreSQL is not supported yet",
-        ),
-        (
             "sqlit://data/northstar.db",
             "unknown database scheme “sqlit”",
         ),
@@ -303,10 +299,36 @@ fn a_database_url_of_another_scheme_stops_the_server_with_a_sentence() {
         let error = String::from_utf8(output.stderr).unwrap();
         assert!(error.contains(says), "{url}: {error}");
         assert!(
-            error.contains("sqlite://PATH"),
+            error.contains("sqlite://PATH") && error.contains("postgres://"),
             "names what is supported: {error}"
         );
     }
     // Nothing was created where it ran: no folder named after the scheme.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_postgresql_server_that_does_not_answer_stops_the_server_at_once_with_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    // Port 1 on this machine: nothing listens there.
+    let url = "postgres://northstar@127.0.0.1:1/northstar";
+    let output = northstar()
+        .current_dir(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", url])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{url} must not start a server");
+    let error = String::from_utf8(output.stderr).unwrap();
+    assert!(error.contains("cannot open the database"), "{error}");
+    assert!(
+        error.to_lowercase().contains("refused"),
+        "names the cause: {error}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "does not wait for a pool timeout: {:?}",
+        started.elapsed()
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -5,7 +5,7 @@ use sqlx::migrate::Migrator;
 use std::path::Path;
 
 /// Applies the migrations older than `version`, copied to `scratch`.
-async fn migrate_before(pool: &sqlx::SqlitePool, version: &str, scratch: &Path) {
+async fn migrate_before(pool: &app::sql::Pool, version: &str, scratch: &Path) {
     let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/sqlite");
     let older = scratch.join("migrations");
     std::fs::create_dir_all(&older).unwrap();
@@ -19,7 +19,7 @@ async fn migrate_before(pool: &sqlx::SqlitePool, version: &str, scratch: &Path) 
     Migrator::new(older).await.unwrap().run(pool).await.unwrap();
 }
 
-async fn matches(pool: &sqlx::SqlitePool, query: &str) -> i64 {
+async fn matches(pool: &app::sql::Pool, query: &str) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM lessons_fts WHERE lessons_fts MATCH $1")
         .bind(query)
         .fetch_one(pool)

@@ -11,7 +11,6 @@ use crate::objectives::ssr::{actor_of, fetch_key_result, fetch_objective, finish
 use crate::objectives::{KeyResult, MAX_TITLE};
 use crate::org::load_tree;
 use crate::state::{begin_write, pool};
-use sqlx::{Sqlite, SqliteConnection};
 
 /// What the add-key-result form sends, before validation.
 #[derive(Debug)]
@@ -84,13 +83,14 @@ pub async fn create_key_result(new: NewKeyResult) -> Result<KeyResult, AppError>
         .ok_or_else(|| internal("key result vanished"))
 }
 
-async fn ensure_active_person(db: &mut SqliteConnection, id: i64) -> Result<(), AppError> {
-    let active: Option<bool> = sqlx::query_scalar("SELECT active FROM people WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *db)
-        .await?;
+async fn ensure_active_person(db: &mut crate::sql::Conn, id: i64) -> Result<(), AppError> {
+    let active: Option<crate::sql::Flag> =
+        sqlx::query_scalar("SELECT active FROM people WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *db)
+            .await?;
     match active {
-        Some(true) => Ok(()),
+        Some(crate::sql::Flag(true)) => Ok(()),
         _ => Err(AppError::invalid(
             "owner_id",
             "Choose an active person as the owner.",
@@ -258,7 +258,7 @@ pub async fn update_key_result(
 /// "Tracking is itself a key result": the milestone that makes it one, in
 /// the same objective, owned by the same person, measurable from day one;
 /// added once (choosing the fallback again adds nothing).
-async fn add_tracking_milestone(tx: &mut SqliteConnection, kr: &KeyResult) -> Result<(), AppError> {
+async fn add_tracking_milestone(tx: &mut crate::sql::Conn, kr: &KeyResult) -> Result<(), AppError> {
     let title = crate::domain::okr::tracking_title(&kr.title, MAX_TITLE);
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM key_results WHERE objective_id = $1 AND title = $2")
@@ -297,13 +297,13 @@ fn field_column(field: &str) -> &'static str {
 }
 
 async fn set_kr<T>(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::sql::Conn,
     id: &str,
     column: &'static str,
     value: T,
 ) -> Result<(), AppError>
 where
-    T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send,
+    T: for<'q> sqlx::Encode<'q, crate::sql::Db> + sqlx::Type<crate::sql::Db> + Send,
 {
     // `column` is one of a fixed set of names, never input.
     sqlx::query(&format!(

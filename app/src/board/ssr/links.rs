@@ -15,13 +15,13 @@ use crate::objectives::Objective;
 use crate::objectives::ssr::{
     Editing, editing, fetch_objective, fetch_objectives, finish, forbidden,
 };
-use sqlx::SqliteConnection;
+use crate::sql::Conn;
 use std::collections::HashMap;
 
 /// Objectives of the cycles enclosing `cycle` (a year around its quarter):
 /// what its objectives may support beyond their own cycle.
 pub async fn enclosing_objectives(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle: &Cycle,
 ) -> Result<Vec<OutsideObjective>, AppError> {
     let objectives = fetch_objectives(
@@ -123,7 +123,7 @@ pub async fn link_objective(id: &str, supports_id: &str) -> Result<Objective, Ap
         Err(LinkError::Circle(circle)) => {
             let titles: HashMap<String, String> = sqlx::query_as(&format!(
                 "SELECT id, title FROM objectives WHERE {}",
-                crate::sql::in_list("id", 1)
+                crate::sql::in_text_list(&tx, "id", 1)
             ))
             .bind(crate::sql::list(&circle))
             .fetch_all(&mut *tx)

@@ -12,8 +12,8 @@ use crate::error::AppError;
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish_all};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, pool};
-use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
 /// The overlaps of a cycle's open objectives, strongest first, except
@@ -108,7 +108,7 @@ pub async fn dismiss_overlap(first: &str, second: &str) -> Result<(), AppError> 
 }
 
 async fn both(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     first: &str,
     second: &str,
 ) -> Result<(Objective, Objective), AppError> {
@@ -314,7 +314,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
 
 /// One line of an objective's history.
 pub(crate) async fn record(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     objective: &str,
     person: i64,
     text: &str,

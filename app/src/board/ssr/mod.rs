@@ -38,7 +38,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     let objectives = fetch_objectives(&mut tx, "o.cycle_id = $1", cycle_id).await?;
     let outside = enclosing_objectives(&mut tx, &cycle).await?;
     let people = sqlx::query_as::<_, (i64, String)>(
-        "SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE",
+        "SELECT id, name FROM people WHERE active = TRUE ORDER BY lower(name)",
     )
     .fetch_all(&mut *tx)
     .await?

@@ -10,8 +10,8 @@ use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, fetch_objective, finish, forbidden, may_create_in};
 use crate::objectives::{MAX_DESCRIPTION, MAX_TITLE, MAX_WHY, Objective};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, pool};
-use sqlx::SqliteConnection;
 
 #[tracing::instrument(skip(title))]
 pub async fn create_objective(
@@ -201,7 +201,7 @@ pub async fn update_objective(
                     let active = match raw.parse::<i64>() {
                         Ok(p) => {
                             sqlx::query_as(
-                                "SELECT id, name FROM people WHERE id = $1 AND active = 1",
+                                "SELECT id, name FROM people WHERE id = $1 AND active = TRUE",
                             )
                             .bind(p)
                             .fetch_optional(&mut *tx)
@@ -259,7 +259,7 @@ pub async fn update_objective(
             let kept = crate::sql::list(&units);
             sqlx::query(&format!(
                 "DELETE FROM objective_units WHERE objective_id = $1 AND NOT {}",
-                crate::sql::in_list("unit_id", 2)
+                crate::sql::in_list(&tx, "unit_id", 2)
             ))
             .bind(id)
             .bind(&kept)
@@ -267,7 +267,7 @@ pub async fn update_objective(
             .await?;
             sqlx::query(&format!(
                 "DELETE FROM objective_commitments WHERE objective_id = $1 AND unit_id <> $2 AND NOT {}",
-                crate::sql::in_list("unit_id", 3)
+                crate::sql::in_list(&tx, "unit_id", 3)
             ))
             .bind(id)
             .bind(objective.unit_id)
@@ -292,7 +292,7 @@ pub async fn update_objective(
 }
 
 async fn set_text(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: &str,
     column: &'static str,
     value: String,

@@ -6,7 +6,6 @@ use crate::domain::cycles::Calendar;
 use crate::domain::okr::StretchPhase;
 use crate::error::{AppError, ssr::internal};
 use crate::state::{begin_write, pool};
-use sqlx::{Sqlite, SqliteConnection};
 use time::Date;
 
 mod plan;
@@ -60,7 +59,7 @@ const SELECT_CYCLES: &str = "SELECT c.id, c.name, c.start_date, c.end_date, c.pl
      substr(c.completed_at, 1, 10) AS completed_on, p.name AS completed_by \
      FROM cycles c LEFT JOIN people p ON p.id = c.completed_by";
 
-pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = crate::sql::Db>>(
     db: E,
     id: i64,
 ) -> Result<Cycle, AppError> {
@@ -72,7 +71,7 @@ pub async fn fetch_cycle<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
         .into_cycle(today())
 }
 
-pub async fn stretch_phase(db: &mut SqliteConnection) -> Result<StretchPhase, AppError> {
+pub async fn stretch_phase(db: &mut crate::sql::Conn) -> Result<StretchPhase, AppError> {
     let value: String =
         sqlx::query_scalar("SELECT value FROM settings WHERE key = 'stretch_phase'")
             .fetch_one(&mut *db)
@@ -112,12 +111,13 @@ pub async fn save_cycle(
         crate::domain::validation::cycle_name(name).map_err(|m| AppError::invalid("name", m))?;
     let calendar = calendar_from_form(start, end, planning_days, retro_days)?;
     let mut tx = begin_write().await?;
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM cycles WHERE name = $1 COLLATE NOCASE AND id IS NOT $2")
-            .bind(&name)
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let taken: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2",
+    )
+    .bind(&name)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
     if taken.is_some() {
         return Err(AppError::invalid(
             "name",
@@ -193,7 +193,7 @@ pub async fn save_cycle(
 /// The cycle a leaderboard shows on `day`: the one running that day (the
 /// latest to start, if several overlap), else the last one to have started.
 pub async fn current_cycle_id(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     day: &str,
 ) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -209,7 +209,7 @@ pub async fn current_cycle_id(
 /// leaderboard keeps showing the last cycle after it ends; agendas and home
 /// do not).
 pub async fn current_cycle(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     today: Date,
 ) -> Result<Option<Cycle>, AppError> {
     let Some(id) = current_cycle_id(db, &today.to_string()).await? else {
@@ -224,7 +224,7 @@ pub async fn current_cycle(
 }
 
 /// Whether the cycle exists (for the websocket, before it upgrades).
-pub async fn cycle_exists(pool: &sqlx::SqlitePool, cycle_id: i64) -> Result<bool, AppError> {
+pub async fn cycle_exists(pool: &crate::sql::Pool, cycle_id: i64) -> Result<bool, AppError> {
     let found: Option<i64> = sqlx::query_scalar("SELECT id FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_optional(pool)

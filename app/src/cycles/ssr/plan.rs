@@ -6,8 +6,8 @@
 use crate::domain::rhythm::{self, MeetingDraft};
 use crate::domain::roles::Role;
 use crate::error::AppError;
+use crate::sql::Conn;
 use crate::state::now_text;
-use sqlx::SqliteConnection;
 
 /// The columns of a meeting that a new cycle's plan copies from the last.
 const COPIED: &str =
@@ -15,7 +15,7 @@ const COPIED: &str =
 
 /// Adds a meeting to the plan of `cycle_id`; returns its id.
 pub(crate) async fn insert_meeting(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle_id: i64,
     draft: &MeetingDraft,
     unit_id: Option<i64>,
@@ -48,7 +48,7 @@ pub(crate) async fn insert_meeting(
 /// Starts the plan of `cycle_id`, once: a copy of the previous cycle's
 /// plan, or the guide's default when there is none. `by` is who
 /// the rows are recorded as made by.
-pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Result<(), AppError> {
+pub async fn start_plan(db: &mut Conn, cycle_id: i64, by: i64) -> Result<(), AppError> {
     let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = $1")
         .bind(cycle_id)
         .fetch_one(&mut *db)
@@ -98,10 +98,10 @@ pub async fn start_plan(db: &mut SqliteConnection, cycle_id: i64, by: i64) -> Re
 /// Starts the plan of every cycle that has none yet, oldest first (so each
 /// copies the one before): run at start-up, for cycles made before plans
 /// existed and for the demo's. Does nothing before there is an ambassador.
-pub async fn start_missing_plans(pool: &sqlx::SqlitePool) -> Result<usize, AppError> {
+pub async fn start_missing_plans(pool: &crate::sql::Pool) -> Result<usize, AppError> {
     let mut tx = pool.begin().await?;
     let ambassador: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM people WHERE role = $1 AND active = 1 ORDER BY id LIMIT 1",
+        "SELECT id FROM people WHERE role = $1 AND active = TRUE ORDER BY id LIMIT 1",
     )
     .bind(Role::Ambassador.as_str())
     .fetch_optional(&mut *tx)

@@ -16,8 +16,8 @@ use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, forbidden};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, now_text, pool};
-use sqlx::SqliteConnection;
 use time::Date;
 
 type KpiRow = (
@@ -48,7 +48,7 @@ type ReadingRow = (i64, String, f64, String, String);
 /// Readings of the KPIs `filter` selects (on `k`), the last `limit` of
 /// each (all with `None`), oldest first.
 async fn readings_of(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     filter: &str,
     bind: Option<i64>,
     limit: Option<usize>,
@@ -142,7 +142,7 @@ fn assemble(
 }
 
 /// The caller, the unit tree and the caller's rights.
-async fn who(db: &mut SqliteConnection) -> Result<(Caller, UnitTree, Actor), AppError> {
+async fn who(db: &mut Conn) -> Result<(Caller, UnitTree, Actor), AppError> {
     let caller = require_caller().await?;
     let tree = load_tree(&pool()?).await?;
     let actor = actor_of(db, &caller, &tree).await?;
@@ -151,14 +151,14 @@ async fn who(db: &mut SqliteConnection) -> Result<(Caller, UnitTree, Actor), App
 
 /// KPIs on the `filter` (on `k`), ordered along the unit tree then by name.
 async fn load(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     actor: &Actor,
     filter: &str,
     bind: Option<i64>,
     limit: Option<usize>,
 ) -> Result<Vec<Kpi>, AppError> {
-    let sql = format!("{SELECT_KPIS} WHERE {filter} ORDER BY k.name COLLATE NOCASE, k.id");
+    let sql = format!("{SELECT_KPIS} WHERE {filter} ORDER BY lower(k.name), k.id");
     let mut query = sqlx::query_as::<_, KpiRow>(&sql);
     if let Some(value) = bind {
         query = query.bind(value);
@@ -194,7 +194,7 @@ pub async fn list() -> Result<KpiList, AppError> {
 /// The units `actor` may define KPIs for, and (when there are any) the
 /// people who may own one.
 async fn choices(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     actor: &Actor,
 ) -> Result<(Vec<Choice>, Vec<Choice>), AppError> {
@@ -215,9 +215,9 @@ async fn choices(
     Ok((units, people))
 }
 
-async fn people(db: &mut SqliteConnection) -> Result<Vec<Choice>, AppError> {
+async fn people(db: &mut Conn) -> Result<Vec<Choice>, AppError> {
     let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM people WHERE active = 1 ORDER BY name COLLATE NOCASE")
+        sqlx::query_as("SELECT id, name FROM people WHERE active = TRUE ORDER BY lower(name)")
             .fetch_all(&mut *db)
             .await?;
     Ok(rows
@@ -246,7 +246,7 @@ pub async fn of_unit(unit_id: i64) -> Result<Vec<Kpi>, AppError> {
 
 /// One KPI with every reading, as the caller sees it (`NotFound` if none).
 pub(crate) async fn one(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     actor: &Actor,
     id: i64,
@@ -314,7 +314,7 @@ pub async fn detail(id: i64) -> Result<KpiDetail, AppError> {
 
 /// The objective a flagged KPI suggests, on the board of the cycle running
 /// today; `None` for a KPI that is not flagged or when no cycle runs.
-async fn suggestion(db: &mut SqliteConnection, kpi: &Kpi) -> Result<Option<Suggestion>, AppError> {
+async fn suggestion(db: &mut Conn, kpi: &Kpi) -> Result<Option<Suggestion>, AppError> {
     let Some(flag) = kpi.flag else {
         return Ok(None);
     };
@@ -372,7 +372,7 @@ pub async fn save(
     }
     permissions::check_kpi(&actor, definition.unit_id).map_err(forbidden)?;
     let owner: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND active = 1")
+        sqlx::query_scalar("SELECT id FROM people WHERE id = $1 AND active = TRUE")
             .bind(definition.owner_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -383,7 +383,7 @@ pub async fn save(
         ));
     }
     let duplicate: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM kpis WHERE unit_id = $1 AND name = $2 COLLATE NOCASE AND id IS NOT $3",
+        "SELECT id FROM kpis WHERE unit_id = $1 AND lower(name) = lower($2) AND id IS DISTINCT FROM $3",
     )
     .bind(definition.unit_id)
     .bind(&definition.name)

@@ -15,7 +15,6 @@ use crate::kpis::{Kpi, MAX_NOTE, parse_reading};
 use crate::objectives::BoardEvent;
 use crate::objectives::ssr::{forbidden, stage};
 use crate::state::{AppState, app_state, begin_write, now_text};
-use sqlx::{Sqlite, Transaction};
 use std::collections::BTreeMap;
 use time::Date;
 
@@ -209,11 +208,11 @@ pub fn announce(kpi: &Kpi) {
 
 /// Everything recording does inside the transaction.
 async fn record_in(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: crate::sql::WriteTx,
     kpi_id: i64,
     readings: &[NewReading],
     by: &RecordedBy,
-) -> Result<(Transaction<'static, Sqlite>, Recorded, Staged), AppError> {
+) -> Result<(crate::sql::WriteTx, Recorded, Staged), AppError> {
     let (name, direction, healthy, critical, owner_id, created_by): (
         String,
         String,
@@ -369,7 +368,7 @@ async fn record_in(
 /// progress; replacing a reading replaces its check-in), and the KPI's
 /// latest value in its cycle as its current value.
 async fn check_in_followers(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::sql::WriteTx,
     kpi_id: i64,
     kpi_name: &str,
     changed: &[&NewReading],

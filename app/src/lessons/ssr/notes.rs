@@ -12,8 +12,8 @@ use crate::error::{AppError, ssr::internal};
 use crate::objectives::Objective;
 use crate::objectives::ssr::{actor_of, fetch_objective, fetch_objectives, finish, forbidden};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, pool};
-use sqlx::SqliteConnection;
 
 fn invalid(error: closing::NoteError) -> AppError {
     AppError::invalid(error.field, error.message)
@@ -51,7 +51,7 @@ struct RevisionRow {
 
 /// The closing note of an objective, with its earlier versions.
 pub(crate) async fn note_of(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     objective_id: &str,
 ) -> Result<Option<ClosingNote>, AppError> {
     let row: Option<NoteRow> = sqlx::query_as(
@@ -131,11 +131,7 @@ fn checked_note(input: &NoteInput) -> Result<Note, AppError> {
     .map_err(invalid)
 }
 
-async fn write_tags(
-    db: &mut SqliteConnection,
-    note_id: i64,
-    tags: &[String],
-) -> Result<(), AppError> {
+async fn write_tags(db: &mut Conn, note_id: i64, tags: &[String]) -> Result<(), AppError> {
     sqlx::query("DELETE FROM closing_note_tags WHERE note_id = $1")
         .bind(note_id)
         .execute(&mut *db)
@@ -163,11 +159,7 @@ pub struct NoteOf<'a> {
 
 /// Stores a checked note with its tags (the trigger indexes it). Used by
 /// closing, the demo data and the benchmark's generator alike.
-pub async fn insert_note(
-    db: &mut SqliteConnection,
-    of: &NoteOf<'_>,
-    note: &Note,
-) -> Result<i64, AppError> {
+pub async fn insert_note(db: &mut Conn, of: &NoteOf<'_>, note: &Note) -> Result<i64, AppError> {
     let achieved = closing::achieved(of.kind, note.score);
     let note_id: i64 = sqlx::query_scalar(
         "INSERT INTO closing_notes (objective_id, title, score, achieved, went_well, went_badly, lessons, \

@@ -10,8 +10,8 @@ use crate::domain::search::{self, Fragment, MARK_END, MARK_START, fragments, has
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::org::load_tree;
+use crate::sql::Pool;
 use crate::state::pool;
-use sqlx::SqlitePool;
 
 /// Words of context in a snippet.
 const SNIPPET_WORDS: u32 = 24;
@@ -114,6 +114,7 @@ struct HitRow {
     went_badly: String,
     lessons: String,
     score: f64,
+    #[sqlx(try_from = "crate::sql::Flag")]
     achieved: bool,
     tags: String,
     closed_on: String,
@@ -171,7 +172,7 @@ const RECENT_SQL: &str = "SELECT n.title, '' AS went_well, '' AS went_badly, n.l
 /// Runs a search: the code path of the lessons page, also measured by the
 /// `lessons_search` benchmark.
 pub async fn search(
-    pool: &SqlitePool,
+    pool: &Pool,
     tree: &UnitTree,
     search: &Search,
 ) -> Result<LessonResults, AppError> {
@@ -291,11 +292,7 @@ pub async fn search_lessons(
 }
 
 /// Lessons related to a draft's words: any meaningful word, best first.
-pub async fn related(
-    pool: &SqlitePool,
-    tree: &UnitTree,
-    text: &str,
-) -> Result<Vec<LessonHit>, AppError> {
+pub async fn related(pool: &Pool, tree: &UnitTree, text: &str) -> Result<Vec<LessonHit>, AppError> {
     let Some(words) = search::related_query(text) else {
         return Ok(Vec::new());
     };
@@ -351,7 +348,7 @@ pub async fn lesson_filters() -> Result<FilterChoices, AppError> {
 
 /// Rebuilds the search index from the notes (`northstar admin reindex`);
 /// returns how many notes it holds.
-pub async fn reindex(pool: &SqlitePool) -> Result<i64, AppError> {
+pub async fn reindex(pool: &Pool) -> Result<i64, AppError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     sqlx::query("INSERT INTO lessons_fts (lessons_fts) VALUES ('rebuild')")
         .execute(&mut *tx)

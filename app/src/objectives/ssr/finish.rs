@@ -7,12 +7,11 @@ use super::{fetch_objective, internal};
 use crate::auth::ssr::Caller;
 use crate::error::AppError;
 use crate::objectives::{BoardEvent, Objective};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 /// After a change: new objective version, new board version, the event,
 /// the commit; then the event goes on (`live::ssr::after_commit`).
 pub(crate) async fn finish(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: crate::sql::WriteTx,
     objective_id: &str,
     caller: &Caller,
 ) -> Result<Objective, AppError> {
@@ -31,7 +30,7 @@ pub(crate) async fn finish(
 /// the events go on in order (`live::ssr::after_commit`). Returns the saved
 /// objectives.
 pub(crate) async fn finish_all(
-    mut tx: Transaction<'static, Sqlite>,
+    mut tx: crate::sql::WriteTx,
     cycle_id: i64,
     caller: &Caller,
     removed: Option<(String, String)>,
@@ -49,7 +48,7 @@ pub(crate) async fn finish_all(
 /// events recorded. The caller commits, then hands the events to
 /// `live::ssr::after_commit`.
 pub(crate) async fn stage(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::sql::WriteTx,
     cycle_id: i64,
     caller: &Caller,
     removed: Option<(String, String)>,
@@ -101,7 +100,7 @@ pub(crate) async fn stage(
 /// a new board version and its event, recorded in the transaction. The
 /// caller commits, then hands the event to `live::ssr::after_commit`.
 pub(crate) async fn record_cycle_event(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::sql::Conn,
     cycle_id: i64,
     event: impl FnOnce(i64) -> BoardEvent,
 ) -> Result<BoardEvent, AppError> {
@@ -116,7 +115,7 @@ pub(crate) async fn record_cycle_event(
 }
 
 pub(crate) async fn next_board_version(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     cycle_id: i64,
 ) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(

@@ -15,7 +15,7 @@ pub const MAX_CATCH_UP: i64 = 500;
 /// than [`MAX_CATCH_UP`] events behind or claims a future version: it must
 /// reload.
 pub async fn events_after(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::sql::Pool,
     cycle_id: i64,
     version: i64,
 ) -> Result<Option<Vec<BoardEvent>>, AppError> {
@@ -46,7 +46,7 @@ pub async fn events_after(
 
 /// Deletes board events more than [`MAX_CATCH_UP`] versions behind their
 /// board: nobody resumes from there. Returns how many went.
-pub async fn prune_board_events(pool: &sqlx::SqlitePool) -> Result<u64, AppError> {
+pub async fn prune_board_events(pool: &crate::sql::Pool) -> Result<u64, AppError> {
     let done = sqlx::query(
         "DELETE FROM board_events WHERE version <= \
          (SELECT c.board_version FROM cycles c WHERE c.id = board_events.cycle_id) - $1",

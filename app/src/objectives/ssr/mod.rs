@@ -14,7 +14,6 @@ use crate::domain::warnings::Readiness;
 use crate::error::{AppError, ssr::internal};
 use crate::org::load_tree;
 use crate::state::pool;
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
 mod finish;
@@ -55,10 +54,15 @@ struct KeyResultRow {
     target_value: f64,
     current_value: f64,
     owner_id: i64,
+    #[sqlx(try_from = "crate::sql::Flag")]
     source_identified: bool,
+    #[sqlx(try_from = "crate::sql::Flag")]
     baseline_known: bool,
+    #[sqlx(try_from = "crate::sql::Flag")]
     data_owner: bool,
+    #[sqlx(try_from = "crate::sql::Flag")]
     update_frequency: bool,
+    #[sqlx(try_from = "crate::sql::Flag")]
     reliable: bool,
     fallback: Option<String>,
     proxy_name: String,
@@ -117,12 +121,12 @@ const SELECT_KEY_RESULTS: &str = "SELECT k.id, k.objective_id, k.title, k.metric
 /// the count. `key` is bound as `$1` with its own type (a cycle's integer
 /// id as an integer, an objective's id as text).
 pub(crate) async fn fetch_objectives<K>(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     filter: &str,
     key: K,
 ) -> Result<Vec<Objective>, AppError>
 where
-    K: for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + Clone + Send,
+    K: for<'q> sqlx::Encode<'q, crate::sql::Db> + sqlx::Type<crate::sql::Db> + Clone + Send,
 {
     let rows = sqlx::query_as::<_, ObjectiveRow>(&format!(
         "{SELECT_OBJECTIVES} WHERE {filter} ORDER BY o.created_at, o.id"
@@ -215,7 +219,7 @@ where
 }
 
 pub(crate) async fn fetch_objective(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     id: &str,
 ) -> Result<Option<Objective>, AppError> {
     Ok(fetch_objectives(db, "o.id = $1", id.to_owned())
@@ -225,7 +229,7 @@ pub(crate) async fn fetch_objective(
 
 /// The key result `id`, as [`fetch_objectives`] reads it.
 pub(crate) async fn fetch_key_result(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     id: &str,
 ) -> Result<Option<KeyResult>, AppError> {
     sqlx::query_as::<_, KeyResultRow>(&format!("{SELECT_KEY_RESULTS} WHERE k.id = $1"))
@@ -243,7 +247,7 @@ pub(crate) struct Editing {
     pub caller: Caller,
     pub tree: UnitTree,
     pub actor: Actor,
-    pub tx: Transaction<'static, Sqlite>,
+    pub tx: crate::sql::WriteTx,
     pub objective: Objective,
 }
 
@@ -269,7 +273,7 @@ pub(crate) async fn editing(id: &str) -> Result<Editing, AppError> {
 /// The caller as permissions see them: the units they belong to and, for
 /// a lead, every unit below those (never above: see `domain::permissions`).
 pub(crate) async fn actor_of(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     caller: &Caller,
     tree: &UnitTree,
 ) -> Result<Actor, AppError> {
@@ -283,7 +287,7 @@ pub(crate) async fn actor_of(
 /// The caller, the unit tree and the caller as permissions see them: what
 /// a page showing each person their own part asks first (agendas, home).
 pub(crate) async fn asking(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
 ) -> Result<(Caller, UnitTree, Actor), AppError> {
     let caller = require_caller().await?;
     let tree = load_tree(&pool()?).await?;
@@ -304,7 +308,7 @@ pub(crate) const PROXY: &str =
 
 /// The units left out of `cycle_id` (see `cycle_units_out`).
 pub(crate) async fn units_out(
-    db: &mut SqliteConnection,
+    db: &mut crate::sql::Conn,
     cycle_id: i64,
 ) -> Result<Vec<i64>, AppError> {
     Ok(sqlx::query_scalar(
@@ -322,7 +326,7 @@ pub(crate) fn forbidden(denied: permissions::Denied) -> AppError {
 /// Refuses a new objective for `unit_id` unless the unit exists and the
 /// caller may add objectives to it (their own units; a lead, those below).
 pub(crate) async fn may_create_in(
-    tx: &mut SqliteConnection,
+    tx: &mut crate::sql::Conn,
     caller: &Caller,
     tree: &UnitTree,
     unit_id: i64,

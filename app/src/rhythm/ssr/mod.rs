@@ -10,7 +10,7 @@ use super::PlannedPoints;
 use crate::cycles::Cycle;
 use crate::domain::rhythm::{self, AgendaKey, Frequency, Level, MeetingKind};
 use crate::error::{AppError, ssr::internal};
-use sqlx::SqliteConnection;
+use crate::sql::Conn;
 use time::Date;
 
 /// A meeting of a plan as stored.
@@ -48,10 +48,7 @@ impl Meeting {
     }
 }
 
-pub async fn meetings_of(
-    db: &mut SqliteConnection,
-    cycle_id: i64,
-) -> Result<Vec<Meeting>, AppError> {
+pub async fn meetings_of(db: &mut Conn, cycle_id: i64) -> Result<Vec<Meeting>, AppError> {
     let rows = sqlx::query_as::<_, MeetingRow>(
         "SELECT id, kind, custom_name, level, unit_id, frequency, weekday, format, owner, points, version \
          FROM plan_meetings WHERE cycle_id = $1 ORDER BY position, id",
@@ -78,7 +75,7 @@ pub async fn meetings_of(
 /// being written (the latest meeting on or before today; today when the
 /// plan names no such meeting).
 pub async fn planned(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle: Option<&Cycle>,
     key: AgendaKey,
     units: &[i64],

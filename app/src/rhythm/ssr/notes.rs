@@ -9,22 +9,19 @@ use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, forbidden};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, now_text, pool};
-use sqlx::SqliteConnection;
 use time::Date;
 
 /// `person` as permissions see them (their role, their units, what they
 /// lead); `NotFound` when nobody active is `person`.
-pub async fn person_actor(
-    db: &mut SqliteConnection,
-    tree: &UnitTree,
-    person: i64,
-) -> Result<Actor, AppError> {
-    let role: String = sqlx::query_scalar("SELECT role FROM people WHERE id = $1 AND active = 1")
-        .bind(person)
-        .fetch_optional(&mut *db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("That person".into()))?;
+pub async fn person_actor(db: &mut Conn, tree: &UnitTree, person: i64) -> Result<Actor, AppError> {
+    let role: String =
+        sqlx::query_scalar("SELECT role FROM people WHERE id = $1 AND active = TRUE")
+            .bind(person)
+            .fetch_optional(&mut *db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That person".into()))?;
     let units: Vec<i64> =
         sqlx::query_scalar("SELECT unit_id FROM memberships WHERE person_id = $1 ORDER BY unit_id")
             .bind(person)
@@ -41,7 +38,7 @@ pub async fn person_actor(
 /// Checks the agenda names something that exists, and returns its person
 /// for a one-on-one.
 pub async fn subject_of(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     key: AgendaKey,
 ) -> Result<Option<Actor>, AppError> {
@@ -56,7 +53,7 @@ pub async fn subject_of(
 
 /// The notes of `key`'s meeting on `meeting_on` and of the one before.
 pub async fn load(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     key: AgendaKey,
     meeting_on: Date,
     may_write: bool,

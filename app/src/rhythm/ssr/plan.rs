@@ -19,8 +19,8 @@ use crate::domain::warnings::KeyResultFacts;
 use crate::error::AppError;
 use crate::objectives::ssr::{actor_of, fetch_objectives, forbidden};
 use crate::org::load_tree;
+use crate::sql::Conn;
 use crate::state::{begin_write, now_text, pool};
-use sqlx::SqliteConnection;
 
 /// A meeting as its form posts it.
 pub struct MeetingInput {
@@ -196,7 +196,7 @@ pub async fn set_taking_part(
 /// Every unit's planning checklist for the cycle, in tree order, and the
 /// days of planning left.
 async fn planning(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     out: &[i64],
     calendar: &Calendar,

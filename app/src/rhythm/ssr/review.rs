@@ -10,8 +10,8 @@ use crate::domain::progress::Measure;
 use crate::domain::rhythm::AgendaKey;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::asking;
+use crate::sql::Conn;
 use crate::state::{app_state, pool};
-use sqlx::SqliteConnection;
 use std::collections::HashSet;
 use time::{Date, Duration};
 
@@ -112,7 +112,7 @@ type MoverRow = (
 /// this week: progress now against progress seven days ago (the value
 /// checked in by then, else the start).
 async fn movers(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle_id: i64,
     scope: &HashSet<i64>,
     today: Date,
@@ -181,7 +181,7 @@ async fn movers(
 /// Objectives owned in `scope` closed in the last [`LESSON_DAYS`] days,
 /// newest first, with their lessons.
 async fn lessons(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     scope: &HashSet<i64>,
     today: Date,
 ) -> Result<Vec<RecentLesson>, AppError> {
@@ -191,7 +191,7 @@ async fn lessons(
         "SELECT n.objective_id, n.title, u.name, n.score, n.lessons, substr(n.created_at, 1, 10) \
          FROM closing_notes n JOIN objectives o ON o.id = n.objective_id JOIN units u ON u.id = o.unit_id \
          WHERE substr(n.created_at, 1, 10) >= $1 AND {} ORDER BY n.created_at DESC LIMIT $3",
-        crate::sql::in_list("o.unit_id", 2)
+        crate::sql::in_list(db, "o.unit_id", 2)
     ))
     .bind(&since)
     .bind(&units)

@@ -12,8 +12,8 @@ use crate::domain::rhythm::coaching::dropped_this_week;
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::asking;
+use crate::sql::Conn;
 use crate::state::pool;
-use sqlx::SqliteConnection;
 use std::collections::BTreeMap;
 use time::{Date, Duration};
 
@@ -53,7 +53,7 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
 
 /// The active people of `units` whose one-on-ones `actor` may open, by name.
 async fn one_on_ones(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     tree: &UnitTree,
     units: &[i64],
     actor: &Actor,
@@ -61,11 +61,11 @@ async fn one_on_ones(
     let units_json = crate::sql::list(units);
     let members = format!(
         "SELECT person_id FROM memberships WHERE {}",
-        crate::sql::in_list("unit_id", 1)
+        crate::sql::in_list(db, "unit_id", 1)
     );
     // Two queries whatever the count: the people, then all their units.
     let rows: Vec<(i64, String, String)> = sqlx::query_as(&format!(
-        "SELECT p.id, p.name, p.role FROM people p WHERE p.active = 1 AND p.id IN ({members}) \
+        "SELECT p.id, p.name, p.role FROM people p WHERE p.active = TRUE AND p.id IN ({members}) \
          ORDER BY p.name"
     ))
     .bind(&units_json)
@@ -95,7 +95,7 @@ async fn one_on_ones(
 /// Key results of `units`' active objectives (owned or shared) in `cycle_id`
 /// whose confidence this week is below last week's, biggest drop first.
 async fn drops(
-    db: &mut SqliteConnection,
+    db: &mut Conn,
     cycle_id: i64,
     units: &[i64],
     today: Date,
@@ -108,8 +108,8 @@ async fn drops(
          WHERE o.cycle_id = $1 AND o.status = 'active' AND c.checked_in_on >= $3 \
          AND ({} OR o.id IN (SELECT objective_id FROM objective_units WHERE {})) \
          ORDER BY c.checked_in_on, c.created_at",
-        crate::sql::in_list("o.unit_id", 2),
-        crate::sql::in_list("unit_id", 2)
+        crate::sql::in_list(db, "o.unit_id", 2),
+        crate::sql::in_list(db, "unit_id", 2)
     ))
     .bind(cycle_id)
     .bind(&units_json)

@@ -15,12 +15,12 @@ pub mod checkins;
 pub mod kpis;
 pub mod lessons;
 
+use app::sql::Pool;
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 use server::config::ServeConfig;
 use server::storage::demo::{DEMO_AMBASSADOR, DEMO_PASSWORD};
-use sqlx::SqlitePool;
 use std::net::SocketAddr;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -33,7 +33,7 @@ pub const PASSWORD: &str = DEMO_PASSWORD;
 
 pub struct TestApp {
     pub base: String,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     /// The live hub, to publish what another instance or a lost notice would.
     pub hub: std::sync::Arc<app::live::ssr::Hub>,
     pub database_path: std::path::PathBuf,

@@ -276,7 +276,7 @@ async fn recoveries(
             });
         }
     }
-    let version: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(version), 0) FROM kpis")
+    let version: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM kpis")
         .fetch_one(&mut *db)
         .await?;
     Ok((recovered, version))

@@ -28,7 +28,7 @@ async fn healthy_while_the_database_answers_and_503_when_it_does_not() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_is_a_real_file_in_wal_mode_with_foreign_keys() {
-    let app = TestApp::start().await;
+    let app = TestApp::start_on(app::sql::Backend::Sqlite, |_| {}).await;
     assert!(app.database_path.exists());
     let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&app.pool)
@@ -47,8 +47,8 @@ async fn demo_data_is_never_seeded_twice() {
     let app = TestApp::start().await;
     let people = app.count("SELECT COUNT(*) FROM people").await;
     assert!(people >= 3, "the demo has people in every role");
-    // A second start on the same file, with --demo again, adds nothing.
-    let url = format!("sqlite://{}", app.database_path.display());
+    // A second start on the same database, with --demo again, adds nothing.
+    let url = app.database_url.clone();
     let mut config = server::config::ServeConfig::new("127.0.0.1:0".parse().unwrap(), url);
     config.demo = true;
     let again = server::build(&config).await.unwrap();

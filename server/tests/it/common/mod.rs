@@ -15,7 +15,7 @@ pub mod checkins;
 pub mod kpis;
 pub mod lessons;
 
-use app::sql::Pool;
+use app::sql::{Backend, Pool};
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
@@ -31,12 +31,26 @@ pub const LEAD: &str = "jonas@northstar.demo";
 pub const MEMBER: &str = "priya@northstar.demo";
 pub const PASSWORD: &str = DEMO_PASSWORD;
 
+/// The engine the suite runs on: SQLite, or PostgreSQL when
+/// `NORTHSTAR_TEST_DATABASE=postgres` (`make test` runs the suite once
+/// for each).
+pub fn engine_under_test() -> Backend {
+    match std::env::var("NORTHSTAR_TEST_DATABASE").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Ok("") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("NORTHSTAR_TEST_DATABASE={other}: use sqlite or postgres"),
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub pool: Pool,
     /// The live hub, to publish what another instance or a lost notice would.
     pub hub: std::sync::Arc<app::live::ssr::Hub>,
+    /// The SQLite file, when the app runs on SQLite.
     pub database_path: std::path::PathBuf,
+    /// The database's URL, for a second instance or a command on it.
+    pub database_url: String,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     _dir: TempDir,
@@ -47,15 +61,24 @@ impl TestApp {
         Self::start_with(|_| {}).await
     }
 
-    /// Starts with the demo data and whatever `adjust` changes in the configuration.
+    /// Starts with the demo data and whatever `adjust` changes in the
+    /// configuration, on the engine under test (see [`engine_under_test`]).
     pub async fn start_with(adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        Self::start_on(engine_under_test(), adjust).await
+    }
+
+    /// Starts on a fresh database of `engine`: a SQLite file in a
+    /// temporary folder, or a new database on the tests' PostgreSQL
+    /// cluster.
+    pub async fn start_on(engine: Backend, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
         server::telemetry::init();
         let dir = tempfile::tempdir().expect("temp dir");
         let database_path = dir.path().join("northstar.db");
-        let mut config = ServeConfig::new(
-            "127.0.0.1:0".parse().expect("address"),
-            format!("sqlite://{}", database_path.display()),
-        );
+        let url = match engine {
+            Backend::Sqlite => format!("sqlite://{}", database_path.display()),
+            Backend::Postgres => postgres::database().await,
+        };
+        let mut config = ServeConfig::new("127.0.0.1:0".parse().expect("address"), url);
         config.demo = true;
         adjust(&mut config);
         let built = server::build(&config).await.expect("app builds");
@@ -78,6 +101,7 @@ impl TestApp {
             pool,
             hub,
             database_path,
+            database_url: config.database_url.clone(),
             stop: Some(stop),
             task: Some(task),
             _dir: dir,

@@ -42,6 +42,8 @@ const RANK_WEIGHTS: [(char, f64); 4] = [('A', 1.0), ('B', 0.5), ('C', 0.25), ('D
 const SQLITE_NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const POSTGRES_NOW: &str =
     "to_char((now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+/// Either, as the comparison names it.
+const NOW: &str = "now as YYYY-MM-DDTHH:MM:SS.mmmZ";
 
 #[derive(Debug, Clone, PartialEq)]
 struct Column {
@@ -346,10 +348,10 @@ fn postgres_kind(data_type: &str) -> String {
 
 /// A default, an index expression or condition as either database writes
 /// it, in one spelling: PostgreSQL's casts gone, lower case, single spaces,
-/// no parentheses around the whole, "now" for the server's timestamp form.
+/// no parentheses around the whole, [`NOW`] for the server's timestamp form.
 fn normalised(sql: &str) -> String {
     if sql == SQLITE_NOW {
-        return "now".to_owned();
+        return NOW.to_owned();
     }
     let mut text = String::new();
     let mut rest = sql;
@@ -360,7 +362,7 @@ fn normalised(sql: &str) -> String {
     }
     text.push_str(rest);
     if text == POSTGRES_NOW {
-        return "now".to_owned();
+        return NOW.to_owned();
     }
     let mut text = text
         .split_whitespace()

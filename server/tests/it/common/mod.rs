@@ -14,6 +14,7 @@ pub mod board;
 pub mod checkins;
 pub mod kpis;
 pub mod lessons;
+pub mod postgres;
 
 use app::sql::{Backend, Pool};
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};

@@ -77,6 +77,27 @@ impl Backend {
     }
 }
 
+/// Starts a write transaction on `pool` holding the database's one write
+/// lock from its start: SQLite's (`BEGIN IMMEDIATE`), or PostgreSQL's
+/// transaction-level advisory lock [`WRITE_LOCK`] that every instance
+/// takes. What it checks still holds when it commits; two writers racing
+/// for the same change queue up instead of failing. Readers never wait.
+/// Requests go through [`begin_write`], which also spends the person's
+/// write budget.
+pub async fn write_tx(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
+    match Backend::of_pool(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
+                .bind(WRITE_LOCK)
+                .execute(&mut *tx)
+                .await?;
+            Ok(tx)
+        }
+    }
+}
+
 /// A boolean as either engine returns it: PostgreSQL's `BOOLEAN`, or the
 /// integer SQLite stores (sqlx's `Any` decodes a Rust `bool` from the
 /// former only). Read a flag column as `Flag`, or into a `bool` field with

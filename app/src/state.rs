@@ -47,12 +47,8 @@ pub fn pool() -> Result<crate::sql::Pool, AppError> {
     app_state().map(|state| state.pool)
 }
 
-/// Starts a write transaction that holds the database's one write lock from
-/// its start — SQLite's (`BEGIN IMMEDIATE`), or on PostgreSQL a
-/// transaction-level advisory lock every instance takes
-/// ([`crate::sql::WRITE_LOCK`]) — so what it checks still holds when it
-/// commits, and two requests racing for the same change queue up instead of
-/// failing. Readers never wait.
+/// Starts a write transaction ([`crate::sql::write_tx`]: the database's one
+/// write lock, held from the start).
 ///
 /// Every change a signed-in person makes passes here, so this is also where
 /// their write budget ([`WRITE_BUDGET`]) is spent.
@@ -66,17 +62,7 @@ pub async fn begin_write() -> Result<crate::sql::WriteTx, AppError> {
         tracing::warn!(person, "write limit reached");
         return Err(AppError::TooFast);
     }
-    match crate::sql::Backend::of_pool(&state.pool) {
-        crate::sql::Backend::Sqlite => Ok(state.pool.begin_with("BEGIN IMMEDIATE").await?),
-        crate::sql::Backend::Postgres => {
-            let mut tx = state.pool.begin().await?;
-            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
-                .bind(crate::sql::WRITE_LOCK)
-                .execute(&mut *tx)
-                .await?;
-            Ok(tx)
-        }
-    }
+    Ok(crate::sql::write_tx(&state.pool).await?)
 }
 
 /// Now, as the database stores moments: UTC, `YYYY-MM-DDTHH:MM:SSZ`, sorting

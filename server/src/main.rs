@@ -262,10 +262,7 @@ async fn create_user(args: CreateUserArgs) -> Result<(), String> {
     let hash = password::hash(password.clone())
         .await
         .map_err(|e| e.to_string())?;
-    let mut tx = pool
-        .begin_with("BEGIN IMMEDIATE")
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut tx = app::sql::write_tx(&pool).await.map_err(|e| e.to_string())?;
     insert_person(&mut tx, &name, &email, args.role, &hash)
         .await
         .map_err(|e| e.to_string())?;

@@ -208,7 +208,7 @@ pub async fn set_password(
 ) -> Result<i64, AppError> {
     let password = validation::new_password(new).map_err(|m| AppError::invalid("password", m))?;
     let hash = password::hash_blocking(&password)?;
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = crate::sql::write_tx(pool).await?;
     let person: Option<i64> = sqlx::query_scalar("SELECT id FROM people WHERE email = $1")
         .bind(email.trim().to_lowercase())
         .fetch_optional(&mut *tx)

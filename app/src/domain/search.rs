@@ -64,15 +64,60 @@ pub fn terms(input: &str) -> Terms {
     Terms { words, prefix }
 }
 
-/// A word as an FTS5 string: in double quotes, inner quotes doubled (there
-/// are none after [`terms`], but the quoting does not rely on that).
-fn phrase(word: &str) -> String {
-    format!("\"{}\"", word.replace('"', "\"\""))
+/// The two query languages a search is written in: SQLite's FTS5 and
+/// PostgreSQL's `tsquery`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Fts5,
+    TsQuery,
 }
 
-/// The words of `terms` that `keep` accepts, as FTS5 strings; the last
-/// word as a prefix while it is typed.
-fn phrases(terms: &Terms, keep: impl Fn(&str) -> bool) -> Vec<String> {
+impl Syntax {
+    /// A word or token as a string of the language: FTS5 in double quotes,
+    /// a tsquery lexeme in single quotes, inner quotes (and, for tsquery,
+    /// backslashes) escaped. There are none after [`terms`], but the quoting
+    /// does not rely on that.
+    pub fn quoted(self, word: &str) -> String {
+        match self {
+            Self::Fts5 => format!("\"{}\"", word.replace('"', "\"\"")),
+            Self::TsQuery => format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''")),
+        }
+    }
+
+    fn prefix(self, word: &str) -> String {
+        match self {
+            Self::Fts5 => format!("{}*", self.quoted(word)),
+            Self::TsQuery => format!("{}:*", self.quoted(word)),
+        }
+    }
+
+    pub fn and(self) -> &'static str {
+        match self {
+            Self::Fts5 => " AND ",
+            Self::TsQuery => " & ",
+        }
+    }
+
+    /// Between words that must all appear: FTS5 ands phrases that follow
+    /// one another (the shortest query, as the hostile table shows it).
+    fn all_words(self) -> &'static str {
+        match self {
+            Self::Fts5 => " ",
+            Self::TsQuery => self.and(),
+        }
+    }
+
+    pub fn or(self) -> &'static str {
+        match self {
+            Self::Fts5 => " OR ",
+            Self::TsQuery => " | ",
+        }
+    }
+}
+
+/// The words of `terms` that `keep` accepts, as strings of `syntax`; the
+/// last word as a prefix while it is typed.
+fn phrases(syntax: Syntax, terms: &Terms, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let last = terms.words.len().saturating_sub(1);
     terms
         .words
@@ -81,20 +126,20 @@ fn phrases(terms: &Terms, keep: impl Fn(&str) -> bool) -> Vec<String> {
         .filter(|(_, w)| keep(w))
         .map(|(i, w)| {
             if terms.prefix && i == last {
-                format!("{}*", phrase(w))
+                syntax.prefix(w)
             } else {
-                phrase(w)
+                syntax.quoted(w)
             }
         })
         .collect()
 }
 
-/// The FTS5 query for a search box: every word must appear (in any order,
-/// any field); the last one as a prefix while it is typed. `None` when the
+/// The query for a search box: every word must appear (in any order, any
+/// field); the last one as a prefix while it is typed. `None` when the
 /// input has no words (the page then lists the most recent lessons).
-pub fn match_query(input: &str) -> Option<String> {
-    let parts = phrases(&terms(input), |_| true);
-    (!parts.is_empty()).then(|| parts.join(" "))
+pub fn match_query(syntax: Syntax, input: &str) -> Option<String> {
+    let parts = phrases(syntax, &terms(input), |_| true);
+    (!parts.is_empty()).then(|| parts.join(syntax.all_words()))
 }
 
 /// Words too common to say what a text is about.
@@ -109,13 +154,13 @@ const STOP_WORDS: &[&str] = &[
     "would", "you", "your", "get", "make", "new", "one", "per", "use", "way", "we", "us",
 ];
 
-/// The FTS5 query for lessons related to a draft: any of its meaningful
-/// words (three letters or more, not a stop word), best matches first by
-/// bm25. `None` when the text has none.
-pub fn related_query(text: &str) -> Option<String> {
+/// The query for lessons related to a draft: any of its meaningful words
+/// (three letters or more, not a stop word), best matches first. `None`
+/// when the text has none.
+pub fn related_query(syntax: Syntax, text: &str) -> Option<String> {
     let meaningful = |w: &str| w.chars().count() >= MIN_PREFIX && !STOP_WORDS.contains(&w);
-    let parts = phrases(&terms(text), meaningful);
-    (!parts.is_empty()).then(|| parts.join(" OR "))
+    let parts = phrases(syntax, &terms(text), meaningful);
+    (!parts.is_empty()).then(|| parts.join(syntax.or()))
 }
 
 /// A piece of a snippet: plain text, or a match to highlight.
@@ -229,21 +274,55 @@ mod tests {
     #[test]
     fn hostile_inputs_become_quoted_phrases() {
         for (input, expected) in HOSTILE {
-            assert_eq!(match_query(input).as_deref(), *expected, "{input:?}");
+            assert_eq!(
+                match_query(Syntax::Fts5, input).as_deref(),
+                *expected,
+                "{input:?}"
+            );
         }
+    }
+
+    /// The same hostile inputs, as PostgreSQL lexemes: only quoted words,
+    /// anded, the typed prefix as `:*`.
+    #[test]
+    fn hostile_inputs_become_quoted_lexemes() {
+        for (input, expected) in HOSTILE {
+            let expected = expected.map(|fts5| {
+                fts5.split(' ')
+                    .map(|word| word.replace('"', "'").replace('*', ":*"))
+                    .collect::<Vec<_>>()
+                    .join(" & ")
+            });
+            assert_eq!(match_query(Syntax::TsQuery, input), expected, "{input:?}");
+        }
+        assert_eq!(
+            related_query(Syntax::TsQuery, "Reduce the onboarding time").as_deref(),
+            Some("'reduce' | 'onboarding' | 'time':*")
+        );
+        // Quotes and backslashes could not end a lexeme early.
+        assert_eq!(Syntax::TsQuery.quoted(r"it's\"), r"'it''s\\'");
     }
 
     #[test]
     fn the_last_word_is_a_prefix_only_while_typed() {
-        assert_eq!(match_query("onb").as_deref(), Some("\"onb\"*"));
-        assert_eq!(match_query("onb ").as_deref(), Some("\"onb\""));
-        assert_eq!(match_query("on").as_deref(), Some("\"on\""));
         assert_eq!(
-            match_query("cache cach").as_deref(),
+            match_query(Syntax::Fts5, "onb").as_deref(),
+            Some("\"onb\"*")
+        );
+        assert_eq!(
+            match_query(Syntax::Fts5, "onb ").as_deref(),
+            Some("\"onb\"")
+        );
+        assert_eq!(match_query(Syntax::Fts5, "on").as_deref(), Some("\"on\""));
+        assert_eq!(
+            match_query(Syntax::Fts5, "cache cach").as_deref(),
             Some("\"cache\" \"cach\"*")
         );
         // A repeated word is searched once.
-        assert_eq!(match_query("cache cache").as_deref(), Some("\"cache\"*"));
+        assert_eq!(
+            match_query(Syntax::Fts5, "cache cache").as_deref(),
+            Some("\"cache\"*")
+        );
     }
 
     #[test]
@@ -254,18 +333,18 @@ mod tests {
             .join(" ");
         assert_eq!(terms(&many).words.len(), MAX_TERMS);
         let huge = "x".repeat(10_000);
-        let query = match_query(&huge).unwrap();
+        let query = match_query(Syntax::Fts5, &huge).unwrap();
         assert!(query.len() < 80, "{query}");
     }
 
     #[test]
     fn related_lessons_use_meaningful_words() {
         assert_eq!(
-            related_query("Reduce the onboarding time for new hires").as_deref(),
+            related_query(Syntax::Fts5, "Reduce the onboarding time for new hires").as_deref(),
             Some("\"reduce\" OR \"onboarding\" OR \"time\" OR \"hires\"*")
         );
-        assert_eq!(related_query("We and the"), None);
-        assert_eq!(related_query(""), None);
+        assert_eq!(related_query(Syntax::Fts5, "We and the"), None);
+        assert_eq!(related_query(Syntax::Fts5, ""), None);
     }
 
     #[test]

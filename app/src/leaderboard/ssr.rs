@@ -276,9 +276,10 @@ async fn recoveries(
             });
         }
     }
-    let version: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM kpis")
-        .fetch_one(&mut *db)
-        .await?;
+    let version: i64 =
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM kpis")
+            .fetch_one(&mut *db)
+            .await?;
     Ok((recovered, version))
 }
 

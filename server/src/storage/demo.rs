@@ -59,7 +59,7 @@ const PEOPLE: &[(&str, &str, Role, &[&str])] = &[
 /// Seeds the demo organisation if the database holds no people and no
 /// units; returns whether it did. Never touches a database with data.
 pub async fn seed_if_empty(pool: &Pool, demo_password: &str) -> Result<bool, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = app::sql::write_tx(pool).await?;
     let existing: i64 =
         sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM units)")
             .fetch_one(&mut *tx)
@@ -352,7 +352,7 @@ pub async fn seed_cycle(
             sqlx::query(
                 "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
                  current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-                 fallback, proxy_name, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, 1, 1, $11, $12, $13, $14, $15)",
+                 fallback, proxy_name, position, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, TRUE, TRUE, $11, $12, $13, $14, $15)",
             )
             .bind(&kr_id)
             .bind(&id)

@@ -158,7 +158,12 @@ async fn signing_out_ends_the_session_on_the_server() {
     )
     .await;
     let cookie = session_cookie(response.headers()).unwrap();
-    let sessions_before = app.count("SELECT COUNT(*) FROM tower_sessions").await;
+    let sessions_before = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM {}",
+            crate::common::sessions_table()
+        ))
+        .await;
     assert_eq!(
         call_with_cookie(&app, Some(&cookie), "sign_out", &[])
             .await
@@ -166,7 +171,11 @@ async fn signing_out_ends_the_session_on_the_server() {
         StatusCode::OK
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM tower_sessions").await,
+        app.count(&format!(
+            "SELECT COUNT(*) FROM {}",
+            crate::common::sessions_table()
+        ))
+        .await,
         sessions_before - 1
     );
     // Replaying the old cookie does not bring the session back.

@@ -294,13 +294,26 @@ async fn a_screen_socket_from_another_origin_is_refused() {
 async fn a_screen_revoked_while_its_socket_opens_is_told_and_closed() {
     let app = TestApp::start().await;
     let (_, token) = new_screen(&app, "Lobby").await;
-    sqlx::query(
-        "CREATE TRIGGER revoke_on_connect AFTER UPDATE OF last_connected_at ON office_screens \
-         BEGIN UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = NEW.id; END",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    let revoke =
+        "UPDATE office_screens SET revoked_at = '2026-11-30T12:00:00.000Z' WHERE id = NEW.id";
+    let trigger = match crate::common::engine_under_test() {
+        app::sql::Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER revoke_on_connect AFTER UPDATE OF last_connected_at ON office_screens \
+             BEGIN {revoke}; END"
+        )],
+        app::sql::Backend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION revoke_on_connect() RETURNS trigger LANGUAGE plpgsql AS \
+                 $$ BEGIN {revoke}; RETURN NULL; END $$"
+            ),
+            "CREATE TRIGGER revoke_on_connect AFTER UPDATE OF last_connected_at ON office_screens \
+             FOR EACH ROW WHEN (pg_trigger_depth() = 0) EXECUTE FUNCTION revoke_on_connect()"
+                .to_owned(),
+        ],
+    };
+    for statement in trigger {
+        sqlx::query(&statement).execute(&app.pool).await.unwrap();
+    }
     // Told before any resume is asked for.
     let mut socket = open_screen(&app, &token).await;
     assert_told_revoked_and_closed(&mut socket).await;

@@ -272,7 +272,7 @@ async fn add_tracking_milestone(tx: &mut crate::sql::Conn, kr: &KeyResult) -> Re
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, reliable, \
-         position) VALUES ($1, $2, $3, 'milestone', '', 0, 1, 0, $4, 1, 1, 1, 1, 1, \
+         position) VALUES ($1, $2, $3, 'milestone', '', 0, 1, 0, $4, TRUE, TRUE, TRUE, TRUE, TRUE, \
          (SELECT COUNT(*) FROM key_results WHERE objective_id = $5))",
     )
     .bind(crate::objectives::new_client_id())

@@ -49,17 +49,18 @@ pub(crate) async fn insert_meeting(
 /// plan, or the guide's default when there is none. `by` is who
 /// the rows are recorded as made by.
 pub async fn start_plan(db: &mut Conn, cycle_id: i64, by: i64) -> Result<(), AppError> {
-    let started: i64 = sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = $1")
-        .bind(cycle_id)
-        .fetch_one(&mut *db)
-        .await?;
-    if started == 1 {
+    let crate::sql::Flag(started) =
+        sqlx::query_scalar("SELECT plan_started FROM cycles WHERE id = $1")
+            .bind(cycle_id)
+            .fetch_one(&mut *db)
+            .await?;
+    if started {
         return Ok(());
     }
     // The cycle just before this one; else (for a cycle placed before all
     // others) the latest.
     let previous: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM cycles WHERE plan_started = 1 AND id <> $1 \
+        "SELECT id FROM cycles WHERE plan_started = TRUE AND id <> $1 \
          ORDER BY start_date <= (SELECT start_date FROM cycles WHERE id = $1) DESC, start_date DESC, id DESC LIMIT 1",
     )
     .bind(cycle_id)
@@ -88,7 +89,7 @@ pub async fn start_plan(db: &mut Conn, cycle_id: i64, by: i64) -> Result<(), App
             }
         }
     }
-    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = $1")
+    sqlx::query("UPDATE cycles SET plan_started = TRUE WHERE id = $1")
         .bind(cycle_id)
         .execute(&mut *db)
         .await?;
@@ -109,10 +110,11 @@ pub async fn start_missing_plans(pool: &crate::sql::Pool) -> Result<usize, AppEr
     let Some(ambassador) = ambassador else {
         return Ok(0);
     };
-    let cycles: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM cycles WHERE plan_started = 0 ORDER BY start_date, id")
-            .fetch_all(&mut *tx)
-            .await?;
+    let cycles: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM cycles WHERE plan_started = FALSE ORDER BY start_date, id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     for cycle in &cycles {
         start_plan(&mut tx, *cycle, ambassador).await?;
     }

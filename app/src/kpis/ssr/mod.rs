@@ -60,7 +60,7 @@ async fn readings_of(
              ROW_NUMBER() OVER (PARTITION BY r.kpi_id ORDER BY r.read_on DESC) AS n \
            FROM kpi_readings r JOIN kpis k ON k.id = r.kpi_id \
            LEFT JOIN people p ON p.id = r.person_id LEFT JOIN api_tokens t ON t.id = r.token_id \
-           WHERE {filter}) {limit} ORDER BY kpi_id, read_on"
+           WHERE {filter}) AS latest {limit} ORDER BY kpi_id, read_on"
     );
     let mut query = sqlx::query_as(&sql);
     if let Some(value) = bind {

@@ -80,7 +80,7 @@ pub async fn create(input: FromKpi<'_>) -> Result<Objective, AppError> {
     sqlx::query(
         "INSERT INTO key_results (id, objective_id, title, metric, unit_label, start_value, target_value, \
          current_value, owner_id, source_identified, baseline_known, data_owner, update_frequency, \
-         reliable, position, kpi_id) VALUES ($1, $2, $3, 'number', $4, $5, $6, $7, $8, 1, 1, 1, 1, 1, 0, $9)",
+         reliable, position, kpi_id) VALUES ($1, $2, $3, 'number', $4, $5, $6, $7, $8, TRUE, TRUE, TRUE, TRUE, TRUE, 0, $9)",
     )
     .bind(format!("{id}-kr"))
     .bind(&id)

@@ -167,7 +167,7 @@ pub async fn record(
             ));
         }
     }
-    let tx = state.pool.begin_with("BEGIN IMMEDIATE").await?;
+    let tx = crate::sql::write_tx(&state.pool).await?;
     let (tx, recorded, staged) = record_in(tx, kpi_id, readings, &by).await?;
     tx.commit().await?;
     after_commit(state, kpi_id, recorded, staged);

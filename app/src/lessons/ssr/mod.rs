@@ -10,6 +10,7 @@
 //! words need no column filter to stay out of `facets`.
 
 mod notes;
+mod postgres;
 mod search;
 #[cfg(test)]
 mod tests;

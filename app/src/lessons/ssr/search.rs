@@ -6,15 +6,15 @@ use super::{facet, split_tags, tag_token};
 use crate::auth::ssr::require_caller;
 use crate::domain::closing::normalise_tag;
 use crate::domain::okr::ObjectiveKind;
-use crate::domain::search::{self, Fragment, MARK_END, MARK_START, fragments, has_hit};
+use crate::domain::search::{self, Fragment, MARK_END, MARK_START, Syntax, fragments, has_hit};
 use crate::domain::units::UnitTree;
 use crate::error::{AppError, ssr::internal};
 use crate::org::load_tree;
-use crate::sql::Pool;
+use crate::sql::{Backend, Pool};
 use crate::state::pool;
 
 /// Words of context in a snippet.
-const SNIPPET_WORDS: u32 = 24;
+pub(super) const SNIPPET_WORDS: u32 = 24;
 /// Characters of a lesson shown when nothing was searched for.
 const PREVIEW_CHARS: usize = 240;
 
@@ -71,17 +71,17 @@ impl Search {
         })
     }
 
-    /// The FTS5 filter expression of the facets, if any filter is set.
+    /// The facets' filter expression in `syntax`, if any filter is set.
     /// Filter tokens occur only in `facets` (no column filter needed).
-    fn facet_query(&self) -> Option<String> {
-        let quoted = |token: String| format!("\"{token}\"");
+    fn facet_query(&self, syntax: Syntax) -> Option<String> {
+        let quoted = |token: String| syntax.quoted(&token);
         let mut parts = Vec::new();
         if let Some(cycle) = self.cycle {
             parts.push(quoted(facet('c', cycle)));
         }
         if !self.units.is_empty() {
             let any: Vec<String> = self.units.iter().map(|u| quoted(facet('u', u))).collect();
-            parts.push(format!("({})", any.join(" OR ")));
+            parts.push(format!("({})", any.join(syntax.or())));
         }
         if let Some(tag) = &self.tag {
             parts.push(quoted(tag_token(tag)));
@@ -89,20 +89,28 @@ impl Search {
         if let Some(achieved) = self.achieved {
             parts.push(quoted(facet('a', u8::from(achieved))));
         }
-        (!parts.is_empty()).then(|| parts.join(" AND "))
+        (!parts.is_empty()).then(|| parts.join(syntax.and()))
     }
 
     /// The whole FTS5 query: the typed words (sanitised) and the filters.
     /// Typed words cannot match a filter token, so they search every
     /// column as they are (a column filter measurably slows FTS5 down).
     pub fn fts_query(&self) -> (Option<String>, bool) {
-        let text = search::match_query(&self.text);
+        let (text, facets) = self.queries(Syntax::Fts5);
         let searched = text.is_some();
-        let query = match (text, self.facet_query()) {
+        let query = match (text, facets) {
             (Some(t), Some(f)) => Some(format!("{t} AND {f}")),
             (t, f) => t.or(f),
         };
         (query, searched)
+    }
+
+    /// The typed words' query and the filters' query, each in `syntax`.
+    pub fn queries(&self, syntax: Syntax) -> (Option<String>, Option<String>) {
+        (
+            search::match_query(syntax, &self.text),
+            self.facet_query(syntax),
+        )
     }
 }
 
@@ -124,9 +132,9 @@ struct HitRow {
     author: String,
 }
 
-const HIT_DETAILS: &str = "n.objective_id, n.score, n.achieved, n.tags, substr(n.created_at, 1, 10) AS closed_on, \
+pub(super) const HIT_DETAILS: &str = "n.objective_id, n.score, n.achieved, n.tags, substr(n.created_at, 1, 10) AS closed_on, \
      o.kind, o.unit_id, c.name AS cycle, p.name AS author";
-const HIT_JOINS: &str = "JOIN objectives o ON o.id = n.objective_id JOIN cycles c ON c.id = o.cycle_id \
+pub(super) const HIT_JOINS: &str = "JOIN objectives o ON o.id = n.objective_id JOIN cycles c ON c.id = o.cycle_id \
      JOIN people p ON p.id = n.author_id";
 
 /// Ranked matches with highlights, in one statement shaped for SQLite's
@@ -155,13 +163,21 @@ fn ranked_sql() -> String {
     )
 }
 
-/// The most recent notes matching the filters alone.
-const FILTERED_RECENT_SQL: &str = "WITH top(id) AS MATERIALIZED (\
-       SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH $1 ORDER BY rowid DESC LIMIT $2 OFFSET $3) \
-     SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, n.achieved, n.tags, \
-     substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, p.name AS author \
-     FROM top JOIN closing_notes n ON n.id = top.id JOIN objectives o ON o.id = n.objective_id \
-     JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY top.id DESC";
+/// The most recent notes among `top` (the ids matching the filters alone,
+/// newest first, a page of them).
+pub(super) fn filtered_recent_sql(top: &str) -> String {
+    format!(
+        "WITH top(id) AS MATERIALIZED ({top}) \
+         SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, n.achieved, \
+         n.tags, substr(n.created_at, 1, 10) AS closed_on, o.kind, o.unit_id, c.name AS cycle, p.name AS author \
+         FROM top JOIN closing_notes n ON n.id = top.id JOIN objectives o ON o.id = n.objective_id \
+         JOIN cycles c ON c.id = o.cycle_id JOIN people p ON p.id = n.author_id ORDER BY top.id DESC"
+    )
+}
+
+/// FTS5's notes matching the filters alone: `$1` the query, `$2` limit,
+/// `$3` offset.
+const FILTERED_TOP: &str = "SELECT rowid FROM lessons_fts WHERE lessons_fts MATCH $1 ORDER BY rowid DESC LIMIT $2 OFFSET $3";
 
 /// The most recent notes of all.
 const RECENT_SQL: &str = "SELECT n.title, '' AS went_well, '' AS went_badly, n.lessons, n.objective_id, n.score, \
@@ -176,30 +192,27 @@ pub async fn search(
     tree: &UnitTree,
     search: &Search,
 ) -> Result<LessonResults, AppError> {
-    let (query, searched) = search.fts_query();
     // One more than a page: whether there is a next page, without counting.
     let limit = i64::from(search.per_page) + 1;
     let offset = i64::from(search.page.saturating_sub(1) * search.per_page);
-    let rows: Vec<HitRow> = match (&query, searched) {
-        (Some(query), true) => {
-            sqlx::query_as(&ranked_sql())
-                .bind(query)
-                .bind(MARK_START.to_string())
-                .bind(MARK_END.to_string())
+    let backend = Backend::of_pool(pool);
+    let (text, facets) = search.queries(syntax_of(backend));
+    let searched = text.is_some();
+    let rows: Vec<HitRow> = match (text, facets) {
+        (Some(text), facets) => ranked(pool, &text, facets.as_deref(), limit, offset).await?,
+        (None, Some(facets)) => {
+            let top = match backend {
+                Backend::Sqlite => FILTERED_TOP,
+                Backend::Postgres => super::postgres::FILTERED_TOP,
+            };
+            sqlx::query_as(&filtered_recent_sql(top))
+                .bind(facets)
                 .bind(limit)
                 .bind(offset)
                 .fetch_all(pool)
                 .await?
         }
-        (Some(query), false) => {
-            sqlx::query_as(FILTERED_RECENT_SQL)
-                .bind(query)
-                .bind(limit)
-                .bind(offset)
-                .fetch_all(pool)
-                .await?
-        }
-        (None, _) => {
+        (None, None) => {
             sqlx::query_as(RECENT_SQL)
                 .bind(limit)
                 .bind(offset)
@@ -218,6 +231,54 @@ pub async fn search(
         page: search.page,
         has_more,
         searched,
+    })
+}
+
+/// The query language of the engine's full-text search.
+fn syntax_of(backend: Backend) -> Syntax {
+    match backend {
+        Backend::Sqlite => Syntax::Fts5,
+        Backend::Postgres => Syntax::TsQuery,
+    }
+}
+
+/// Ranked matches of the typed words (and the filters), with highlights:
+/// one page of them from `offset`.
+async fn ranked(
+    pool: &Pool,
+    text: &str,
+    facets: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<HitRow>, AppError> {
+    Ok(match Backend::of_pool(pool) {
+        Backend::Sqlite => {
+            let query = match facets {
+                Some(facets) => format!("{text} AND {facets}"),
+                None => text.to_owned(),
+            };
+            sqlx::query_as(&ranked_sql())
+                .bind(query)
+                .bind(MARK_START.to_string())
+                .bind(MARK_END.to_string())
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(pool)
+                .await?
+        }
+        Backend::Postgres => {
+            let sql = super::postgres::ranked_sql(facets.is_some());
+            let mut query = sqlx::query_as(&sql)
+                .bind(text)
+                .bind(super::postgres::title_marks())
+                .bind(super::postgres::snippet_marks())
+                .bind(limit)
+                .bind(offset);
+            if let Some(facets) = facets {
+                query = query.bind(facets);
+            }
+            query.fetch_all(pool).await?
+        }
     })
 }
 
@@ -293,17 +354,10 @@ pub async fn search_lessons(
 
 /// Lessons related to a draft's words: any meaningful word, best first.
 pub async fn related(pool: &Pool, tree: &UnitTree, text: &str) -> Result<Vec<LessonHit>, AppError> {
-    let Some(words) = search::related_query(text) else {
+    let Some(words) = search::related_query(syntax_of(Backend::of_pool(pool)), text) else {
         return Ok(Vec::new());
     };
-    let rows: Vec<HitRow> = sqlx::query_as(&ranked_sql())
-        .bind(words)
-        .bind(MARK_START.to_string())
-        .bind(MARK_END.to_string())
-        .bind(i64::from(RELATED))
-        .bind(0_i64)
-        .fetch_all(pool)
-        .await?;
+    let rows = ranked(pool, &words, None, i64::from(RELATED), 0).await?;
     rows.into_iter().map(|row| hit(row, tree, true)).collect()
 }
 
@@ -349,10 +403,13 @@ pub async fn lesson_filters() -> Result<FilterChoices, AppError> {
 /// Rebuilds the search index from the notes (`northstar admin reindex`);
 /// returns how many notes it holds.
 pub async fn reindex(pool: &Pool) -> Result<i64, AppError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    sqlx::query("INSERT INTO lessons_fts (lessons_fts) VALUES ('rebuild')")
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = crate::sql::write_tx(pool).await?;
+    // PostgreSQL's index is a generated column: nothing to rebuild.
+    if Backend::of_pool(pool) == Backend::Sqlite {
+        sqlx::query("INSERT INTO lessons_fts (lessons_fts) VALUES ('rebuild')")
+            .execute(&mut *tx)
+            .await?;
+    }
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM closing_notes")
         .fetch_one(&mut *tx)
         .await?;

@@ -401,7 +401,7 @@ pub async fn save(
             id
         }
     };
-    sqlx::query("UPDATE cycles SET plan_started = 1 WHERE id = $1")
+    sqlx::query("UPDATE cycles SET plan_started = TRUE WHERE id = $1")
         .bind(cycle_id)
         .execute(&mut *tx)
         .await?;

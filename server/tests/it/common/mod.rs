@@ -43,6 +43,14 @@ pub fn engine_under_test() -> Backend {
     }
 }
 
+/// The session store's table on the engine under test.
+pub fn sessions_table() -> &'static str {
+    match engine_under_test() {
+        Backend::Sqlite => "tower_sessions",
+        Backend::Postgres => "tower_sessions.session",
+    }
+}
+
 pub struct TestApp {
     pub base: String,
     pub pool: Pool,
@@ -191,8 +199,10 @@ impl TestApp {
         }
     }
 
+    /// The number a counting query answers (a `SUM` is cast: PostgreSQL
+    /// sums integers as `numeric`).
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
+        sqlx::query_scalar(&format!("SELECT CAST(({sql}) AS BIGINT)"))
             .fetch_one(&self.pool)
             .await
             .expect("count query")

@@ -17,7 +17,7 @@ export LEPTOS_OUTPUT_NAME := northstar
 run: site
 	target/release/northstar serve --demo
 
-## Every test: unit, integration (real SQLite files), end to end (real chromium).
+## Every test: unit, integration (real SQLite files and a real PostgreSQL), end to end (real chromium).
 test: site rust-tests e2e
 
 setup:
@@ -27,10 +27,14 @@ site: setup
 	cargo leptos build --release --split --precompress
 
 ## Unit tests of `app` and the integration tests of `server`, in one build
-## (release, like the site, so the two share most compiled crates).
+## (release, like the site, so the two share most compiled crates); then the
+## integration suite again on PostgreSQL (a throwaway cluster the tests start;
+## the command-line, data-migration and schema tests already cover both).
 rust-tests: setup
 	cargo fmt --all -- --check
 	cargo test --release -p app -p server --features app/ssr
+	NORTHSTAR_TEST_DATABASE=postgres cargo test --release -p server --features app/ssr --test it -- \
+	  --skip cli:: --skip migrations:: --skip schema::
 
 e2e: site
 	cd end2end && (npx playwright test || (node scripts/failures.mjs; exit 1))

@@ -20,6 +20,7 @@ mod board;
 mod checkins;
 mod cli;
 mod compression;
+mod concurrency;
 mod headers;
 mod health;
 mod home;

@@ -32,6 +32,7 @@ mod overlaps;
 mod retro;
 mod rhythm;
 mod rights;
+mod routing;
 mod screens;
 mod security;
 mod sessions;

@@ -16,7 +16,10 @@ async fn index() -> SqlitePool {
         .connect("sqlite::memory:")
         .await
         .unwrap();
-    sqlx::migrate!("../migrations/sqlite").run(&pool).await.unwrap();
+    sqlx::migrate!("../migrations/sqlite")
+        .run(&pool)
+        .await
+        .unwrap();
     for statement in [
         "INSERT INTO units (id, name) VALUES (2, 'Platform')",
         "INSERT INTO people (id, email, name, role, password_hash) VALUES (1, 'a@b.c', 'A', 'member', 'x')",

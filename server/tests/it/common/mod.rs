@@ -36,6 +36,8 @@ pub struct TestApp {
     pub pool: SqlitePool,
     /// The live hub, to publish what another instance or a lost notice would.
     pub hub: std::sync::Arc<app::live::ssr::Hub>,
+    /// What the app's requests share, to build more of it (e.g. another router).
+    pub state: app::state::AppState,
     pub database_path: std::path::PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -61,6 +63,7 @@ impl TestApp {
         let built = server::build(&config).await.expect("app builds");
         let pool = built.state.pool.clone();
         let hub = built.state.hub.clone();
+        let state = built.state.clone();
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .expect("bind");
@@ -77,6 +80,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             pool,
             hub,
+            state,
             database_path,
             stop: Some(stop),
             task: Some(task),

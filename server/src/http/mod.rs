@@ -18,8 +18,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router, middleware};
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::json;
+use std::sync::LazyLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
@@ -38,7 +39,7 @@ pub fn router(
     sessions: crate::storage::sessions::Sessions,
     config: &ServeConfig,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let https = config.public_url.as_ref().is_some_and(|url| url.https);
     let policy = headers::Policy::new(config);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -105,6 +106,22 @@ pub fn router(
             }),
         )
         .with_state(state)
+}
+
+/// The app's routes, listed once per process.
+///
+/// Leptos lists them by rendering the whole app once with resources
+/// switched off, and it switches them off for the whole process (the
+/// global flag behind `leptos::server::SuppressResourceLoad`), not for that
+/// render alone. A resource that starts meanwhile, in a page that another
+/// router of the process is rendering, waits for ever instead of loading,
+/// and so does its request. Listed once, before the first router exists,
+/// the routes are never listed while a page renders: a second router (each
+/// integration test builds one) reuses the list. The list depends on the
+/// app's code alone, so it cannot go stale.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+    ROUTES.clone()
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -33,6 +33,7 @@ mod overlaps;
 mod retro;
 mod rhythm;
 mod rights;
+mod routing;
 mod schema;
 mod screens;
 mod security;

@@ -56,6 +56,8 @@ pub struct TestApp {
     pub pool: Pool,
     /// The live hub, to publish what another instance or a lost notice would.
     pub hub: std::sync::Arc<app::live::ssr::Hub>,
+    /// What the app's requests share, to build more of it (e.g. another router).
+    pub state: app::state::AppState,
     /// The SQLite file, when the app runs on SQLite.
     pub database_path: std::path::PathBuf,
     /// The database's URL, for a second instance or a command on it.
@@ -93,6 +95,7 @@ impl TestApp {
         let built = server::build(&config).await.expect("app builds");
         let pool = built.state.pool.clone();
         let hub = built.state.hub.clone();
+        let state = built.state.clone();
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .expect("bind");
@@ -109,6 +112,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             pool,
             hub,
+            state,
             database_path,
             database_url: config.database_url.clone(),
             stop: Some(stop),

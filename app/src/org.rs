@@ -4,13 +4,14 @@
 
 use crate::domain::units::{Node, UnitTree};
 use crate::error::AppError;
-use crate::sql::Pool;
 
 /// The whole tree, for paths, rights and moves.
-pub async fn load_tree(pool: &Pool) -> Result<UnitTree, AppError> {
+pub async fn load_tree<'e, E: sqlx::Executor<'e, Database = crate::sql::Db>>(
+    db: E,
+) -> Result<UnitTree, AppError> {
     let rows: Vec<(i64, Option<i64>, String)> =
         sqlx::query_as("SELECT id, parent_id, name FROM units")
-            .fetch_all(pool)
+            .fetch_all(db)
             .await?;
     Ok(UnitTree::new(rows.into_iter().map(
         |(id, parent_id, name)| Node {

@@ -57,7 +57,8 @@ pub const WRITE_LOCK: i64 = 0x4E53_5452;
 impl Backend {
     /// The engine a database URL names (`sqlite:` or `postgres:`).
     pub fn of_url(url: &str) -> Self {
-        if url.starts_with("postgres") {
+        let scheme = url.split(':').next().unwrap_or_default();
+        if scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql") {
             Self::Postgres
         } else {
             Self::Sqlite
@@ -88,7 +89,12 @@ pub async fn write_tx(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
     match Backend::of_pool(pool) {
         Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
         Backend::Postgres => {
-            let mut tx = pool.begin().await?;
+            // Read committed whatever the database's default: each
+            // statement after the lock sees what the writers before
+            // committed (a snapshot taken before the wait would not).
+            let mut tx = pool
+                .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+                .await?;
             sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)")
                 .bind(WRITE_LOCK)
                 .execute(&mut *tx)
@@ -207,6 +213,17 @@ mod tests {
             "2026-12-01T09:05:07.000Z"
         );
         assert!(at(datetime!(2026-12-01 09:05:07.9 UTC)) < at(datetime!(2026-12-01 09:05:08 UTC)));
+    }
+
+    #[test]
+    fn the_engine_is_the_urls_scheme_in_any_case() {
+        assert_eq!(Backend::of_url("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of_url("POSTGRESQL://u@h/db"), Backend::Postgres);
+        assert_eq!(
+            Backend::of_url("sqlite://data/postgres.db"),
+            Backend::Sqlite
+        );
+        assert_eq!(Backend::of_url("SQLite://x.db"), Backend::Sqlite);
     }
 
     #[test]

@@ -17,7 +17,7 @@ CREATE TABLE units (
     -- NULL for a top-level unit. RESTRICT: a unit with sub-units cannot vanish.
     parent_id  BIGINT  REFERENCES units (id) ON DELETE RESTRICT,
     created_at TEXT    NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 );
 CREATE INDEX units_parent ON units (parent_id);
 -- Siblings have distinct names (top-level units are siblings of each other).
@@ -32,7 +32,7 @@ CREATE TABLE people (
     password_hash TEXT    NOT NULL,
     active        BOOLEAN NOT NULL DEFAULT true,
     created_at    TEXT    NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 );
 
 CREATE TABLE memberships (

@@ -22,7 +22,7 @@ CREATE TABLE cycles (
     -- resynchronise from it.
     board_version BIGINT  NOT NULL DEFAULT 0,
     created_at    TEXT    NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     -- Byte order, as SQLite compares, whatever the database's collation.
     CHECK (end_date > start_date COLLATE "C")
 );
@@ -43,9 +43,9 @@ CREATE TABLE objectives (
     created_by    BIGINT  NOT NULL REFERENCES people (id),
     updated_by    BIGINT  NOT NULL REFERENCES people (id),
     created_at    TEXT    NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     updated_at    TEXT    NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 );
 CREATE INDEX objectives_cycle ON objectives (cycle_id, unit_id);
 CREATE INDEX objectives_parent ON objectives (parent_id);
@@ -80,9 +80,9 @@ CREATE TABLE key_results (
     position          BIGINT           NOT NULL DEFAULT 0,
     version           BIGINT           NOT NULL DEFAULT 1,
     created_at        TEXT             NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     updated_at        TEXT             NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     CHECK (metric = 'milestone' OR target_value <> start_value)
 );
 CREATE INDEX key_results_objective ON key_results (objective_id, position);
@@ -95,6 +95,6 @@ CREATE TABLE board_events (
     version    BIGINT NOT NULL,
     event      TEXT   NOT NULL,  -- JSON of app::board::BoardEvent
     created_at TEXT   NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     PRIMARY KEY (cycle_id, version)
 );

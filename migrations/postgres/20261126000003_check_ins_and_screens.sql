@@ -18,7 +18,7 @@ CREATE TABLE check_ins (
     -- The organisation's calendar day (YYYY-MM-DD) the check-in counts for.
     checked_in_on TEXT             NOT NULL,
     created_at    TEXT             NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 );
 CREATE INDEX check_ins_key_result ON check_ins (key_result_id, checked_in_on);
 CREATE INDEX check_ins_day ON check_ins (checked_in_on);
@@ -33,7 +33,7 @@ CREATE TABLE office_screens (
     rotate_seconds    BIGINT NOT NULL DEFAULT 20 CHECK (rotate_seconds BETWEEN 5 AND 600),
     created_by        BIGINT NOT NULL REFERENCES people (id),
     created_at        TEXT   NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     revoked_at        TEXT,
     last_connected_at TEXT
 );

@@ -83,9 +83,9 @@ CREATE TABLE closing_notes (
     updated_by   BIGINT           NOT NULL REFERENCES people (id),
     version      BIGINT           NOT NULL DEFAULT 1,
     created_at   TEXT             NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     updated_at   TEXT             NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     -- The search index's entry (see above). Never selected: the Any driver
     -- cannot decode a tsvector.
     search       tsvector         NOT NULL GENERATED ALWAYS AS (

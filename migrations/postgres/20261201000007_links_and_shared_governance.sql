@@ -11,7 +11,7 @@ CREATE TABLE objective_links (
     supports_id  TEXT   NOT NULL REFERENCES objectives (id) ON DELETE CASCADE,
     created_by   BIGINT NOT NULL REFERENCES people (id),
     created_at   TEXT   NOT NULL
-        DEFAULT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
     PRIMARY KEY (objective_id, supports_id),
     CHECK (objective_id <> supports_id)
 );

@@ -142,6 +142,14 @@ pub fn match_query(syntax: Syntax, input: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(syntax.all_words()))
 }
 
+/// Any of the typed words (the last as a prefix while it is typed): what a
+/// snippet marks. A snippet is one field, and the search's own query asks
+/// for every word somewhere in the note, not in each field.
+pub fn any_word_query(syntax: Syntax, input: &str) -> Option<String> {
+    let parts = phrases(syntax, &terms(input), |_| true);
+    (!parts.is_empty()).then(|| parts.join(syntax.or()))
+}
+
 /// Words too common to say what a text is about.
 const STOP_WORDS: &[&str] = &[
     "about", "after", "again", "all", "also", "and", "any", "are", "because", "been", "before",

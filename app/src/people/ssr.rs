@@ -196,11 +196,15 @@ pub async fn add_membership(person_id: i64, unit_id: &str) -> Result<(), AppErro
 #[tracing::instrument]
 pub async fn remove_membership(person_id: i64, unit_id: i64) -> Result<(), AppError> {
     require_ambassador().await?;
+    // A write like any other: a change checking this membership's rights
+    // either commits before it or sees it gone.
+    let mut tx = begin_write().await?;
     sqlx::query("DELETE FROM memberships WHERE person_id = $1 AND unit_id = $2")
         .bind(person_id)
         .bind(unit_id)
-        .execute(&pool()?)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -486,6 +486,33 @@ async fn the_retrospective_lists_open_objectives_and_related_lessons_follow_a_ti
     assert!(related.as_array().unwrap().len() <= 3);
 }
 
+/// A snippet is one field: it marks the words found there, whether or not
+/// a filter is set and the other words are in other fields.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snippets_mark_their_words_with_filters_and_words_across_fields() {
+    let app = TestApp::start().await;
+    let priya = app.signed_in(MEMBER).await;
+    let marked = |hit: &Value| {
+        hit["snippet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["hit"] == true)
+            .map(|f| f["text"].as_str().unwrap().to_lowercase())
+            .collect::<Vec<_>>()
+    };
+    // "caching" is in what went well, "measure" in the lessons.
+    for filters in [vec![], vec![("tag", "performance")]] {
+        let results = search(&app, &priya, "caching measure", &filters).await;
+        assert_eq!(ids(&results).len(), 1, "{filters:?}: {results}");
+        let hit = &results["hits"][0];
+        assert!(!marked(hit).is_empty(), "{filters:?}: {hit}");
+    }
+    let results = search(&app, &priya, "latency", &[("achieved", "yes")]).await;
+    let hit = &results["hits"][0];
+    assert_eq!(marked(hit), ["latency"], "{hit}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reindex_rebuilds_the_search_index() {
     // SQLite's index is a table of its own that can lose step with the

@@ -38,10 +38,12 @@ const SEARCH: (&str, &str) = ("closing_notes", "search");
 /// `ts_rank('{0, 0.25, 0.5, 1}', …)` (the array lists D, C, B, A).
 const RANK_WEIGHTS: [(char, f64); 4] = [('A', 1.0), ('B', 0.5), ('C', 0.25), ('D', 0.0)];
 
-/// What the server binds as "now", and the defaults that write it.
+/// What the server binds as "now", and the defaults that write it (on
+/// PostgreSQL the clock when the row is written, as SQLite's `'now'`, not
+/// `now()`: the start of a transaction that may then wait for the write lock).
 const SQLITE_NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const POSTGRES_NOW: &str =
-    "to_char((now() AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+    "to_char((clock_timestamp() AT TIME ZONE 'UTC'), 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
 /// Either, as the comparison names it.
 const NOW: &str = "now as YYYY-MM-DDTHH:MM:SS.mmmZ";
 

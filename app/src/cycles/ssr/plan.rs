@@ -100,7 +100,9 @@ pub async fn start_plan(db: &mut Conn, cycle_id: i64, by: i64) -> Result<(), App
 /// copies the one before): run at start-up, for cycles made before plans
 /// existed and for the demo's. Does nothing before there is an ambassador.
 pub async fn start_missing_plans(pool: &crate::sql::Pool) -> Result<usize, AppError> {
-    let mut tx = pool.begin().await?;
+    // Under the write lock: instances starting together on one database
+    // would otherwise each copy the same plans.
+    let mut tx = crate::sql::write_tx(pool).await?;
     let ambassador: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM people WHERE role = $1 AND active = TRUE ORDER BY id LIMIT 1",
     )

@@ -143,8 +143,16 @@ fn assemble(
 
 /// The caller, the unit tree and the caller's rights.
 async fn who(db: &mut Conn) -> Result<(Caller, UnitTree, Actor), AppError> {
-    let caller = require_caller().await?;
-    let tree = load_tree(&pool()?).await?;
+    who_is(db, require_caller().await?).await
+}
+
+/// The unit tree and `caller`'s rights, read on the connection already
+/// held (a request holding the write lock never waits for a second one).
+pub(super) async fn who_is(
+    db: &mut Conn,
+    caller: Caller,
+) -> Result<(Caller, UnitTree, Actor), AppError> {
+    let tree = load_tree(&mut *db).await?;
     let actor = actor_of(db, &caller, &tree).await?;
     Ok((caller, tree, actor))
 }

@@ -4,8 +4,9 @@
 //! key result that follows the KPI checked in with the reading, so the
 //! board and the leaderboard move.
 
-use super::{one, who};
+use super::{one, who_is};
 use crate::auth::ssr::Caller;
+use crate::auth::ssr::require_caller;
 use crate::cycles::ssr::today;
 use crate::domain::kpi::{self, Direction, LineError, Reading, Thresholds};
 use crate::domain::permissions;
@@ -132,8 +133,10 @@ pub async fn paste(kpi_id: i64, csv: &str) -> Result<Kpi, AppError> {
 
 async fn by_person(kpi_id: i64, readings: Vec<NewReading>, csv: bool) -> Result<Kpi, AppError> {
     let state = app_state()?;
+    // Who is asking before the write lock is taken: it reads the session.
+    let caller = require_caller().await?;
     let mut tx = begin_write().await?;
-    let (caller, tree, actor) = who(&mut tx).await?;
+    let (caller, tree, actor) = who_is(&mut tx, caller).await?;
     let (unit_id, owner_id): (i64, i64) =
         sqlx::query_as("SELECT unit_id, owner_id FROM kpis WHERE id = $1")
             .bind(kpi_id)

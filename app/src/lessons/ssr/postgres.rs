@@ -35,22 +35,26 @@ pub(super) fn snippet_marks() -> String {
 }
 
 /// Ranked matches with highlights. Binds: `$1` the typed words' tsquery,
-/// `$2` title marks, `$3` snippet marks, `$4` limit, `$5` offset, and
-/// `$6` the facets' tsquery when `facets`. The page is chosen over the
+/// `$2` title marks, `$3` snippet marks, `$4` limit, `$5` offset, `$6`
+/// what to mark (any of the words: a snippet is one field, and with the
+/// search's own query — every word, and the facets — `ts_headline` finds
+/// no fragment to mark in a field that holds only some of them), and `$7`
+/// the facets' tsquery when `facets`. The page is chosen over the
 /// index alone; highlights and joins run for the page's rows only; ties
 /// go to the newer note, as on SQLite. `ts_rank`'s weights are D, C, B, A:
 /// facets count for nothing, title most (FTS5's bm25 proportions).
 pub(super) fn ranked_sql(facets: bool) -> String {
-    let q = query_expr(facets.then_some(6));
+    let q = query_expr(facets.then_some(7));
     let headline = |column: &str, marks: u32| {
-        format!("ts_headline('lessons_search', n.{column}, t.q, ${marks}) AS {column}")
+        format!("ts_headline('lessons_search', n.{column}, h.q, ${marks}) AS {column}")
     };
     format!(
         "SELECT {}, {}, {}, {}, {HIT_DETAILS} \
-         FROM (SELECT n.id, ts_rank('{{0, 0.25, 0.5, 1}}', n.search, s.q) AS r, s.q \
+         FROM (SELECT n.id, ts_rank('{{0, 0.25, 0.5, 1}}', n.search, s.q) AS r \
                FROM closing_notes n, (SELECT {q} AS q) AS s WHERE n.search @@ s.q \
                ORDER BY r DESC, n.id DESC LIMIT $4 OFFSET $5) AS t \
-         JOIN closing_notes n ON n.id = t.id {HIT_JOINS} ORDER BY t.r DESC, t.id DESC",
+         JOIN closing_notes n ON n.id = t.id {HIT_JOINS} \
+         CROSS JOIN (SELECT to_tsquery('lessons_search', $6) AS q) AS h ORDER BY t.r DESC, t.id DESC",
         headline("title", 2),
         headline("went_well", 3),
         headline("went_badly", 3),

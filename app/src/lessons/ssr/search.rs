@@ -199,7 +199,11 @@ pub async fn search(
     let (text, facets) = search.queries(syntax_of(backend));
     let searched = text.is_some();
     let rows: Vec<HitRow> = match (text, facets) {
-        (Some(text), facets) => ranked(pool, &text, facets.as_deref(), limit, offset).await?,
+        (Some(text), facets) => {
+            let marks =
+                search::any_word_query(syntax_of(backend), &search.text).unwrap_or_default();
+            ranked(pool, &text, &marks, facets.as_deref(), limit, offset).await?
+        }
         (None, Some(facets)) => {
             let top = match backend {
                 Backend::Sqlite => FILTERED_TOP,
@@ -242,11 +246,13 @@ fn syntax_of(backend: Backend) -> Syntax {
     }
 }
 
-/// Ranked matches of the typed words (and the filters), with highlights:
-/// one page of them from `offset`.
+/// Ranked matches of the typed words (and the filters), with highlights
+/// of `marks` (PostgreSQL's; FTS5 marks what matched): one page of them
+/// from `offset`.
 async fn ranked(
     pool: &Pool,
     text: &str,
+    marks: &str,
     facets: Option<&str>,
     limit: i64,
     offset: i64,
@@ -273,7 +279,8 @@ async fn ranked(
                 .bind(super::postgres::title_marks())
                 .bind(super::postgres::snippet_marks())
                 .bind(limit)
-                .bind(offset);
+                .bind(offset)
+                .bind(marks);
             if let Some(facets) = facets {
                 query = query.bind(facets);
             }
@@ -357,7 +364,7 @@ pub async fn related(pool: &Pool, tree: &UnitTree, text: &str) -> Result<Vec<Les
     let Some(words) = search::related_query(syntax_of(Backend::of_pool(pool)), text) else {
         return Ok(Vec::new());
     };
-    let rows = ranked(pool, &words, None, i64::from(RELATED), 0).await?;
+    let rows = ranked(pool, &words, &words, None, i64::from(RELATED), 0).await?;
     rows.into_iter().map(|row| hit(row, tree, true)).collect()
 }
 

@@ -290,7 +290,8 @@ pub(crate) async fn asking(
     db: &mut crate::sql::Conn,
 ) -> Result<(Caller, UnitTree, Actor), AppError> {
     let caller = require_caller().await?;
-    let tree = load_tree(&pool()?).await?;
+    // On the connection already held: a request never waits for a second.
+    let tree = load_tree(&mut *db).await?;
     let actor = actor_of(db, &caller, &tree).await?;
     Ok((caller, tree, actor))
 }

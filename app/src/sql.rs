@@ -104,6 +104,21 @@ pub async fn write_tx(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
     }
 }
 
+/// Starts a read transaction that sees one moment of the database
+/// throughout: what belongs together (a board and its version, the
+/// leaderboard and the KPIs' version) is read together. SQLite's reads in
+/// a transaction already are (WAL); PostgreSQL's need repeatable read,
+/// read only.
+pub async fn read_tx(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    match Backend::of_pool(pool) {
+        Backend::Sqlite => pool.begin().await,
+        Backend::Postgres => {
+            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await
+        }
+    }
+}
+
 /// A boolean as either engine returns it: PostgreSQL's `BOOLEAN`, or the
 /// integer SQLite stores (sqlx's `Any` decodes a Rust `bool` from the
 /// former only). Read a flag column as `Flag`, or into a `bool` field with

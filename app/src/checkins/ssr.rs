@@ -199,7 +199,7 @@ pub async fn objective_view(id: &str) -> Result<ObjectiveView, AppError> {
     let caller = require_caller().await?;
     let pool = pool()?;
     let tree = load_tree(&pool).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(&pool).await?;
     // An objective merged into another leads to it.
     let (objective, merged_note) = match fetch_objective(&mut tx, id).await? {
         Some(objective) => (objective, None),
@@ -385,7 +385,7 @@ pub async fn unit_review(unit_id: i64) -> Result<UnitReview, AppError> {
     let today = today();
     let from = (today - time::Duration::days(WEEK_DAYS - 1)).to_string();
     let to = today.to_string();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(&pool).await?;
     let Some(cycle_id) = crate::cycles::ssr::current_cycle_id(&mut tx, &to).await? else {
         return Ok(UnitReview {
             unit_id,

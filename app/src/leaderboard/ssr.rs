@@ -24,7 +24,7 @@ const COUNTED: &str = "o.cycle_id = $1 AND o.status IN ('active', 'closed')";
 /// The leaderboard of the current cycle on `today`, in one read transaction.
 pub async fn compute(pool: &crate::sql::Pool, today: Date) -> Result<Leaderboard, AppError> {
     let day = today.to_string();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(pool).await?;
     let Some(cycle_id) = current_cycle_id(&mut tx, &day).await? else {
         return Ok(Leaderboard {
             cycle: None,

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 pub async fn overlaps_of(cycle_id: i64) -> Result<Vec<OverlapPair>, AppError> {
     require_caller().await?;
     let pool = pool()?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(&pool).await?;
     let objectives: Vec<Objective> = fetch_objectives(&mut tx, "o.cycle_id = $1", cycle_id)
         .await?
         .into_iter()

@@ -29,7 +29,7 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     let pool = pool()?;
     let tree = load_tree(&pool).await?;
     // One read transaction: the objectives and the version belong together.
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(&pool).await?;
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     let version: i64 = sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
         .bind(cycle_id)

@@ -309,7 +309,7 @@ pub async fn open_objectives_of_cycle(cycle_id: i64) -> Result<Retrospective, Ap
     let caller: Caller = require_caller().await?;
     let pool = pool()?;
     let tree = load_tree(&pool).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::sql::read_tx(&pool).await?;
     crate::cycles::ssr::fetch_cycle(&mut *tx, cycle_id).await?;
     let objectives = fetch_objectives(
         &mut tx,

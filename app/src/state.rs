@@ -64,17 +64,3 @@ pub async fn begin_write() -> Result<crate::sql::WriteTx, AppError> {
     }
     Ok(crate::sql::write_tx(&state.pool).await?)
 }
-
-/// Now, as the database stores moments: UTC, `YYYY-MM-DDTHH:MM:SSZ`, sorting
-/// as text. Bound from Rust rather than computed in SQL.
-pub fn now_text() -> String {
-    stamp(time::OffsetDateTime::now_utc())
-}
-
-/// A moment as the database stores it (see [`now_text`]).
-pub fn stamp(at: time::OffsetDateTime) -> String {
-    at.format(time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
-    ))
-    .unwrap_or_default()
-}

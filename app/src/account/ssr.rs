@@ -14,9 +14,6 @@ use crate::state::{app_state, begin_write};
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-/// The stored form of a UTC time: sortable as text.
-use crate::state::stamp;
-
 fn digest(token: &str) -> String {
     secret::digest(token.trim())
 }
@@ -122,7 +119,7 @@ pub async fn create_password_reset(person_id: i64) -> Result<PasswordReset, AppE
     .bind(digest(&token))
     .bind(person_id)
     .bind(caller.id)
-    .bind(stamp(expires))
+    .bind(crate::sql::at(expires))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -150,7 +147,7 @@ async fn find_reset(db: &mut crate::sql::Conn, token: &str) -> Result<(i64, Stri
          WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2 AND p.active = TRUE",
     )
     .bind(digest(token))
-    .bind(stamp(OffsetDateTime::now_utc()))
+    .bind(crate::sql::at(OffsetDateTime::now_utc()))
     .fetch_optional(db)
     .await?;
     found.ok_or_else(|| AppError::Conflict(EXPIRED.into()))
@@ -180,7 +177,7 @@ pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), 
     let mut tx = begin_write().await?;
     let (person, _) = find_reset(&mut tx, token).await?;
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2")
-        .bind(stamp(OffsetDateTime::now_utc()))
+        .bind(crate::sql::at(OffsetDateTime::now_utc()))
         .bind(digest(token))
         .execute(&mut *tx)
         .await?;
@@ -232,8 +229,8 @@ mod tests {
     fn stamps_sort_as_text_and_tokens_are_digested() {
         let earlier = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
         let later = earlier + time::Duration::seconds(1);
-        assert_eq!(stamp(earlier), "2027-01-15T08:00:00Z");
-        assert!(stamp(earlier) < stamp(later));
+        assert_eq!(crate::sql::at(earlier), "2027-01-15T08:00:00.000Z");
+        assert!(crate::sql::at(earlier) < crate::sql::at(later));
         assert_eq!(digest("abc").len(), 64);
         assert_eq!(digest(" abc "), digest("abc"));
     }

@@ -7,7 +7,7 @@ use crate::auth::ssr::require_ambassador;
 use crate::error::{AppError, ssr::internal};
 use crate::kpis::Choice;
 use crate::sql::Pool;
-use crate::state::{begin_write, now_text, pool};
+use crate::state::{begin_write, pool};
 
 /// Most characters of a token's name.
 pub const MAX_NAME: usize = 80;
@@ -128,7 +128,7 @@ pub async fn create(name: &str, scope: &str) -> Result<CreatedToken, AppError> {
     .bind(scope_text)
     .bind(kpi_id)
     .bind(caller.id)
-    .bind(now_text())
+    .bind(crate::sql::now())
     .fetch_one(&mut *tx)
     .await?;
     let row: TokenRow = sqlx::query_as(&format!("{SELECT_TOKENS} WHERE t.id = $1"))
@@ -157,7 +157,7 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
         Some(None) => {}
     }
     sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
-        .bind(now_text())
+        .bind(crate::sql::now())
         .bind(id)
         .execute(&mut *tx)
         .await?;
@@ -194,8 +194,8 @@ pub async fn authenticate(pool: &Pool, presented: &str) -> Result<TokenAccess, R
         return Err(Refused::Revoked);
     }
     let scope = scope_of(&scope, kpi_id).map_err(|_| Refused::Unknown)?;
-    let now = now_text();
-    let cutoff = crate::state::stamp(time::OffsetDateTime::now_utc() - time::Duration::minutes(1));
+    let now = crate::sql::now();
+    let cutoff = crate::sql::at(time::OffsetDateTime::now_utc() - time::Duration::minutes(1));
     if let Err(error) = sqlx::query(
         "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 \
          AND (last_used_at IS NULL OR last_used_at < $3)",

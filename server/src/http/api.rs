@@ -301,7 +301,7 @@ async fn remember(
     let now = time::OffsetDateTime::now_utc();
     let outcome = async {
         sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
-            .bind(app::state::stamp(now - KEEP_ANSWERS))
+            .bind(app::sql::at(now - KEEP_ANSWERS))
             .execute(&state.pool)
             .await?;
         sqlx::query(
@@ -313,7 +313,7 @@ async fn remember(
         .bind(fingerprint)
         .bind(i64::from(status.as_u16()))
         .bind(body.to_string())
-        .bind(app::state::stamp(now))
+        .bind(app::sql::at(now))
         .execute(&state.pool)
         .await
     }

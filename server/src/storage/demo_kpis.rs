@@ -4,7 +4,6 @@
 //! objective.
 
 use app::error::AppError;
-use app::state::{now_text, stamp};
 use std::collections::HashMap;
 
 /// A demo KPI: unit, name, description, unit label, owner, direction,
@@ -82,7 +81,7 @@ pub async fn seed(
     unit_ids: &HashMap<&str, i64>,
     today: time::Date,
 ) -> Result<(), AppError> {
-    let now = now_text();
+    let now = app::sql::now();
     for (unit, name, description, label, owner, direction, healthy, critical, cadence, values) in
         KPIS
     {
@@ -130,7 +129,9 @@ pub async fn seed(
             .bind(on.to_string())
             .bind(value)
             .bind(owner)
-            .bind(stamp(on.midnight().assume_utc() + time::Duration::hours(9)))
+            .bind(app::sql::at(
+                on.midnight().assume_utc() + time::Duration::hours(9),
+            ))
             .execute(&mut *tx)
             .await?;
         }

@@ -178,13 +178,6 @@ pub async fn unlink_objective(id: &str, supports_id: &str) -> Result<Objective, 
         "{} removed a link: it no longer supports “{title}”.",
         caller.name
     );
-    record(
-        &mut tx,
-        &objective.id,
-        caller.id,
-        &line,
-        &crate::state::now_text(),
-    )
-    .await?;
+    record(&mut tx, &objective.id, caller.id, &line, &crate::sql::now()).await?;
     finish(tx, &objective.id, &caller).await
 }

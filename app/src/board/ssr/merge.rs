@@ -100,7 +100,7 @@ pub async fn dismiss_overlap(first: &str, second: &str) -> Result<(), AppError> 
     .bind(x)
     .bind(y)
     .bind(caller.id)
-    .bind(crate::state::now_text())
+    .bind(crate::sql::now())
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -150,7 +150,7 @@ pub async fn merge_objectives(first: &str, second: &str) -> Result<Objective, Ap
             "Only objectives of the same cycle can become one.",
         ));
     }
-    let now = crate::state::now_text();
+    let now = crate::sql::now();
     // The second's units share the first: its owner and the units that
     // shared it (they already agreed to share this goal); its invitations
     // stay invitations.

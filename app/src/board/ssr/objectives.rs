@@ -223,7 +223,7 @@ pub async fn update_objective(
                 Some((_, name)) => format!("{} named {name} to decide for it.", caller.name),
                 None => format!("{} left nobody named to decide for it.", caller.name),
             };
-            record(&mut tx, id, caller.id, &line, &crate::state::now_text()).await?;
+            record(&mut tx, id, caller.id, &line, &crate::sql::now()).await?;
         }
         "shared_units" => {
             let mut units = Vec::new();
@@ -244,7 +244,7 @@ pub async fn update_objective(
                 .copied()
                 .collect();
             let path = |u: &i64| tree.path(*u).join(" › ");
-            let now = crate::state::now_text();
+            let now = crate::sql::now();
             for unit in units.iter().filter(|u| !before.contains(u)) {
                 let line = format!("{} invited {} to share it.", caller.name, path(unit));
                 record(&mut tx, id, caller.id, &line, &now).await?;

@@ -44,7 +44,7 @@ pub async fn answer_invitation(
     } else {
         format!("{} declined for {unit}.", caller.name)
     };
-    record(&mut tx, id, caller.id, &line, &crate::state::now_text()).await?;
+    record(&mut tx, id, caller.id, &line, &crate::sql::now()).await?;
     if accept {
         sqlx::query(
             "UPDATE objective_units SET state = 'accepted', answered_by = $1 \

@@ -7,7 +7,6 @@ use crate::domain::rhythm::{self, MeetingDraft};
 use crate::domain::roles::Role;
 use crate::error::AppError;
 use crate::sql::Conn;
-use crate::state::now_text;
 
 /// The columns of a meeting that a new cycle's plan copies from the last.
 const COPIED: &str =
@@ -66,7 +65,7 @@ pub async fn start_plan(db: &mut Conn, cycle_id: i64, by: i64) -> Result<(), App
     .bind(cycle_id)
     .fetch_optional(&mut *db)
     .await?;
-    let now = now_text();
+    let now = crate::sql::now();
     match previous {
         Some(previous) => {
             sqlx::query(

@@ -17,7 +17,7 @@ use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, forbidden};
 use crate::org::load_tree;
 use crate::sql::Conn;
-use crate::state::{begin_write, now_text, pool};
+use crate::state::{begin_write, pool};
 use time::Date;
 
 type KpiRow = (
@@ -404,7 +404,7 @@ pub async fn save(
             "This unit already has a KPI with this name.",
         ));
     }
-    let now = now_text();
+    let now = crate::sql::now();
     let t = definition.thresholds;
     let id = match id {
         None => {

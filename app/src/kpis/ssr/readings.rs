@@ -15,7 +15,7 @@ use crate::error::{AppError, ssr::internal};
 use crate::kpis::{Kpi, MAX_NOTE, parse_reading};
 use crate::objectives::BoardEvent;
 use crate::objectives::ssr::{forbidden, stage};
-use crate::state::{AppState, app_state, begin_write, now_text};
+use crate::state::{AppState, app_state, begin_write};
 use std::collections::BTreeMap;
 use time::Date;
 
@@ -254,7 +254,7 @@ async fn record_in(
         }
         RecordedBy::Token { id, .. } => ("api", None, Some(*id)),
     };
-    let now = now_text();
+    let now = crate::sql::now();
     let mut sorted: Vec<&NewReading> = readings.iter().collect();
     sorted.sort_by_key(|r| r.on);
     let mut changed = Vec::new();

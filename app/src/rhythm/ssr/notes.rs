@@ -10,7 +10,7 @@ use crate::error::{AppError, ssr::internal};
 use crate::objectives::ssr::{actor_of, forbidden};
 use crate::org::load_tree;
 use crate::sql::Conn;
-use crate::state::{begin_write, now_text, pool};
+use crate::state::{begin_write, pool};
 use time::Date;
 
 /// `person` as permissions see them (their role, their units, what they
@@ -119,7 +119,7 @@ pub async fn save(
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let person = subject_of(&mut tx, &tree, key).await?;
     permissions::check_agenda_notes(&actor, key, person.as_ref()).map_err(forbidden)?;
-    let now = now_text();
+    let now = crate::sql::now();
     let saved = match version {
         None => {
             sqlx::query_scalar::<_, i64>(

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::objectives::ssr::{actor_of, fetch_objectives, forbidden};
 use crate::org::load_tree;
 use crate::sql::Conn;
-use crate::state::{begin_write, now_text, pool};
+use crate::state::{begin_write, pool};
 
 /// A meeting as its form posts it.
 pub struct MeetingInput {
@@ -304,7 +304,7 @@ pub async fn save(
     }
     permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
-    let now = now_text();
+    let now = crate::sql::now();
     let client_id = client_id
         .map(str::trim)
         .filter(|c| !c.is_empty())

@@ -102,14 +102,79 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
 }
 
 /// Runs Northstar's migrations for the pool's engine, then the session
-/// store's own.
+/// store's own, holding the database's set-up lock: instances (or a
+/// command) starting together on one new database make its schema once.
+/// sqlx's migrator locks on PostgreSQL only, and the session store's
+/// `CREATE … IF NOT EXISTS` is not safe against a twin on either.
 pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
+    let _held = SetUpLock::take(pool).await?;
     match Backend::of_pool(pool) {
         Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
         Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(pool).await?,
     }
     sessions::Sessions::open(pool).await?.migrate().await?;
     Ok(())
+}
+
+/// Held while a database is set up; released when dropped.
+enum SetUpLock {
+    /// An exclusive `flock` on the SQLite file (independent of SQLite's
+    /// own POSIX locks, so it never blocks a reader or writer).
+    File(#[allow(dead_code, reason = "held for its lock")] std::fs::File),
+    /// A session-level advisory lock on a connection of its own, released
+    /// when the connection closes.
+    Postgres(#[allow(dead_code, reason = "held for its lock")] sqlx::AnyConnection),
+    /// An in-memory SQLite database: nobody else can see it.
+    None,
+}
+
+/// An exclusive `flock` on the SQLite file at `path` (created empty when
+/// missing: an empty file is an empty database), released when the file
+/// returned is dropped; `None` for an in-memory database.
+async fn lock_file(
+    url: &str,
+    path: &std::path::Path,
+) -> Result<Option<std::fs::File>, sqlx::Error> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let path = path.to_owned();
+    let file = tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|joined| sqlx::Error::Io(std::io::Error::other(joined)))??;
+    Ok(Some(file))
+}
+
+/// The PostgreSQL advisory lock of the set-up ("NSMG").
+const SET_UP_LOCK: i64 = 0x4E53_4D47;
+
+impl SetUpLock {
+    async fn take(pool: &Pool) -> Result<Self, sqlx::Error> {
+        let url = pool.connect_options().database_url.to_string();
+        match Backend::of_url(&url) {
+            Backend::Sqlite => Ok(
+                match lock_file(&url, sqlite_options(&url)?.get_filename()).await? {
+                    Some(file) => Self::File(file),
+                    None => Self::None,
+                },
+            ),
+            Backend::Postgres => {
+                let mut db = <sqlx::AnyConnection as sqlx::Connection>::connect(&url).await?;
+                sqlx::query("SELECT 1 FROM pg_advisory_lock($1)")
+                    .bind(SET_UP_LOCK)
+                    .execute(&mut db)
+                    .await?;
+                Ok(Self::Postgres(db))
+            }
+        }
+    }
 }
 
 /// Whether the database answers (for `/healthz`).

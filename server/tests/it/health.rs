@@ -59,6 +59,50 @@ async fn demo_data_is_never_seeded_twice() {
     assert_eq!(count, people);
 }
 
+/// Instances started together on one empty database (a rolling start on
+/// PostgreSQL): the schema is made once, the demo seeded once, each
+/// cycle's communication plan started once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_set_up_the_database_once() {
+    let (_dir, url) = crate::common::empty_database(crate::common::engine_under_test()).await;
+    let mut config = server::config::ServeConfig::new("127.0.0.1:0".parse().unwrap(), url);
+    config.demo = true;
+    let (first, second, third) = tokio::join!(
+        server::build(&config),
+        server::build(&config),
+        server::build(&config)
+    );
+    let (first, _, _) = (first.unwrap(), second.unwrap(), third.unwrap());
+    let count = |sql: &'static str| {
+        let pool = first.state.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM people WHERE email = 'maya@northstar.demo'").await,
+        1
+    );
+    // Every plan is one copy: no meeting stands twice in a cycle.
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM (SELECT cycle_id, kind, custom_name, level, unit_id, position \
+             FROM plan_meetings GROUP BY cycle_id, kind, custom_name, level, unit_id, position \
+             HAVING COUNT(*) > 1) AS twice"
+        )
+        .await,
+        0
+    );
+    assert!(count("SELECT COUNT(*) FROM plan_meetings").await > 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM cycles WHERE plan_started = FALSE").await,
+        0
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graceful_shutdown_closes_the_pool() {
     let app = TestApp::start().await;

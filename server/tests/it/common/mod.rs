@@ -51,6 +51,18 @@ pub fn sessions_table() -> &'static str {
     }
 }
 
+/// A new, empty database of `engine` (a SQLite file `northstar.db` in the
+/// folder returned, or a database on the tests' PostgreSQL cluster), and
+/// its URL.
+pub async fn empty_database(engine: Backend) -> (TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match engine {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("northstar.db").display()),
+        Backend::Postgres => postgres::database().await,
+    };
+    (dir, url)
+}
+
 pub struct TestApp {
     pub base: String,
     pub pool: Pool,
@@ -83,12 +95,8 @@ impl TestApp {
     /// cluster.
     pub async fn start_on(engine: Backend, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
         server::telemetry::init();
-        let dir = tempfile::tempdir().expect("temp dir");
+        let (dir, url) = empty_database(engine).await;
         let database_path = dir.path().join("northstar.db");
-        let url = match engine {
-            Backend::Sqlite => format!("sqlite://{}", database_path.display()),
-            Backend::Postgres => postgres::database().await,
-        };
         let mut config = ServeConfig::new("127.0.0.1:0".parse().expect("address"), url);
         config.demo = true;
         adjust(&mut config);

@@ -193,22 +193,23 @@ pub fn list<T: Serialize>(items: &[T]) -> String {
 /// SQL: `column` (an integer id) is one of the list bound as parameter
 /// `$n` (see [`list`]).
 pub fn in_list(db: &Conn, column: &str, n: u32) -> String {
-    match Backend::of(db) {
-        Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${n}))"),
-        Backend::Postgres => format!(
-            "{column} IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(${n} AS JSON)))"
-        ),
-    }
+    one_of(db, column, n, "CAST(value AS BIGINT)")
 }
 
 /// SQL: `column` (text, like an objective's id) is one of the list bound as
 /// parameter `$n` (see [`list`]).
 pub fn in_text_list(db: &Conn, column: &str, n: u32) -> String {
+    one_of(db, column, n, "value")
+}
+
+/// `column` is one of the JSON list `$n`, its elements read on PostgreSQL
+/// as `element` says (SQLite's `json_each` keeps their JSON types).
+fn one_of(db: &Conn, column: &str, n: u32, element: &str) -> String {
     match Backend::of(db) {
         Backend::Sqlite => format!("{column} IN (SELECT value FROM json_each(${n}))"),
-        Backend::Postgres => {
-            format!("{column} IN (SELECT value FROM json_array_elements_text(CAST(${n} AS JSON)))")
-        }
+        Backend::Postgres => format!(
+            "{column} IN (SELECT {element} FROM json_array_elements_text(CAST(${n} AS JSON)))"
+        ),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct AppState {
     pub hub: Arc<crate::live::ssr::Hub>,
     /// Changes per person: generous for a person, a wall for a runaway script.
     pub write_limiter: Arc<crate::rate::Buckets<i64>>,
+    /// How committed changes reach every live socket, on this instance and
+    /// on every other one sharing the database.
+    pub fanout: Arc<crate::live::ssr::Fanout>,
     /// Recomputes the leaderboard after changes, coalescing bursts.
     pub leaderboard_refresh: Arc<crate::leaderboard::ssr::Refresher>,
 }

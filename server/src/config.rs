@@ -41,6 +41,10 @@ pub struct ServeConfig {
     pub sign_in_limits: SignInLimits,
     /// Changes one person may make at once, and how fast the budget refills.
     pub write_budget: app::rate::Budget,
+    /// On PostgreSQL: how long the listener for other instances' changes
+    /// first waits before connecting again after losing its connection
+    /// (each failure doubles it, up to five seconds).
+    pub listener_retry: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -60,6 +64,7 @@ impl ServeConfig {
             demo_password: None,
             sign_in_limits: SignInLimits::default(),
             write_budget: app::state::WRITE_BUDGET,
+            listener_retry: std::time::Duration::from_millis(100),
         }
     }
 

@@ -93,14 +93,22 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
             .continuously_delete_expired(Duration::from_secs(3600)),
     );
 
+    let hub = Arc::new(app::live::ssr::Hub::default());
+    let fanout = Arc::new(app::live::ssr::Fanout::new(pool.clone(), hub.clone()));
     let state = AppState {
         leptos_options: config.leptos_options(),
+        sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits, &pool)),
         pool,
-        sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits)),
-        hub: Arc::new(app::live::ssr::Hub::default()),
+        hub: hub.clone(),
+        fanout: fanout.clone(),
         write_limiter: Arc::new(app::rate::Buckets::new(config.write_budget)),
         leaderboard_refresh: Arc::default(),
     };
+    fanout.start(state.clone()).await?;
+    if fanout.is_shared() {
+        let options = config.database_url.parse()?;
+        live::listen::spawn(options, config.listener_retry, fanout, hub);
+    }
     let refresh_state = state.clone();
     tokio::spawn(async move {
         let refresher = refresh_state.leaderboard_refresh.clone();
@@ -112,7 +120,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            limiter.forget_idle();
+            limiter.forget_idle().await;
             writes.forget_idle(std::time::Instant::now());
         }
     });
@@ -172,6 +180,7 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    state.fanout.withdraw().await;
     state.pool.close().await;
     tracing::info!("stopped");
     Ok(())

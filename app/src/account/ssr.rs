@@ -69,7 +69,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
             Ok(axum::Extension(crate::auth::ssr::ClientAddress(client))) => client,
             Err(_) => address,
         };
-    state.sign_in_limiter.reserve(&email, address)?;
+    state.sign_in_limiter.reserve(&email, address).await?;
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
         .bind(caller.id)
         .fetch_one(&state.pool)
@@ -80,7 +80,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
             "That is not your current password.",
         ));
     }
-    state.sign_in_limiter.succeeded(&email, address);
+    state.sign_in_limiter.succeeded(&email, address).await;
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
     sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
@@ -167,12 +167,18 @@ pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), 
     // links cannot hold up everyone's sign-in.
     let state = app_state()?;
     let address = client_address().await;
-    state.sign_in_limiter.reserve("password reset", address)?;
+    state
+        .sign_in_limiter
+        .reserve("password reset", address)
+        .await?;
     {
         let mut db = state.pool.acquire().await?;
         find_reset(&mut db, token).await?;
     }
-    state.sign_in_limiter.succeeded("password reset", address);
+    state
+        .sign_in_limiter
+        .succeeded("password reset", address)
+        .await;
     let hash = password::hash(password).await?;
     let mut tx = begin_write().await?;
     let (person, _) = find_reset(&mut tx, token).await?;

@@ -1,6 +1,8 @@
 //! Who is asking: sign-in, sign-out, the signed-in person, and the guards
 //! pages use to show themselves only to the right people.
 
+#[cfg(feature = "ssr")]
+mod limiter;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;

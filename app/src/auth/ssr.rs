@@ -1,16 +1,15 @@
 //! The server side of accounts: sessions, sign-in with its rate limit, and
 //! the guards every server function starts with.
 
+pub use super::limiter::{SignInLimiter, SignInLimits};
 use super::{CurrentUser, UnitPath, password};
 use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::{AppError, ssr::internal};
 use crate::org::load_tree;
-use crate::rate::{Buckets, Budget};
 use crate::sql::Flag;
 use crate::state::{app_state, pool};
 use axum::extract::ConnectInfo;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::time::{Duration, Instant};
 use tower_sessions::Session;
 
 /// The session key holding the signed-in person's id.
@@ -220,7 +219,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
         return Err(AppError::invalid("credentials", "Wrong email or password."));
     }
     let address = client_address().await;
-    state.sign_in_limiter.reserve(&email, address)?;
+    state.sign_in_limiter.reserve(&email, address).await?;
 
     let account: Option<(i64, String, Flag, i64)> = sqlx::query_as(
         "SELECT id, password_hash, active, session_epoch FROM people WHERE email = $1",
@@ -241,7 +240,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
             return Err(AppError::invalid("credentials", "Wrong email or password."));
         }
     };
-    state.sign_in_limiter.succeeded(&email, address);
+    state.sign_in_limiter.succeeded(&email, address).await;
     if !active {
         return Err(AppError::invalid(
             "credentials",
@@ -256,7 +255,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     // A new id on sign-in, so a session id planted before sign-in is worthless.
     session.cycle_id().await.map_err(internal)?;
     if let (Some(person), Some(old_id)) = (before, old_id) {
-        state.hub.end_sessions(
+        state.fanout.end_sessions(
             person,
             crate::live::ssr::Sessions::Only(old_id),
             crate::live::SessionEnd::SignedOut,
@@ -276,7 +275,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     session.flush().await.map_err(internal)?;
     // …and closes this session's live sockets (other sessions stay).
     if let (Some(person), Some(id)) = (person, id) {
-        app_state()?.hub.end_sessions(
+        app_state()?.fanout.end_sessions(
             person,
             crate::live::ssr::Sessions::Only(id),
             crate::live::SessionEnd::SignedOut,
@@ -329,196 +328,8 @@ pub async fn after_sessions_ended(
     };
     if let Ok(state) = app_state() {
         state
-            .hub
+            .fanout
             .end_sessions(person, sessions, SessionEnd::PasswordChanged);
     }
     Ok(())
-}
-
-/// Counts **failed** sign-ins per account-and-address and per address. A
-/// correct password never uses up an attempt, and the account's count is
-/// kept per address too, so a stranger guessing from elsewhere cannot keep
-/// someone locked out of their own account.
-pub struct SignInLimiter {
-    per_account: Buckets<(String, IpAddr)>,
-    per_address: Buckets<IpAddr>,
-}
-
-/// How many failed sign-ins are allowed before waiting.
-#[derive(Debug, Clone, Copy)]
-pub struct SignInLimits {
-    /// Failures one account may see from one address at once…
-    pub account_burst: u32,
-    /// …and how often one more is allowed after that.
-    pub account_refill: Duration,
-    pub address_burst: u32,
-    pub address_refill: Duration,
-}
-
-impl Default for SignInLimits {
-    /// Five failures per account and address, then one a minute; thirty
-    /// per address, then one every ten seconds.
-    fn default() -> Self {
-        Self {
-            account_burst: 5,
-            account_refill: Duration::from_secs(60),
-            address_burst: 30,
-            address_refill: Duration::from_secs(10),
-        }
-    }
-}
-
-impl SignInLimiter {
-    pub fn new(limits: SignInLimits) -> Self {
-        Self {
-            per_account: Buckets::new(Budget {
-                burst: limits.account_burst,
-                refill: limits.account_refill,
-            }),
-            per_address: Buckets::new(Budget {
-                burst: limits.address_burst,
-                refill: limits.address_refill,
-            }),
-        }
-    }
-
-    /// Reserves an attempt for `email` from `address`: `RateLimited` when
-    /// the address, or this account from this address, has none left. The
-    /// attempt counts until [`Self::succeeded`] gives it back, so a burst of
-    /// guesses sent at once is limited like guesses sent one after another.
-    pub fn reserve(&self, email: &str, address: IpAddr) -> Result<(), AppError> {
-        let address = network_of(address);
-        let account = (email.to_owned(), address);
-        let now = Instant::now();
-        if !self.per_address.try_spend(address, now) {
-            tracing::warn!(%address, "sign-in rate limit reached");
-            return Err(AppError::RateLimited);
-        }
-        if !self.per_account.try_spend(account, now) {
-            self.per_address.refund(&address, now);
-            tracing::warn!(%address, "sign-in rate limit reached for an account");
-            return Err(AppError::RateLimited);
-        }
-        Ok(())
-    }
-
-    /// The reserved attempt was right: it does not count.
-    pub fn succeeded(&self, email: &str, address: IpAddr) {
-        let address = network_of(address);
-        let now = Instant::now();
-        self.per_address.refund(&address, now);
-        self.per_account.refund(&(email.to_owned(), address), now);
-    }
-
-    /// Forgets keys whose failures are all forgiven, so memory stays bounded.
-    pub fn forget_idle(&self) {
-        let now = Instant::now();
-        self.per_account.forget_idle(now);
-        self.per_address.forget_idle(now);
-    }
-}
-
-/// The unit one client controls: an IPv4 address, or an IPv6 /64 (a single
-/// host is usually handed a whole /64, and could rotate through it).
-fn network_of(address: IpAddr) -> IpAddr {
-    match address {
-        IpAddr::V4(_) => address,
-        IpAddr::V6(v6) => {
-            let mut segments = v6.segments();
-            segments[4..].fill(0);
-            IpAddr::V6(segments.into())
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ipv6_addresses_of_one_64_share_a_bucket() {
-        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
-        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
-        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
-        assert_eq!(network_of(a), network_of(b));
-        assert_ne!(network_of(a), network_of(c));
-        let v4: IpAddr = "192.0.2.7".parse().unwrap();
-        assert_eq!(network_of(v4), v4);
-    }
-
-    fn limits() -> SignInLimits {
-        SignInLimits {
-            account_burst: 2,
-            account_refill: Duration::from_secs(3600),
-            address_burst: 3,
-            address_refill: Duration::from_secs(3600),
-        }
-    }
-
-    #[test]
-    fn the_limiter_counts_failures_per_account_and_per_address() {
-        let limiter = SignInLimiter::new(limits());
-        let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        // Two wrong attempts (reserved, never given back).
-        for _ in 0..2 {
-            assert!(limiter.reserve("a@x.org", here).is_ok());
-        }
-        assert_eq!(limiter.reserve("a@x.org", here), Err(AppError::RateLimited));
-        // Two failures from here so far: another account still has one try.
-        assert!(limiter.reserve("b@x.org", here).is_ok());
-        // Three failures from this address: every account is refused here.
-        assert_eq!(limiter.reserve("c@x.org", here), Err(AppError::RateLimited));
-        // Another address is untouched.
-        assert!(
-            limiter
-                .reserve("c@x.org", IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
-                .is_ok()
-        );
-    }
-
-    #[test]
-    fn right_attempts_never_count_and_a_stranger_cannot_lock_an_account() {
-        let limiter = SignInLimiter::new(limits());
-        let owner = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7));
-        let stranger = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 5));
-        // Sign-ins that succeed are given back: they never count.
-        for _ in 0..10 {
-            assert!(limiter.reserve("a@x.org", owner).is_ok());
-            limiter.succeeded("a@x.org", owner);
-        }
-        for _ in 0..2 {
-            assert!(limiter.reserve("a@x.org", stranger).is_ok());
-        }
-        assert_eq!(
-            limiter.reserve("a@x.org", stranger),
-            Err(AppError::RateLimited)
-        );
-        assert!(
-            limiter.reserve("a@x.org", owner).is_ok(),
-            "the owner is not locked out"
-        );
-    }
-
-    #[test]
-    fn guesses_sent_at_once_are_limited_like_guesses_in_a_row() {
-        let limiter = SignInLimiter::new(limits());
-        let here = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        // Three attempts in flight together, none answered yet: the third
-        // is refused before any password is checked.
-        assert!(limiter.reserve("a@x.org", here).is_ok());
-        assert!(limiter.reserve("a@x.org", here).is_ok());
-        assert_eq!(limiter.reserve("a@x.org", here), Err(AppError::RateLimited));
-    }
-
-    #[test]
-    fn failures_are_forgotten_once_forgiven() {
-        let limiter = SignInLimiter::new(limits());
-        assert!(
-            limiter
-                .reserve("a@x.org", IpAddr::V4(Ipv4Addr::LOCALHOST))
-                .is_ok()
-        );
-        limiter.forget_idle();
-        assert_eq!(limiter.per_account.len(), 1, "still counted");
-    }
 }

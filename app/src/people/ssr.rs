@@ -136,7 +136,7 @@ pub async fn change_role(person_id: i64, role: Role) -> Result<(), AppError> {
         // Their open pages offer what the old role allowed: close their
         // sockets, so the pages say so and ask for a reload.
         app_state()?
-            .hub
+            .fanout
             .end_sessions(person_id, Sessions::All, SessionEnd::RoleChanged);
     }
     Ok(())
@@ -174,7 +174,7 @@ pub async fn set_active(person_id: i64, active: bool) -> Result<(), AppError> {
     tracing::info!(person = person_id, active, "activation changed");
     if !active {
         app_state()?
-            .hub
+            .fanout
             .end_sessions(person_id, Sessions::All, SessionEnd::Deactivated);
     }
     Ok(())

@@ -157,6 +157,6 @@ pub async fn revoke(id: i64) -> Result<(), AppError> {
         }
     }
     tx.commit().await.map_err(internal)?;
-    state.hub.revoke_screen(id);
+    state.fanout.revoke_screen(id);
     Ok(())
 }

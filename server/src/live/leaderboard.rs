@@ -163,9 +163,11 @@ async fn serve(
             }
             revoked = revocations.recv(), if screen.is_some() => {
                 let this_one = match revoked {
-                    Ok(id) => Some(id) == screen,
-                    // Missed notices: the database says whether this screen was among them.
-                    Err(RecvError::Lagged(_)) => match screen {
+                    Ok(Some(id)) => Some(id) == screen,
+                    // Missed notices (a lagging socket, or a listener that
+                    // reconnected): the database says whether this screen
+                    // was among them.
+                    Ok(None) | Err(RecvError::Lagged(_)) => match screen {
                         Some(id) => !matches!(is_revoked(&state.pool, id).await, Ok(false)),
                         None => false,
                     },

@@ -27,6 +27,7 @@ use tower_sessions::Session;
 
 mod kpis;
 mod leaderboard;
+pub mod listen;
 
 pub use kpis::kpi_socket;
 pub use leaderboard::{leaderboard_socket, screen_socket};

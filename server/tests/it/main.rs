@@ -24,6 +24,7 @@ mod concurrency;
 mod headers;
 mod health;
 mod home;
+mod instances;
 mod key_results;
 mod kpis;
 mod lessons;

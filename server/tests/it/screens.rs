@@ -22,7 +22,7 @@ use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Creates a screen as the ambassador; returns its id and token.
-async fn new_screen(app: &TestApp, name: &str) -> (i64, String) {
+pub(crate) async fn new_screen(app: &TestApp, name: &str) -> (i64, String) {
     let ambassador = app.signed_in(AMBASSADOR).await;
     let (status, created) = app
         .call_json(

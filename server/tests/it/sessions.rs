@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::Message;
 const WITHIN: Duration = Duration::from_secs(1);
 
 /// A board socket of the demo's cycle, resumed and past its first messages.
-async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
+pub(crate) async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
     let cycle: i64 = sqlx::query_scalar("SELECT min(id) FROM cycles")
         .fetch_one(&app.pool)
         .await
@@ -50,7 +50,7 @@ async fn board_socket(app: &TestApp, cookie: &str) -> Socket {
     socket
 }
 
-async fn leaderboard_socket(app: &TestApp, cookie: &str) -> Socket {
+pub(crate) async fn leaderboard_socket(app: &TestApp, cookie: &str) -> Socket {
     let mut socket = open(app, "/ws/leaderboard", Some(cookie)).await.unwrap();
     let first = resume(app, &mut socket).await;
     assert_eq!(first["type"], "snapshot", "{first}");
@@ -58,7 +58,7 @@ async fn leaderboard_socket(app: &TestApp, cookie: &str) -> Socket {
 }
 
 /// The next message other than presence, within `WITHIN`.
-async fn next_message(socket: &mut Socket) -> Option<Value> {
+pub(crate) async fn next_message(socket: &mut Socket) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + WITHIN;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -70,7 +70,7 @@ async fn next_message(socket: &mut Socket) -> Option<Value> {
 }
 
 /// Asserts the socket is told its session ended for `reason`, then closed.
-async fn ended(socket: &mut Socket, reason: &str, what: &str) {
+pub(crate) async fn ended(socket: &mut Socket, reason: &str, what: &str) {
     let message = next_message(socket).await;
     assert_eq!(
         message,
@@ -81,7 +81,7 @@ async fn ended(socket: &mut Socket, reason: &str, what: &str) {
 }
 
 /// Asserts the socket stays open and quiet for a while.
-async fn stays_open(socket: &mut Socket, what: &str) {
+pub(crate) async fn stays_open(socket: &mut Socket, what: &str) {
     assert_eq!(next_message(socket).await, None, "{what}");
     socket.send(Message::Ping(vec![1].into())).await.unwrap();
     let pong = tokio::time::timeout(WITHIN, socket.next()).await;

@@ -184,7 +184,7 @@ fn after_commit(state: &AppState, kpi_id: i64, recorded: Recorded, staged: Stage
     for (cycle_id, events) in staged {
         crate::live::ssr::after_commit(state, cycle_id, events);
     }
-    state.hub.publish_kpi(kpi_id, recorded.version);
+    state.fanout.kpi_changed(kpi_id, recorded.version);
     if recorded.changed > 0 {
         // The celebrations follow the KPIs (a recovery, or a relapse that
         // ends one): recompute the current leaderboard.
@@ -205,7 +205,7 @@ fn after_commit(state: &AppState, kpi_id: i64, recorded: Recorded, staged: Stage
 /// Tells open KPI pages and lists about a changed definition.
 pub fn announce(kpi: &Kpi) {
     if let Ok(state) = app_state() {
-        state.hub.publish_kpi(kpi.id, kpi.version);
+        state.fanout.kpi_changed(kpi.id, kpi.version);
     }
 }
 

@@ -1,5 +1,6 @@
 //! The step every write to objectives ends with: new objective versions,
-//! one board version per event, the events recorded in the transaction;
+//! one board version per event, the events recorded (and, on PostgreSQL,
+//! announced to every instance) in the transaction;
 //! after the commit, `live::ssr::after_commit` hands the events on (the
 //! live hub, the leaderboard).
 
@@ -93,6 +94,9 @@ pub(crate) async fn stage(
             .execute(&mut **tx)
             .await?;
     }
+    if let Some(last) = events.last() {
+        crate::live::ssr::announce_board(tx, cycle_id, last.version()).await?;
+    }
     Ok((objectives, events))
 }
 
@@ -111,6 +115,7 @@ pub(crate) async fn record_cycle_event(
         .bind(serde_json::to_string(&event).map_err(internal)?)
         .execute(&mut *tx)
         .await?;
+    crate::live::ssr::announce_board(tx, cycle_id, event.version()).await?;
     Ok(event)
 }
 

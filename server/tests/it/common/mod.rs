@@ -94,8 +94,19 @@ impl TestApp {
     /// temporary folder, or a new database on the tests' PostgreSQL
     /// cluster.
     pub async fn start_on(engine: Backend, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
-        server::telemetry::init();
         let (dir, url) = empty_database(engine).await;
+        Self::start_at(dir, url, adjust).await
+    }
+
+    /// Another instance on this one's database (PostgreSQL, where
+    /// instances share one), with whatever `adjust` changes.
+    pub async fn another_instance(&self, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_at(dir, self.database_url.clone(), adjust).await
+    }
+
+    async fn start_at(dir: TempDir, url: String, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+        server::telemetry::init();
         let database_path = dir.path().join("northstar.db");
         let mut config = ServeConfig::new("127.0.0.1:0".parse().expect("address"), url);
         config.demo = true;

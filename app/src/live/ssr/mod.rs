@@ -14,9 +14,18 @@
 //! the one already sent is never sent again.
 //!
 //! What a committed change to objectives sets off is here too, in one
-//! place: [`after_commit`].
+//! place: [`after_commit`]; how it reaches the other instances sharing a
+//! PostgreSQL database is in [`Fanout`].
 
-use super::{ServerMessage, SessionEnd};
+mod fanout;
+mod presence;
+mod sessions;
+
+pub use fanout::{CHANNEL, Fanout, Notice, announce_board};
+pub use presence::PRESENCE_DELAY;
+pub use sessions::{MAX_SOCKETS_PER_SESSION, SessionWatch, Sessions, TooManySockets};
+
+use super::ServerMessage;
 use crate::leaderboard::Leaderboard;
 use crate::objectives::BoardEvent;
 use crate::state::AppState;
@@ -27,9 +36,6 @@ use tokio::sync::broadcast;
 
 /// How many messages a room buffers for a slow subscriber before it lags.
 const ROOM_CAPACITY: usize = 1024;
-/// Most live sockets one session may hold open at once: a few tabs, each
-/// with a board or a leaderboard. More is a runaway script, not a person.
-pub const MAX_SOCKETS_PER_SESSION: usize = 12;
 
 pub struct Hub {
     rooms: Mutex<HashMap<i64, Room>>,
@@ -40,99 +46,21 @@ pub struct Hub {
     leaderboard: broadcast::Sender<Arc<str>>,
     frames: broadcast::Sender<Arc<str>>,
     latest: Mutex<Option<Latest>>,
-    /// Ids of office screens revoked while their sockets may be open.
-    revoked_screens: broadcast::Sender<i64>,
+    /// Ids of office screens revoked while their sockets may be open;
+    /// `None`: revocations may have been missed, ask the database.
+    revoked_screens: broadcast::Sender<Option<i64>>,
     /// KPI changes (new readings, edits), already serialised.
     kpis: broadcast::Sender<Arc<str>>,
     /// Turns true when the server shuts down: every socket closes, so the
     /// graceful shutdown does not wait for clients that never leave.
     closing: tokio::sync::watch::Sender<bool>,
     /// The people with open sockets: a handle each, to end their sessions.
-    people: Mutex<HashMap<i64, Person>>,
-}
-
-/// A person with open sockets on this instance.
-struct Person {
-    /// Told when some or all of the person's sessions end.
-    ended: broadcast::Sender<Ended>,
-    /// Open sockets per session id.
-    sockets: HashMap<String, usize>,
-}
-
-/// Which of a person's sessions ended, and why.
-#[derive(Debug, Clone)]
-struct Ended {
-    sessions: Sessions,
-    reason: SessionEnd,
-}
-
-/// Which of a person's sessions an end applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Sessions {
-    All,
-    Only(String),
-    /// Every session but this one (a password changed in it).
-    AllBut(String),
-}
-
-impl Sessions {
-    fn include(&self, session: &str) -> bool {
-        match self {
-            Sessions::All => true,
-            Sessions::Only(only) => only == session,
-            Sessions::AllBut(kept) => kept != session,
-        }
-    }
-}
-
-/// A socket's registration with its person and session; unregisters on drop.
-pub struct SessionWatch {
-    hub: Arc<Hub>,
-    person: i64,
-    session: String,
-    receiver: broadcast::Receiver<Ended>,
-}
-
-/// The session already holds [`MAX_SOCKETS_PER_SESSION`] sockets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooManySockets;
-
-impl SessionWatch {
-    /// Resolves when this socket's session ends: `Some(why)`; or `None` when
-    /// notices were missed (the socket must ask the database itself).
-    pub async fn ended(&mut self) -> Option<SessionEnd> {
-        loop {
-            match self.receiver.recv().await {
-                Ok(ended) if ended.sessions.include(&self.session) => return Some(ended.reason),
-                Ok(_) => {}
-                Err(broadcast::error::RecvError::Lagged(_)) => return None,
-                // The hub outlives every watch; should it not, nothing ends.
-                Err(broadcast::error::RecvError::Closed) => std::future::pending::<()>().await,
-            }
-        }
-    }
-
-    /// The session id this socket belongs to.
-    pub fn session(&self) -> &str {
-        &self.session
-    }
-}
-
-impl Drop for SessionWatch {
-    fn drop(&mut self) {
-        let mut people = self.hub.lock_people();
-        if let Some(person) = people.get_mut(&self.person) {
-            if let Some(count) = person.sockets.get_mut(&self.session) {
-                *count = count.saturating_sub(1);
-                if *count == 0 {
-                    person.sockets.remove(&self.session);
-                }
-            }
-            if person.sockets.is_empty() {
-                people.remove(&self.person);
-            }
-        }
-    }
+    people: Mutex<HashMap<i64, sessions::Person>>,
+    /// Who looks at each board through other instances (by cycle).
+    remote_viewers: Mutex<HashMap<i64, Vec<String>>>,
+    /// Told which board's viewers changed here, when other instances share
+    /// the database (see `presence`).
+    presence_changes: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<i64>>,
 }
 
 /// The latest leaderboard and its two encodings.
@@ -156,6 +84,8 @@ impl Default for Hub {
             kpis: broadcast::channel(256).0,
             closing: tokio::sync::watch::channel(false).0,
             people: Mutex::default(),
+            remote_viewers: Mutex::default(),
+            presence_changes: std::sync::OnceLock::new(),
         }
     }
 }
@@ -169,11 +99,6 @@ struct Room {
     /// until it leaves join it instead of each sending their own.
     presence_due: bool,
 }
-
-/// How long arrivals and departures gather before one presence message
-/// tells the room: a crowded board opening at 9:00 sends a handful of
-/// presence messages, not one per arrival to everyone already there.
-pub const PRESENCE_DELAY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A websocket's place in a room; leaving happens on drop.
 pub struct Membership {
@@ -189,52 +114,6 @@ impl Hub {
         self.rooms
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn lock_people(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Person>> {
-        self.people
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Registers a socket of `person` signed in with `session`, or refuses
-    /// it when that session already holds the most sockets allowed.
-    pub fn watch_session(
-        self: &Arc<Self>,
-        person: i64,
-        session: String,
-    ) -> Result<SessionWatch, TooManySockets> {
-        let mut people = self.lock_people();
-        let entry = people.entry(person).or_insert_with(|| Person {
-            ended: broadcast::channel(16).0,
-            sockets: HashMap::new(),
-        });
-        let count = entry.sockets.entry(session.clone()).or_default();
-        if *count >= MAX_SOCKETS_PER_SESSION {
-            return Err(TooManySockets);
-        }
-        *count += 1;
-        Ok(SessionWatch {
-            hub: self.clone(),
-            person,
-            session,
-            receiver: entry.ended.subscribe(),
-        })
-    }
-
-    /// Ends `sessions` of `person` on this instance: their sockets say why
-    /// and close.
-    pub fn end_sessions(&self, person: i64, sessions: Sessions, reason: SessionEnd) {
-        if let Some(entry) = self.lock_people().get(&person) {
-            let _ = entry.ended.send(Ended { sessions, reason });
-        }
-    }
-
-    /// How many sockets `person` has open on this instance.
-    pub fn sockets_of(&self, person: i64) -> usize {
-        self.lock_people()
-            .get(&person)
-            .map_or(0, |p| p.sockets.values().sum())
     }
 
     /// A number for a new connection, unique while the server runs.
@@ -275,32 +154,12 @@ impl Hub {
             entry.viewers.remove(&connection);
             if entry.viewers.is_empty() {
                 rooms.remove(&room);
+                // The last one left: other instances stop showing them.
+                self.presence_changed(room);
             } else {
                 self.presence_soon(room, entry);
             }
         }
-    }
-
-    /// Tells `room` who is there after [`PRESENCE_DELAY`], unless a message
-    /// is already due (it will carry this change too).
-    fn presence_soon(self: &Arc<Self>, room: i64, entry: &mut Room) {
-        if entry.presence_due {
-            return;
-        }
-        // Without a runtime (the process is shutting down) nobody is left to tell.
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        entry.presence_due = true;
-        let hub = self.clone();
-        runtime.spawn(async move {
-            tokio::time::sleep(PRESENCE_DELAY).await;
-            let mut rooms = hub.lock();
-            if let Some(entry) = rooms.get_mut(&room) {
-                entry.presence_due = false;
-                let _ = entry.sender.send(encode(&presence(entry)));
-            }
-        });
     }
 
     /// Listens for leaderboard snapshots.
@@ -363,18 +222,36 @@ impl Hub {
         self.latest_entry(day).map(|latest| latest.frame)
     }
 
-    /// Tells every open socket of screen `id` that it has been revoked.
+    /// Tells every open socket of screen `id` on this instance that it has
+    /// been revoked. (`Fanout::revoke_screen` does it on every instance.)
     pub fn revoke_screen(&self, id: i64) {
-        let _ = self.revoked_screens.send(id);
+        let _ = self.revoked_screens.send(Some(id));
     }
 
-    pub fn subscribe_revocations(&self) -> broadcast::Receiver<i64> {
+    /// Every screen socket on this instance asks the database whether it
+    /// was revoked: revocations announced while this instance was not
+    /// listening are found.
+    pub fn recheck_screens(&self) {
+        let _ = self.revoked_screens.send(None);
+    }
+
+    /// Revocations: a screen's id, or `None` when some may have been missed.
+    pub fn subscribe_revocations(&self) -> broadcast::Receiver<Option<i64>> {
         self.revoked_screens.subscribe()
     }
 
     /// Tells every open KPI page and list that KPI `id` changed.
     pub fn publish_kpi(&self, id: i64, version: i64) {
         let message = crate::kpis::KpiMessage::Changed { id, version };
+        let _ = self
+            .kpis
+            .send(serde_json::to_string(&message).unwrap_or_default().into());
+    }
+
+    /// Every open KPI page and list on this instance loads its KPIs again:
+    /// changes announced while this instance was not listening are shown.
+    pub fn recheck_kpis(&self) {
+        let message = crate::kpis::KpiMessage::Hello;
         let _ = self
             .kpis
             .send(serde_json::to_string(&message).unwrap_or_default().into());
@@ -401,32 +278,18 @@ impl Hub {
 }
 
 /// After a commit that changed objectives of `cycle_id` (or the cycle
-/// itself): the events go to everyone on the cycle's board, and the
-/// leaderboard is recomputed — progress, statuses and check-ins all move
-/// it. Its refresher recomputes at once after a quiet spell and coalesces
-/// a burst of changes into one computation per 50 ms.
+/// itself): the events go to everyone on the cycle's board, on every
+/// instance, and the leaderboard is recomputed — progress, statuses and
+/// check-ins all move it (see [`Fanout`]). Its refresher recomputes at
+/// once after a quiet spell and coalesces a burst of changes into one
+/// computation per 50 ms.
 pub fn after_commit(state: &AppState, cycle_id: i64, events: Vec<BoardEvent>) {
-    for event in events {
-        state.hub.send(
-            cycle_id,
-            ServerMessage::Event {
-                event: Box::new(event),
-            },
-        );
-    }
-    state.leaderboard_refresh.request(cycle_id);
+    state.fanout.committed(cycle_id, events);
 }
 
 /// The JSON text of a message (the enum has only plain data: this cannot fail).
 pub fn encode(message: &ServerMessage) -> Arc<str> {
     serde_json::to_string(message).unwrap_or_default().into()
-}
-
-fn presence(room: &Room) -> ServerMessage {
-    let mut viewers: Vec<String> = room.viewers.values().cloned().collect();
-    viewers.sort();
-    viewers.dedup();
-    ServerMessage::Presence { viewers }
 }
 
 impl Drop for Membership {
@@ -486,49 +349,6 @@ mod tests {
         assert_eq!(viewers.len(), 100, "one message names everyone");
         tokio::time::sleep(PRESENCE_DELAY * 3).await;
         assert!(first.receiver.is_empty(), "and nothing else was sent");
-    }
-
-    #[tokio::test]
-    async fn ending_sessions_reaches_the_right_sockets() {
-        let hub = Arc::new(Hub::default());
-        let mut laptop = hub.watch_session(1, "laptop".into()).unwrap();
-        let mut phone = hub.watch_session(1, "phone".into()).unwrap();
-        let mut someone_else = hub.watch_session(2, "laptop".into()).unwrap();
-        hub.end_sessions(1, Sessions::Only("laptop".into()), SessionEnd::SignedOut);
-        assert_eq!(laptop.ended().await, Some(SessionEnd::SignedOut));
-        hub.end_sessions(
-            1,
-            Sessions::AllBut("phone".into()),
-            SessionEnd::PasswordChanged,
-        );
-        hub.end_sessions(1, Sessions::All, SessionEnd::Deactivated);
-        // The phone skips the end that spared it and hears the next one.
-        assert_eq!(phone.ended().await, Some(SessionEnd::Deactivated));
-        let quiet =
-            tokio::time::timeout(std::time::Duration::from_millis(20), someone_else.ended());
-        assert!(quiet.await.is_err(), "another person's sockets stay open");
-        assert_eq!(hub.sockets_of(1), 2);
-        drop(laptop);
-        drop(phone);
-        assert_eq!(hub.sockets_of(1), 0);
-    }
-
-    #[tokio::test]
-    async fn a_session_holds_a_bounded_number_of_sockets() {
-        let hub = Arc::new(Hub::default());
-        let mut open: Vec<SessionWatch> = (0..MAX_SOCKETS_PER_SESSION)
-            .map(|_| hub.watch_session(1, "s".into()).unwrap())
-            .collect();
-        assert!(hub.watch_session(1, "s".into()).is_err());
-        assert!(
-            hub.watch_session(1, "other".into()).is_ok(),
-            "per session, not per person"
-        );
-        open.pop();
-        assert!(
-            hub.watch_session(1, "s".into()).is_ok(),
-            "a closed socket frees its place"
-        );
     }
 
     #[tokio::test(start_paused = true)]

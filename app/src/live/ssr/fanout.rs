@@ -1,0 +1,550 @@
+//! Fan-out: how a committed change reaches every live socket, on this
+//! instance and on every other instance that shares the database.
+//!
+//! On SQLite one instance owns the database, and changes go from the
+//! commit straight to its hub. On PostgreSQL several instances may share
+//! the database, so every change is also announced with `NOTIFY` on
+//! [`CHANNEL`], and every instance `LISTEN`s (`server::live::listen`) and
+//! feeds its own hub:
+//!
+//! - A board change is announced inside its transaction (`pg_notify`), so
+//!   the announcement commits with the change or not at all. It carries
+//!   only the cycle and the version: each instance reads the events it has
+//!   not published yet from `board_events`. One task per instance
+//!   publishes them in version order and remembers, per board, the last
+//!   version it published; after its listener reconnects (a database
+//!   restart), it resumes from there, so no event is missed or sent twice.
+//! - KPI changes, screen revocations, ended sessions and presence are
+//!   applied here at once and announced right after their commit, naming
+//!   this instance so it skips its own notice. What a reconnecting
+//!   listener may have missed of these is asked of the database instead:
+//!   every socket checks its session and screen, KPI pages reload, and
+//!   presence is read again.
+
+use super::{Hub, Sessions, presence};
+use crate::live::{ServerMessage, SessionEnd};
+use crate::objectives::BoardEvent;
+use crate::sql::{Backend, Conn, Pool};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The channel every instance listens on.
+pub const CHANNEL: &str = "northstar";
+
+/// What changed, as announced to every instance: small, never the data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// Board `cycle` reached `version`: read the events after the last one published.
+    Board { cycle: i64, version: i64 },
+    /// KPI `id` has a new reading or definition.
+    Kpi { id: i64, version: i64 },
+    /// Office screen `id` was revoked.
+    Screen { id: i64 },
+    /// Sessions of `person` ended.
+    Sessions {
+        person: i64,
+        sessions: Sessions,
+        reason: SessionEnd,
+    },
+    /// The viewers of board `cycle` changed on the announcing instance.
+    Presence { cycle: i64 },
+}
+
+/// A notice and the instance that sent it (none for board notices: each
+/// instance keeps its own count of what it published).
+#[derive(Debug, Serialize, Deserialize)]
+struct Envelope {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    from: String,
+    #[serde(flatten)]
+    notice: Notice,
+}
+
+/// What the publishing task does, in order.
+enum Work {
+    /// Events committed through this instance.
+    Committed { cycle: i64, events: Vec<BoardEvent> },
+    /// Board `cycle` reached `version` (through any instance).
+    Board { cycle: i64, version: i64 },
+    /// The listener (re)started listening: catch up with what it missed.
+    Listening,
+    /// A KPI changed somewhere: the current leaderboard's celebrations follow KPIs.
+    CurrentLeaderboard,
+    /// The viewers of a board changed on this instance.
+    OwnPresence(i64),
+    /// The viewers of a board changed on another instance.
+    OthersPresence(i64),
+    /// Time to say this instance's viewers are still there.
+    Heartbeat,
+}
+
+/// How often an instance tells the others its viewers are still there.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// How long a failed read waits before the board is caught up again.
+const RETRY: Duration = Duration::from_secs(1);
+
+pub struct Fanout {
+    /// This instance's name in notices and presence rows: new at every start.
+    instance: String,
+    /// Other instances may share the database (PostgreSQL).
+    shared: bool,
+    pool: Pool,
+    hub: Arc<Hub>,
+    queue: mpsc::UnboundedSender<Work>,
+    /// The queue's other end, until [`Fanout::start`] takes it.
+    work: Mutex<Option<mpsc::UnboundedReceiver<Work>>>,
+}
+
+impl Fanout {
+    pub fn new(pool: Pool, hub: Arc<Hub>) -> Self {
+        let (queue, work) = mpsc::unbounded_channel();
+        Fanout {
+            // 64 random bits: distinct for every instance that ever runs.
+            instance: crate::auth::secret::new_token()[..16].to_owned(),
+            shared: Backend::of_pool(&pool) == Backend::Postgres,
+            pool,
+            hub,
+            queue,
+            work: Mutex::new(Some(work)),
+        }
+    }
+
+    /// This instance's name, as other instances see it.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Whether other instances may share the database (and a listener must run).
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
+    /// Starts publishing: learns how far every board is (nothing before
+    /// this is published again), then serves the queue for ever. Call once.
+    pub async fn start(self: &Arc<Self>, state: AppState) -> Result<(), sqlx::Error> {
+        let Some(work) = self
+            .work
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        else {
+            return Ok(());
+        };
+        let published = board_versions(&self.pool).await?;
+        let publisher = Publisher {
+            fanout: self.clone(),
+            state,
+            published,
+        };
+        tokio::spawn(publisher.serve(work));
+        if self.shared {
+            let (changes, mut changed) = mpsc::unbounded_channel();
+            self.hub.share_presence(changes);
+            let queue = self.queue.clone();
+            tokio::spawn(async move {
+                while let Some(cycle) = changed.recv().await {
+                    if queue.send(Work::OwnPresence(cycle)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let queue = self.queue.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(HEARTBEAT);
+                loop {
+                    every.tick().await;
+                    if queue.send(Work::Heartbeat).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Ok(())
+    }
+
+    /// Events of `cycle` committed through this instance: they go to its
+    /// board here (other instances read them from the database), and the
+    /// leaderboard is recomputed.
+    pub fn committed(&self, cycle: i64, events: Vec<BoardEvent>) {
+        let _ = self.queue.send(Work::Committed { cycle, events });
+    }
+
+    /// The listener listens (again): what it may have missed is caught up.
+    pub fn listening(&self) {
+        let _ = self.queue.send(Work::Listening);
+    }
+
+    /// A notice heard by the listener (`payload` as sent by an instance).
+    pub fn noticed(&self, payload: &str) {
+        let Ok(Envelope { from, notice }) = serde_json::from_str::<Envelope>(payload) else {
+            tracing::warn!(bytes = payload.len(), "a notice that is not Northstar's");
+            return;
+        };
+        if from == self.instance {
+            return;
+        }
+        match notice {
+            Notice::Board { cycle, version } => {
+                let _ = self.queue.send(Work::Board { cycle, version });
+            }
+            Notice::Kpi { id, version } => {
+                self.hub.publish_kpi(id, version);
+                let _ = self.queue.send(Work::CurrentLeaderboard);
+            }
+            Notice::Screen { id } => self.hub.revoke_screen(id),
+            Notice::Sessions {
+                person,
+                sessions,
+                reason,
+            } => self.hub.end_sessions(person, sessions, reason),
+            Notice::Presence { cycle } => {
+                let _ = self.queue.send(Work::OthersPresence(cycle));
+            }
+        }
+    }
+
+    /// KPI `id` changed: open KPI pages on every instance hear of it.
+    pub fn kpi_changed(&self, id: i64, version: i64) {
+        self.hub.publish_kpi(id, version);
+        self.announce(Notice::Kpi { id, version });
+    }
+
+    /// Screen `id` was revoked: its sockets close on every instance.
+    pub fn revoke_screen(&self, id: i64) {
+        self.hub.revoke_screen(id);
+        self.announce(Notice::Screen { id });
+    }
+
+    /// `sessions` of `person` ended: their sockets say why and close, on
+    /// every instance.
+    pub fn end_sessions(&self, person: i64, sessions: Sessions, reason: SessionEnd) {
+        self.hub.end_sessions(person, sessions.clone(), reason);
+        self.announce(Notice::Sessions {
+            person,
+            sessions,
+            reason,
+        });
+    }
+
+    /// Tells the other instances, when there may be any. Sent after the
+    /// commit, without waiting: a notice lost with its connection is made
+    /// up for when their listeners reconnect (they ask the database).
+    fn announce(&self, notice: Notice) {
+        if !self.shared {
+            return;
+        }
+        let payload = envelope(&self.instance, notice);
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            if let Err(error) = notify(&pool, &payload).await {
+                tracing::warn!(%error, "could not tell the other instances");
+            }
+        });
+    }
+
+    /// Before the server stops: other instances stop showing its viewers.
+    pub async fn withdraw(&self) {
+        if !self.shared {
+            return;
+        }
+        match presence::withdraw(&self.pool, &self.instance).await {
+            Ok(cycles) => {
+                for cycle in cycles {
+                    let payload = envelope(&self.instance, Notice::Presence { cycle });
+                    let _ = notify(&self.pool, &payload).await;
+                }
+            }
+            Err(error) => tracing::warn!(%error, "could not withdraw this instance's viewers"),
+        }
+    }
+}
+
+/// Announces, inside the transaction `tx` that recorded it, that board
+/// `cycle` reached `version` (PostgreSQL only: elsewhere nobody else listens).
+pub async fn announce_board(tx: &mut Conn, cycle: i64, version: i64) -> Result<(), sqlx::Error> {
+    if Backend::of(tx) != Backend::Postgres {
+        return Ok(());
+    }
+    let payload = envelope("", Notice::Board { cycle, version });
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+fn envelope(from: &str, notice: Notice) -> String {
+    let envelope = Envelope {
+        from: from.to_owned(),
+        notice,
+    };
+    // Plain data: serialising cannot fail.
+    serde_json::to_string(&envelope).unwrap_or_default()
+}
+
+async fn notify(pool: &Pool, payload: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// Every board's version now.
+async fn board_versions(pool: &Pool) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, board_version FROM cycles")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The task that publishes, one piece of work after another.
+struct Publisher {
+    fanout: Arc<Fanout>,
+    state: AppState,
+    /// The last version published per board; a board made since the start
+    /// has published nothing (0).
+    published: HashMap<i64, i64>,
+}
+
+impl Publisher {
+    async fn serve(mut self, mut work: mpsc::UnboundedReceiver<Work>) {
+        while let Some(next) = work.recv().await {
+            match next {
+                Work::Committed { cycle, events } => self.committed(cycle, events).await,
+                Work::Board { cycle, version } => {
+                    if version > self.published(cycle) {
+                        self.catch_up(cycle).await;
+                    }
+                }
+                Work::Listening => self.resume().await,
+                Work::CurrentLeaderboard => self.current_leaderboard().await,
+                Work::OwnPresence(cycle) => self.own_presence(cycle).await,
+                Work::OthersPresence(cycle) => self.others_presence(cycle).await,
+                Work::Heartbeat => self.heartbeat().await,
+            }
+        }
+    }
+
+    fn published(&self, cycle: i64) -> i64 {
+        self.published.get(&cycle).copied().unwrap_or(0)
+    }
+
+    fn hub(&self) -> &Hub {
+        &self.fanout.hub
+    }
+
+    /// Events committed here go out as they are when they follow the last
+    /// one published; if another instance's came in between and have not
+    /// been heard of yet, everything missing is read in order.
+    async fn committed(&mut self, cycle: i64, events: Vec<BoardEvent>) {
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            return;
+        };
+        let (first, last) = (first.version(), last.version());
+        let published = self.published(cycle);
+        if last <= published {
+            // Already read from the database after a notice.
+        } else if first == published + 1 {
+            for event in events {
+                self.send(cycle, event);
+            }
+            self.published.insert(cycle, last);
+        } else {
+            self.catch_up(cycle).await;
+        }
+        self.state.leaderboard_refresh.request(cycle);
+    }
+
+    fn send(&self, cycle: i64, event: BoardEvent) {
+        self.hub().send(
+            cycle,
+            ServerMessage::Event {
+                event: Box::new(event),
+            },
+        );
+    }
+
+    /// Publishes the events of `cycle` after the last one published. A
+    /// board too far ahead to catch up by events is told to reload.
+    async fn catch_up(&mut self, cycle: i64) {
+        let published = self.published(cycle);
+        match crate::objectives::ssr::events_after(&self.state.pool, cycle, published).await {
+            Ok(Some(events)) => {
+                if let Some(last) = events.last().map(BoardEvent::version) {
+                    for event in events {
+                        self.send(cycle, event);
+                    }
+                    self.published.insert(cycle, last);
+                }
+            }
+            Ok(None) => match board_version(&self.state.pool, cycle).await {
+                Ok(Some(version)) => {
+                    self.hub().send(cycle, ServerMessage::Reload);
+                    self.published.insert(cycle, version);
+                }
+                Ok(None) => {
+                    self.published.remove(&cycle);
+                }
+                Err(error) => self.retry(cycle, &error),
+            },
+            Err(error) => self.retry(cycle, &error),
+        }
+        self.state.leaderboard_refresh.request(cycle);
+    }
+
+    /// The database did not answer: the board is caught up again shortly.
+    fn retry(&self, cycle: i64, error: &dyn std::fmt::Display) {
+        tracing::warn!(%error, cycle, "could not read a board's events; trying again");
+        let queue = self.fanout.queue.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(RETRY).await;
+            let _ = queue.send(Work::Board {
+                cycle,
+                version: i64::MAX,
+            });
+        });
+    }
+
+    /// After the listener (re)connects: every board moved meanwhile is
+    /// caught up from the last version published, and every socket asks
+    /// the database about what cannot be caught up by version.
+    async fn resume(&mut self) {
+        match board_versions(&self.state.pool).await {
+            Ok(versions) => {
+                for (cycle, version) in versions {
+                    if version > self.published(cycle) {
+                        self.catch_up(cycle).await;
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not read the boards' versions; trying again");
+                let queue = self.fanout.queue.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(RETRY).await;
+                    let _ = queue.send(Work::Listening);
+                });
+                return;
+            }
+        }
+        let hub = self.hub();
+        hub.recheck_sessions();
+        hub.recheck_screens();
+        hub.recheck_kpis();
+        self.current_leaderboard().await;
+        if self.fanout.shared {
+            for cycle in hub.presence_cycles() {
+                self.own_presence(cycle).await;
+            }
+        }
+    }
+
+    /// Recomputes the current cycle's leaderboard.
+    async fn current_leaderboard(&self) {
+        let day = crate::cycles::ssr::today().to_string();
+        let Ok(mut db) = self.state.pool.acquire().await else {
+            return;
+        };
+        if let Ok(Some(cycle)) = crate::cycles::ssr::current_cycle_id(&mut db, &day).await {
+            self.state.leaderboard_refresh.request(cycle);
+        }
+    }
+
+    /// Writes this instance's viewers of `cycle`, tells the others, and
+    /// reads theirs.
+    async fn own_presence(&self, cycle: i64) {
+        let fanout = &self.fanout;
+        let viewers = fanout.hub.local_viewers(cycle);
+        tracing::debug!(cycle, ?viewers, instance = %fanout.instance, "own presence");
+        if let Err(error) =
+            presence::publish_own(&fanout.pool, &fanout.instance, cycle, &viewers).await
+        {
+            tracing::warn!(%error, cycle, "could not share this board's viewers");
+            return;
+        }
+        let payload = envelope(&fanout.instance, Notice::Presence { cycle });
+        if let Err(error) = notify(&fanout.pool, &payload).await {
+            tracing::warn!(%error, "could not tell the other instances");
+        }
+        self.others_presence(cycle).await;
+    }
+
+    /// Reads who looks at `cycle` through the other instances.
+    async fn others_presence(&self, cycle: i64) {
+        let fanout = &self.fanout;
+        match presence::others(&fanout.pool, &fanout.instance, cycle).await {
+            Ok(viewers) => {
+                tracing::debug!(cycle, ?viewers, instance = %fanout.instance, "others' presence");
+                fanout.hub.set_remote_viewers(cycle, viewers)
+            }
+            Err(error) => tracing::warn!(%error, cycle, "could not read other instances' viewers"),
+        }
+    }
+
+    /// This instance's rows stay fresh; the others' are read again, so the
+    /// viewers of an instance that stopped without a word disappear.
+    async fn heartbeat(&self) {
+        let fanout = &self.fanout;
+        if let Err(error) = presence::heartbeat(&fanout.pool, &fanout.instance).await {
+            tracing::warn!(%error, "could not refresh this instance's viewers");
+        }
+        for cycle in fanout.hub.presence_cycles() {
+            self.others_presence(cycle).await;
+        }
+    }
+}
+
+async fn board_version(pool: &Pool, cycle: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT board_version FROM cycles WHERE id = $1")
+        .bind(cycle)
+        .fetch_optional(pool)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_are_small_and_read_back() {
+        let notices = [
+            Notice::Board {
+                cycle: 3,
+                version: 41,
+            },
+            Notice::Kpi { id: 7, version: 2 },
+            Notice::Screen { id: 9 },
+            Notice::Sessions {
+                person: 4,
+                sessions: Sessions::AllBut("k3Jx9QpL2mZ8vN4tR7wY1a".into()),
+                reason: SessionEnd::PasswordChanged,
+            },
+            Notice::Presence { cycle: 3 },
+        ];
+        for notice in notices {
+            let payload = envelope("0123456789abcdef", notice.clone());
+            // PostgreSQL refuses payloads of 8,000 bytes or more.
+            assert!(payload.len() < 200, "{payload}");
+            let back: Envelope = serde_json::from_str(&payload).unwrap();
+            assert_eq!(back.notice, notice);
+        }
+        assert_eq!(
+            envelope(
+                "",
+                Notice::Board {
+                    cycle: 3,
+                    version: 41
+                }
+            ),
+            r#"{"kind":"board","cycle":3,"version":41}"#
+        );
+    }
+}

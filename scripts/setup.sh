@@ -22,6 +22,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl) # the examples of docs/api.md
 # A real PostgreSQL server: the integration tests start a throwaway cluster.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3) # docs/deploy.md's backup, run by a journey
+# A real reverse proxy: the several-instance journey puts nginx in front.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq

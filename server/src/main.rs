@@ -38,7 +38,8 @@ enum Command {
 
 #[derive(Args)]
 struct DatabaseArgs {
-    /// The SQLite database, as an sqlx URL; the file is created when missing.
+    /// The database: sqlite://FILE (created when missing) or
+    /// postgres://USER@HOST/DATABASE (several instances may share it).
     #[arg(long, env = "NORTHSTAR_DATABASE_URL", default_value = DEFAULT_DATABASE_URL,
         value_parser = database_url)]
     database_url: String,

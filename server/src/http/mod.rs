@@ -124,17 +124,19 @@ fn routes() -> Vec<AxumRouteListing> {
     ROUTES.clone()
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// 200 when the database answers, 503 when it does not; with the name of
+/// the instance that answered (behind a load balancer, which one it was).
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    let instance = state.fanout.instance();
     if storage::ping(&state.pool).await {
         (
             StatusCode::OK,
-            Json(json!({ "status": "ok", "database": "ok" })),
+            Json(json!({ "status": "ok", "database": "ok", "instance": instance })),
         )
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "database": "unreachable" })),
+            Json(json!({ "status": "unavailable", "database": "unreachable", "instance": instance })),
         )
     }
 }

@@ -20,6 +20,7 @@ async fn healthy_while_the_database_answers_and_503_when_it_does_not() {
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["status"], "ok");
+    assert_eq!(body["instance"], app.state.fanout.instance());
 
     app.pool.close().await;
     let response = client.get(app.url("/healthz")).send().await.unwrap();

@@ -2,12 +2,15 @@
 //! (several instances on one server), as the URL says. Opening it the way
 //! Northstar needs it (SQLite: WAL, busy timeout, foreign keys) and
 //! bringing its schema up to date with the engine's own migrations
-//! (`migrations/sqlite`, `migrations/postgres`: twins, compared by a test).
+//! (`migrations/sqlite`, `migrations/postgres`: twins, compared by a test);
+//! the whole organisation out to a JSON document and into another database
+//! ([`transfer`]).
 
 pub mod demo;
 mod demo_kpis;
 mod demo_lessons;
 pub mod sessions;
+pub mod transfer;
 
 use app::sql::{Backend, Pool};
 use sqlx::any::AnyPoolOptions;

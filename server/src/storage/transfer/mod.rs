@@ -7,9 +7,10 @@
 //! - `read` — the export: every table in one read transaction, rows by key.
 //! - `parse` — the document's JSON to rows, every record that does not fit
 //!   its type reported with its path (`key_results[17].target_value`).
-//! - `check`, `check_okrs` — the rules the database would enforce (lengths,
-//!   choices, references, unique keys), checked before anything is written,
-//!   each failure with its path.
+//! - `check` — how a document is checked: every problem with its path,
+//!   checks per row; `check_organisation` and `check_okrs` — the rules the
+//!   database would enforce (lengths, choices, references, unique keys) and
+//!   what Northstar reads back, checked before anything is written.
 //! - `write` — the import: an empty database of either engine, one write
 //!   transaction, ids as they are, then PostgreSQL's id sequences moved past
 //!   them.
@@ -24,6 +25,7 @@
 
 mod check;
 mod check_okrs;
+mod check_organisation;
 mod parse;
 mod read;
 pub mod rows;

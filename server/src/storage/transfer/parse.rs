@@ -64,6 +64,17 @@ pub(super) fn rows<T: Table>(object: &mut Map<String, Value>, report: &mut Repor
     let mut rows = Vec::with_capacity(items.len());
     let mut positions = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
+        // SQLite stores a NUL character in text; PostgreSQL refuses it.
+        let holds_nul = |value: &Value| value.as_str().is_some_and(|text| text.contains('\0'));
+        for (field, _) in item
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, v)| holds_nul(v))
+        {
+            let problem = "holds a NUL character, which PostgreSQL cannot store".into();
+            report.problem(format!("{}[{index}].{field}", T::NAME), problem);
+        }
         match serde_path_to_error::deserialize::<_, T>(item) {
             Ok(row) => {
                 rows.push(row);
@@ -150,6 +161,7 @@ mod tests {
                 unit(4, "product", None),
                 unit(5, "Orphan", Some(99)),
                 unit(0, "Zero", None),
+                unit(6, "Nul\u{0}", None),
             ],
             "people": [
                 person(1, "ada@example.org", "lead"),
@@ -161,6 +173,7 @@ mod tests {
         assert_eq!(
             said,
             [
+                "units[6].name: holds a NUL character, which PostgreSQL cannot store",
                 "people[2]: missing field `name`",
                 "teams: not a table of the document (those are settings, units, people, \
                  memberships, cycles, cycle_units_out, plan_meetings, agenda_notes, kpis, \

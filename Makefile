@@ -29,12 +29,13 @@ site: setup
 ## Unit tests of `app` and the integration tests of `server`, in one build
 ## (release, like the site, so the two share most compiled crates); then the
 ## integration suite again on PostgreSQL (a throwaway cluster the tests start;
-## the command-line, data-migration and schema tests already cover both).
+## the command-line, data-migration, schema and export/import tests already
+## cover both).
 rust-tests: setup
 	cargo fmt --all -- --check
 	cargo test --release -p app -p server --features app/ssr
 	NORTHSTAR_TEST_DATABASE=postgres cargo test --release -p server --features app/ssr --test it -- \
-	  --skip cli:: --skip migrations:: --skip schema::
+	  --skip cli:: --skip migrations:: --skip schema:: --skip transfer::
 
 e2e: site
 	cd end2end && (npx playwright test || (node scripts/failures.mjs; exit 1))

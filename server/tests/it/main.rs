@@ -38,3 +38,4 @@ mod schema;
 mod screens;
 mod security;
 mod sessions;
+mod transfer;

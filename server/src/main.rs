@@ -1,5 +1,7 @@
 //! `northstar`: the command line. `serve` runs the app, `migrate` brings a
-//! database up to date, `admin create-user` makes an account from a shell.
+//! database up to date, `export` and `import` move the organisation between
+//! databases as one JSON document, `admin create-user` makes an account
+//! from a shell.
 
 // Leptos views are deeply nested types; the board page needs more than the default 128.
 #![recursion_limit = "512"]
@@ -10,6 +12,7 @@ use app::people::ssr::insert_person;
 use clap::{Args, Parser, Subcommand};
 use server::config::{DEFAULT_DATABASE_URL, ServeConfig};
 use server::storage::demo::{DEMO_AMBASSADOR, DEMO_PASSWORD};
+use server::storage::transfer;
 use server::{StartError, storage, telemetry};
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -31,6 +34,14 @@ enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
+    /// Write the whole organisation to a JSON document (to move it to
+    /// another database, or to keep it). Password hashes only with
+    /// --with-passwords; screen and API token secrets never.
+    Export(ExportArgs),
+    /// Load an exported organisation into an empty database (migrated
+    /// first), all or nothing; a document with problems writes nothing and
+    /// names every problem.
+    Import(ImportArgs),
     /// Administration from the shell.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -77,6 +88,27 @@ struct ServeArgs {
     /// other people can reach.
     #[arg(long, env = "NORTHSTAR_DEMO_PASSWORD")]
     demo_password: Option<String>,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// The file to write (replaced if it exists; readable by its owner only).
+    #[arg(long)]
+    out: std::path::PathBuf,
+    /// Include the people's password hashes, so they sign in with the same
+    /// passwords after an import. Keep such a file as safe as the database.
+    #[arg(long)]
+    with_passwords: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The document `northstar export` wrote.
+    file: std::path::PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +161,8 @@ async fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
+        Command::Export(args) => export(args).await,
+        Command::Import(args) => import(args).await,
         Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
         Command::Admin(AdminCommand::Reindex(args)) => reindex(args).await,
         Command::Admin(AdminCommand::SetPassword(args)) => set_password(args).await,
@@ -201,6 +235,113 @@ async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     pool.close().await;
     println!("{} is up to date.", args.database_url);
     Ok(())
+}
+
+async fn export(args: ExportArgs) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    // Opening a SQLite URL creates the file: a mistyped path would export
+    // an empty organisation.
+    if let Some(file) = storage::sqlite_file(&args.database.database_url)
+        && !file.exists()
+    {
+        return Err(format!(
+            "{}: no such database file; name the one to export with --database-url",
+            file.display()
+        ));
+    }
+    let pool = storage::connect(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    let document = transfer::export(&pool, args.with_passwords)
+        .await
+        .map_err(|e| format!("cannot read the organisation: {e}"))?;
+    pool.close().await;
+    let bytes = transfer::to_json(&document).map_err(|e| e.to_string())?;
+    transfer::write_file(&args.out, &bytes)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    println!(
+        "Exported {} to {} ({} KB) in {}.",
+        summary(&document.counts()),
+        args.out.display(),
+        bytes.len().div_ceil(1024),
+        took(started)
+    );
+    println!(
+        "{}",
+        if args.with_passwords {
+            "It holds the password hashes: keep it as safe as the database."
+        } else {
+            "It holds no password hashes: after an import nobody can sign in until a password \
+             is set (or export --with-passwords)."
+        }
+    );
+    Ok(())
+}
+
+async fn import(args: ImportArgs) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+    // Checked before the database is even opened: a bad document creates nothing.
+    let document = transfer::parse(&text).map_err(|e| e.to_string())?;
+    let pool = storage::connect(&args.database.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    storage::migrate(&pool).await.map_err(|e| e.to_string())?;
+    let imported = transfer::import(&pool, document).await;
+    pool.close().await;
+    let imported = imported.map_err(|e| e.to_string())?;
+    println!(
+        "Imported {} from {} in {}.",
+        summary(&imported.counts),
+        args.file.display(),
+        took(started)
+    );
+    if imported.without_password > 0 {
+        println!(
+            "{} people came without a password: none of them can sign in until one is set. \
+             Give the ambassador one with `northstar admin set-password --email … --password-stdin`; \
+             the ambassador then makes reset links for the others (Administration → People).",
+            imported.without_password
+        );
+    }
+    if imported.screens > 0 {
+        println!(
+            "{} office screens came without their secret addresses: make a new screen for each TV \
+             (Administration → Office screens) and revoke the old one.",
+            imported.screens
+        );
+    }
+    if imported.api_tokens > 0 {
+        println!(
+            "{} API tokens came without their secrets: make new ones (Administration → API tokens) \
+             for the systems that use them, and revoke the old ones.",
+            imported.api_tokens
+        );
+    }
+    Ok(())
+}
+
+/// The time since `started`: milliseconds below ten seconds.
+fn took(started: std::time::Instant) -> String {
+    let elapsed = started.elapsed();
+    if elapsed.as_secs() < 10 {
+        format!("{} ms", elapsed.as_millis())
+    } else {
+        format!("{:.1} s", elapsed.as_secs_f64())
+    }
+}
+
+/// "9 units, 7 people, …" for the tables that have rows.
+fn summary(counts: &[(&str, usize)]) -> String {
+    let rows: usize = counts.iter().map(|(_, n)| n).sum();
+    let tables: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(table, n)| format!("{n} {table}"))
+        .collect();
+    format!("{rows} rows ({})", tables.join(", "))
 }
 
 async fn reindex(args: DatabaseArgs) -> Result<(), String> {

@@ -45,16 +45,27 @@ pub fn hash_blocking(password: &str) -> Result<String, AppError> {
         .map_err(internal)
 }
 
+/// What `people.password_hash` holds for an account that has no password
+/// yet (people imported without theirs, `northstar import`): no password
+/// matches it, so nobody signs in as them until one is set (`northstar
+/// admin set-password`, or the ambassador's reset link). Not a PHC string
+/// (those start with `$`), so it is never taken for a hash.
+pub const NO_PASSWORD: &str = "!no-password";
+
 /// Checks `password` against a stored hash. With no stored hash (no such
-/// account) it checks against a dummy, so the answer takes as long either way
-/// and timing does not reveal which emails have accounts.
+/// account, or [`NO_PASSWORD`]) it checks against a dummy and answers no,
+/// so the answer takes as long either way and timing does not reveal which
+/// emails have accounts.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
+    let stored = stored.filter(|hash| hash != NO_PASSWORD);
+    let known = stored.is_some();
     rationed(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
         let parsed = PasswordHash::new(&stored).map_err(internal)?;
-        Ok(Argon2::default()
+        let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+            .is_ok();
+        Ok(known && matches)
     })
     .await?
 }
@@ -107,5 +118,17 @@ mod tests {
     #[tokio::test]
     async fn a_missing_account_never_verifies() {
         assert!(!verify("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_account_without_a_password_never_verifies() {
+        for typed in ["", NO_PASSWORD, "anything"] {
+            assert!(
+                !verify(typed.into(), Some(NO_PASSWORD.into()))
+                    .await
+                    .unwrap(),
+                "{typed:?}"
+            );
+        }
     }
 }

@@ -136,7 +136,9 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "database": "unreachable", "instance": instance })),
+            Json(
+                json!({ "status": "unavailable", "database": "unreachable", "instance": instance }),
+            ),
         )
     }
 }

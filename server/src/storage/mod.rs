@@ -2,12 +2,15 @@
 //! (several instances on one server), as the URL says. Opening it the way
 //! Northstar needs it (SQLite: WAL, busy timeout, foreign keys) and
 //! bringing its schema up to date with the engine's own migrations
-//! (`migrations/sqlite`, `migrations/postgres`: twins, compared by a test).
+//! (`migrations/sqlite`, `migrations/postgres`: twins, compared by a test);
+//! the whole organisation out to a JSON document and into another database
+//! ([`transfer`]).
 
 pub mod demo;
 mod demo_kpis;
 mod demo_lessons;
 pub mod sessions;
+pub mod transfer;
 
 use app::sql::{Backend, Pool};
 use sqlx::any::AnyPoolOptions;
@@ -54,6 +57,18 @@ pub(crate) fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Er
         // A writer waits this long for another writer instead of failing.
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true))
+}
+
+/// The file of a SQLite URL (`None` for PostgreSQL or an in-memory
+/// database), for a command that must not create it.
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    if Backend::of_url(url) != Backend::Sqlite
+        || url.contains(":memory:")
+        || url.contains("mode=memory")
+    {
+        return None;
+    }
+    Some(sqlite_options(url).ok()?.get_filename().to_owned())
 }
 
 /// Opens (a SQLite file: creating it when missing) the database at `url`.

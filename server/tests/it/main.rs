@@ -39,3 +39,4 @@ mod schema;
 mod screens;
 mod security;
 mod sessions;
+mod transfer;

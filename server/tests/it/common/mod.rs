@@ -95,7 +95,11 @@ impl TestApp {
     /// cluster.
     pub async fn start_on(engine: Backend, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
         let (dir, url) = empty_database(engine).await;
-        Self::start_at(dir, url, adjust).await
+        Self::start_at(dir, url, |config| {
+            config.demo = true;
+            adjust(config);
+        })
+        .await
     }
 
     /// Another instance on this one's database (PostgreSQL, where
@@ -105,11 +109,17 @@ impl TestApp {
         Self::start_at(dir, self.database_url.clone(), adjust).await
     }
 
-    async fn start_at(dir: TempDir, url: String, adjust: impl FnOnce(&mut ServeConfig)) -> Self {
+    /// Starts on the database at `url` as it is (no demo data unless
+    /// `adjust` asks), e.g. one a command filled; `dir` (the SQLite file's
+    /// folder, `northstar.db` in it) is removed when the app is dropped.
+    pub async fn start_at(
+        dir: TempDir,
+        url: String,
+        adjust: impl FnOnce(&mut ServeConfig),
+    ) -> Self {
         server::telemetry::init();
         let database_path = dir.path().join("northstar.db");
         let mut config = ServeConfig::new("127.0.0.1:0".parse().expect("address"), url);
-        config.demo = true;
         adjust(&mut config);
         let built = server::build(&config).await.expect("app builds");
         let pool = built.state.pool.clone();

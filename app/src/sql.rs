@@ -164,6 +164,11 @@ pub fn at(moment: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// The database's clock in milliseconds since the epoch, as SQL (PostgreSQL
+/// only): what instances on several machines share must not depend on
+/// which machine's clock wrote it.
+pub const POSTGRES_NOW_MS: &str = "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT";
+
 /// Now, as the database stores it (see [`at`]).
 pub fn now() -> String {
     at(OffsetDateTime::now_utc())

@@ -11,7 +11,8 @@ CREATE TABLE board_presence (
     cycle_id INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
     -- The names of the viewers on that instance, a JSON array.
     viewers  TEXT    NOT NULL,
-    seen_at  TEXT    NOT NULL,
+    -- When the instance last said so (the database's clock, milliseconds).
+    seen_ms  INTEGER NOT NULL,
     PRIMARY KEY (instance, cycle_id)
 );
 CREATE INDEX board_presence_cycle ON board_presence (cycle_id);

@@ -189,8 +189,8 @@ impl SignInLimiter {
     }
 }
 
-/// The database's clock in milliseconds: one clock for every instance.
-const NOW_MS: &str = "(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::BIGINT";
+/// The database's clock: one clock for every instance.
+const NOW_MS: &str = crate::sql::POSTGRES_NOW_MS;
 
 fn address_key(address: IpAddr) -> String {
     format!("address {address}")
@@ -212,7 +212,8 @@ async fn try_spend(pool: &Pool, key: &str, budget: Budget) -> Result<bool, AppEr
          RETURNING spent"
     ))
     .bind(key)
-    .bind(budget.refill.as_secs_f64() * 1000.0)
+    // At least a millisecond: a refill of zero would divide by zero.
+    .bind((budget.refill.as_secs_f64() * 1000.0).max(1.0))
     .bind(f64::from(budget.burst))
     .fetch_optional(pool)
     .await

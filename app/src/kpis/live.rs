@@ -61,6 +61,7 @@ mod client {
                                         dropped = false;
                                         watch.changes.update(|n| *n += 1);
                                     }
+                                    Ok(KpiMessage::Missed) => watch.changes.update(|n| *n += 1),
                                     Ok(KpiMessage::Changed { id, .. })
                                         if only.is_none_or(|o| o == id) =>
                                     {

@@ -177,6 +177,9 @@ pub enum KpiMessage {
     /// Sent first on every connection: after a reconnect, the page fetches
     /// what it may have missed.
     Hello,
+    /// Changes may have been missed (a slow socket, or an instance that
+    /// was not listening to the others for a while): fetch everything again.
+    Missed,
     /// KPI `id` has a new reading or definition: its version is now `version`.
     Changed { id: i64, version: i64 },
     /// The session behind the socket ended.

@@ -43,8 +43,8 @@ async fn serve(socket: WebSocket, state: AppState, mut guard: SessionGuard) {
             change = changes.recv() => {
                 let outcome = match change {
                     Ok(message) => send(&mut sender, message).await,
-                    // Missed changes: a hello makes the page fetch everything again.
-                    Err(RecvError::Lagged(_)) => send(&mut sender, text(&KpiMessage::Hello)).await,
+                    // Missed changes: the page fetches everything again.
+                    Err(RecvError::Lagged(_)) => send(&mut sender, text(&KpiMessage::Missed)).await,
                     Err(RecvError::Closed) => break,
                 };
                 if outcome.is_err() {

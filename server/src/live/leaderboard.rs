@@ -167,8 +167,10 @@ async fn serve(
                     // Missed notices (a lagging socket, or a listener that
                     // reconnected): the database says whether this screen
                     // was among them.
+                    // A database that does not answer revokes nothing: a
+                    // screen told "disconnected" stays dark for good.
                     Ok(None) | Err(RecvError::Lagged(_)) => match screen {
-                        Some(id) => !matches!(is_revoked(&state.pool, id).await, Ok(false)),
+                        Some(id) => matches!(is_revoked(&state.pool, id).await, Ok(true)),
                         None => false,
                     },
                     Err(RecvError::Closed) => false,

@@ -15,7 +15,7 @@ use std::time::Duration;
 /// the instance's name).
 pub const APPLICATION_NAME: &str = "northstar-listener";
 /// The longest wait before connecting again (the first is `retry`, and
-/// each failure doubles it).
+/// each reconnect that did not last doubles it).
 const MAX_WAIT: Duration = Duration::from_secs(5);
 
 /// Listens on the database of `options` for as long as the hub is open, connecting
@@ -43,18 +43,31 @@ async fn listen(options: PgConnectOptions, retry: Duration, fanout: Arc<Fanout>)
         .connect_lazy_with(options);
     let mut wait = retry;
     loop {
-        match listen_once(&pool, &fanout).await {
-            Ok(()) => wait = retry,
-            Err(error) => {
-                tracing::warn!(%error, retry_in = ?wait, "cannot listen for other instances' changes");
-            }
+        let started = tokio::time::Instant::now();
+        if let Err(error) = listen_once(&pool, &fanout).await {
+            tracing::warn!(%error, retry_in = ?wait, "cannot listen for other instances' changes");
+        }
+        // Listening for a while earns a quick reconnect; a connection that
+        // is dropped again and again (each time followed by a catch-up for
+        // every socket) waits longer and longer.
+        if started.elapsed() >= STEADY {
+            wait = retry;
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(MAX_WAIT.max(retry));
     }
 }
 
-/// Listens until the connection is lost: `Ok` if it had been listening.
+/// How long the listener must have listened for its next reconnect to be quick.
+const STEADY: Duration = Duration::from_secs(30);
+/// After this long without a notice, the listener makes sure its connection
+/// still answers: a connection cut without a word (a failover, a dropped
+/// NAT entry) is otherwise never noticed, as the listener only reads.
+const QUIET: Duration = Duration::from_secs(20);
+/// How long that check may take.
+const PING_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Listens until the connection is lost or stops answering.
 async fn listen_once(pool: &sqlx::PgPool, fanout: &Fanout) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     // A lost connection is reported, not mended behind our back: the wait
@@ -64,17 +77,27 @@ async fn listen_once(pool: &sqlx::PgPool, fanout: &Fanout) -> Result<(), sqlx::E
     tracing::info!("listening for changes made through other instances");
     fanout.listening();
     loop {
-        // `try_recv` says when the connection was lost (`None`), instead of
-        // reconnecting behind our back and losing what came meanwhile.
-        match listener.try_recv().await {
-            Ok(Some(notification)) => fanout.noticed(notification.payload()),
-            Ok(None) => {
+        // `try_recv` is cancel-safe: a quiet spell cut short loses nothing.
+        match tokio::time::timeout(QUIET, listener.try_recv()).await {
+            Ok(Ok(Some(notification))) => fanout.noticed(notification.payload()),
+            // `None`: the connection was lost (and is not mended behind our back).
+            Ok(Ok(None)) => {
                 tracing::warn!("the listener lost its connection; listening again");
                 return Ok(());
             }
-            Err(error) => {
-                tracing::warn!(%error, "the listener failed; listening again");
-                return Ok(());
+            Ok(Err(error)) => return Err(error),
+            Err(_quiet) => {
+                let ping = sqlx::query("SELECT 1").execute(&mut listener);
+                match tokio::time::timeout(PING_TIMEOUT, ping).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(error)) => return Err(error),
+                    Err(_) => {
+                        tracing::warn!(
+                            "the listener's connection stopped answering; listening again"
+                        );
+                        return Ok(());
+                    }
+                }
             }
         }
     }

@@ -167,6 +167,24 @@ async fn changes_through_both_instances_reach_every_board_once_and_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kpi_reading_through_one_instance_reaches_kpi_pages_on_another() {
+    let (a, b) = two_instances().await;
+    let kpi: i64 = sqlx::query_scalar("SELECT id FROM kpis WHERE name = 'Average reply time'")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    let maya = common::cookie_of(&b, AMBASSADOR).await;
+    let mut kpis = open(&b, "/ws/kpis", Some(&maya)).await.unwrap();
+    assert_eq!(next_json(&mut kpis, ACROSS).await.unwrap()["type"], "hello");
+    let sam = a.signed_in("sam@northstar.demo").await;
+    let (status, body) = common::kpis::read(&a, &sam, kpi, &common::kpis::days_ago(0), "6.3").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let changed = next_json(&mut kpis, ACROSS).await.unwrap();
+    assert_eq!(changed["type"], "changed", "{changed}");
+    assert_eq!(changed["id"], kpi);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn presence_names_the_people_on_every_instance() {
     let (a, b) = two_instances().await;
     let cycle: i64 = sqlx::query_scalar("SELECT min(id) FROM cycles")

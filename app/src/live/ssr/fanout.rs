@@ -45,7 +45,7 @@ pub enum Notice {
     Kpi { id: i64, version: i64 },
     /// Office screen `id` was revoked.
     Screen { id: i64 },
-    /// Sessions of `person` ended.
+    /// Sessions of `person` ended (named by the digests of their ids).
     Sessions {
         person: i64,
         sessions: Sessions,
@@ -75,12 +75,6 @@ enum Work {
     Listening,
     /// A KPI changed somewhere: the current leaderboard's celebrations follow KPIs.
     CurrentLeaderboard,
-    /// The viewers of a board changed on this instance.
-    OwnPresence(i64),
-    /// The viewers of a board changed on another instance.
-    OthersPresence(i64),
-    /// Time to say this instance's viewers are still there.
-    Heartbeat,
 }
 
 /// How often an instance tells the others its viewers are still there.
@@ -96,13 +90,21 @@ pub struct Fanout {
     pool: Pool,
     hub: Arc<Hub>,
     queue: mpsc::UnboundedSender<Work>,
-    /// The queue's other end, until [`Fanout::start`] takes it.
-    work: Mutex<Option<mpsc::UnboundedReceiver<Work>>>,
+    /// Shared presence has its own queue and task (`presence::Keeper`).
+    presence: mpsc::UnboundedSender<presence::Work>,
+    /// The queues' other ends, until [`Fanout::start`] takes them.
+    work: Mutex<Option<Receivers>>,
 }
+
+type Receivers = (
+    mpsc::UnboundedReceiver<Work>,
+    mpsc::UnboundedReceiver<presence::Work>,
+);
 
 impl Fanout {
     pub fn new(pool: Pool, hub: Arc<Hub>) -> Self {
         let (queue, work) = mpsc::unbounded_channel();
+        let (presence, presence_work) = mpsc::unbounded_channel();
         Fanout {
             // 64 random bits: distinct for every instance that ever runs.
             instance: crate::auth::secret::new_token()[..16].to_owned(),
@@ -110,7 +112,8 @@ impl Fanout {
             pool,
             hub,
             queue,
-            work: Mutex::new(Some(work)),
+            presence,
+            work: Mutex::new(Some((work, presence_work))),
         }
     }
 
@@ -127,7 +130,7 @@ impl Fanout {
     /// Starts publishing: learns how far every board is (nothing before
     /// this is published again), then serves the queue for ever. Call once.
     pub async fn start(self: &Arc<Self>, state: AppState) -> Result<(), sqlx::Error> {
-        let Some(work) = self
+        let Some((work, presence_work)) = self
             .work
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -143,22 +146,28 @@ impl Fanout {
         };
         tokio::spawn(publisher.serve(work));
         if self.shared {
+            let keeper = presence::Keeper {
+                pool: self.pool.clone(),
+                hub: self.hub.clone(),
+                instance: self.instance.clone(),
+            };
+            tokio::spawn(keeper.serve(presence_work));
             let (changes, mut changed) = mpsc::unbounded_channel();
             self.hub.share_presence(changes);
-            let queue = self.queue.clone();
+            let presence = self.presence.clone();
             tokio::spawn(async move {
                 while let Some(cycle) = changed.recv().await {
-                    if queue.send(Work::OwnPresence(cycle)).is_err() {
+                    if presence.send(presence::Work::Own(cycle)).is_err() {
                         break;
                     }
                 }
             });
-            let queue = self.queue.clone();
+            let presence = self.presence.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(HEARTBEAT);
                 loop {
                     every.tick().await;
-                    if queue.send(Work::Heartbeat).is_err() {
+                    if presence.send(presence::Work::Heartbeat).is_err() {
                         break;
                     }
                 }
@@ -201,9 +210,9 @@ impl Fanout {
                 person,
                 sessions,
                 reason,
-            } => self.hub.end_sessions(person, sessions, reason),
+            } => self.hub.end_digested_sessions(person, sessions, reason),
             Notice::Presence { cycle } => {
-                let _ = self.queue.send(Work::OthersPresence(cycle));
+                let _ = self.presence.send(presence::Work::Others(cycle));
             }
         }
     }
@@ -223,10 +232,11 @@ impl Fanout {
     /// `sessions` of `person` ended: their sockets say why and close, on
     /// every instance.
     pub fn end_sessions(&self, person: i64, sessions: Sessions, reason: SessionEnd) {
-        self.hub.end_sessions(person, sessions.clone(), reason);
+        let digested = sessions.digested();
+        self.hub.end_sessions(person, sessions, reason);
         self.announce(Notice::Sessions {
             person,
-            sessions,
+            sessions: digested,
             reason,
         });
     }
@@ -238,10 +248,9 @@ impl Fanout {
         if !self.shared {
             return;
         }
-        let payload = envelope(&self.instance, notice);
-        let pool = self.pool.clone();
+        let (pool, from) = (self.pool.clone(), self.instance.clone());
         tokio::spawn(async move {
-            if let Err(error) = notify(&pool, &payload).await {
+            if let Err(error) = notify(&pool, &from, notice).await {
                 tracing::warn!(%error, "could not tell the other instances");
             }
         });
@@ -255,8 +264,7 @@ impl Fanout {
         match presence::withdraw(&self.pool, &self.instance).await {
             Ok(cycles) => {
                 for cycle in cycles {
-                    let payload = envelope(&self.instance, Notice::Presence { cycle });
-                    let _ = notify(&self.pool, &payload).await;
+                    let _ = notify(&self.pool, &self.instance, Notice::Presence { cycle }).await;
                 }
             }
             Err(error) => tracing::warn!(%error, "could not withdraw this instance's viewers"),
@@ -288,10 +296,11 @@ fn envelope(from: &str, notice: Notice) -> String {
     serde_json::to_string(&envelope).unwrap_or_default()
 }
 
-async fn notify(pool: &Pool, payload: &str) -> Result<(), sqlx::Error> {
+/// Announces `notice` from instance `from` (after a commit, outside it).
+pub(super) async fn notify(pool: &Pool, from: &str, notice: Notice) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(CHANNEL)
-        .bind(payload)
+        .bind(envelope(from, notice))
         .execute(pool)
         .await
         .map(drop)
@@ -326,9 +335,6 @@ impl Publisher {
                 }
                 Work::Listening => self.resume().await,
                 Work::CurrentLeaderboard => self.current_leaderboard().await,
-                Work::OwnPresence(cycle) => self.own_presence(cycle).await,
-                Work::OthersPresence(cycle) => self.others_presence(cycle).await,
-                Work::Heartbeat => self.heartbeat().await,
             }
         }
     }
@@ -441,9 +447,7 @@ impl Publisher {
         hub.recheck_kpis();
         self.current_leaderboard().await;
         if self.fanout.shared {
-            for cycle in hub.presence_cycles() {
-                self.own_presence(cycle).await;
-            }
+            let _ = self.fanout.presence.send(presence::Work::Resync);
         }
     }
 
@@ -455,49 +459,6 @@ impl Publisher {
         };
         if let Ok(Some(cycle)) = crate::cycles::ssr::current_cycle_id(&mut db, &day).await {
             self.state.leaderboard_refresh.request(cycle);
-        }
-    }
-
-    /// Writes this instance's viewers of `cycle`, tells the others, and
-    /// reads theirs.
-    async fn own_presence(&self, cycle: i64) {
-        let fanout = &self.fanout;
-        let viewers = fanout.hub.local_viewers(cycle);
-        tracing::debug!(cycle, ?viewers, instance = %fanout.instance, "own presence");
-        if let Err(error) =
-            presence::publish_own(&fanout.pool, &fanout.instance, cycle, &viewers).await
-        {
-            tracing::warn!(%error, cycle, "could not share this board's viewers");
-            return;
-        }
-        let payload = envelope(&fanout.instance, Notice::Presence { cycle });
-        if let Err(error) = notify(&fanout.pool, &payload).await {
-            tracing::warn!(%error, "could not tell the other instances");
-        }
-        self.others_presence(cycle).await;
-    }
-
-    /// Reads who looks at `cycle` through the other instances.
-    async fn others_presence(&self, cycle: i64) {
-        let fanout = &self.fanout;
-        match presence::others(&fanout.pool, &fanout.instance, cycle).await {
-            Ok(viewers) => {
-                tracing::debug!(cycle, ?viewers, instance = %fanout.instance, "others' presence");
-                fanout.hub.set_remote_viewers(cycle, viewers)
-            }
-            Err(error) => tracing::warn!(%error, cycle, "could not read other instances' viewers"),
-        }
-    }
-
-    /// This instance's rows stay fresh; the others' are read again, so the
-    /// viewers of an instance that stopped without a word disappear.
-    async fn heartbeat(&self) {
-        let fanout = &self.fanout;
-        if let Err(error) = presence::heartbeat(&fanout.pool, &fanout.instance).await {
-            tracing::warn!(%error, "could not refresh this instance's viewers");
-        }
-        for cycle in fanout.hub.presence_cycles() {
-            self.others_presence(cycle).await;
         }
     }
 }
@@ -524,7 +485,7 @@ mod tests {
             Notice::Screen { id: 9 },
             Notice::Sessions {
                 person: 4,
-                sessions: Sessions::AllBut("k3Jx9QpL2mZ8vN4tR7wY1a".into()),
+                sessions: Sessions::AllBut("k3Jx9QpL2mZ8vN4tR7wY1a".into()).digested(),
                 reason: SessionEnd::PasswordChanged,
             },
             Notice::Presence { cycle: 3 },

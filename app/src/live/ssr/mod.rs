@@ -251,7 +251,7 @@ impl Hub {
     /// Every open KPI page and list on this instance loads its KPIs again:
     /// changes announced while this instance was not listening are shown.
     pub fn recheck_kpis(&self) {
-        let message = crate::kpis::KpiMessage::Hello;
+        let message = crate::kpis::KpiMessage::Missed;
         let _ = self
             .kpis
             .send(serde_json::to_string(&message).unwrap_or_default().into());

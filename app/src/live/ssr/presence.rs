@@ -11,7 +11,6 @@ use crate::live::ServerMessage;
 use crate::sql::Pool;
 use std::sync::Arc;
 use std::time::Duration;
-use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 /// How long arrivals and departures gather before one presence message
@@ -20,7 +19,8 @@ use tokio::sync::mpsc;
 pub const PRESENCE_DELAY: Duration = Duration::from_millis(100);
 
 /// Another instance's viewers count while their row is this fresh (three
-/// missed heartbeats).
+/// heartbeats: an instance gone without a word drops out of the others'
+/// presence within this and one heartbeat more).
 const EXPIRY: Duration = Duration::from_secs(60);
 /// Rows older than this are removed.
 const FORGET: Duration = Duration::from_secs(600);
@@ -124,8 +124,140 @@ impl Hub {
     }
 }
 
+/// What the keeper of shared presence does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Work {
+    /// The viewers of a board changed here: write them, tell the others.
+    Own(i64),
+    /// The viewers of a board changed on another instance: read them.
+    Others(i64),
+    /// Time to say this instance's viewers are still there.
+    Heartbeat,
+    /// The listener listens again: write everything, read everything.
+    Resync,
+}
+
+/// Shares this instance's presence through the database and reads the
+/// others', in a task of its own (so board events never wait behind it).
+pub(super) struct Keeper {
+    pub(super) pool: Pool,
+    pub(super) hub: Arc<Hub>,
+    pub(super) instance: String,
+}
+
+impl Keeper {
+    /// Serves `work` for ever; what piled up meanwhile is done once per
+    /// board.
+    pub(super) async fn serve(self, mut work: mpsc::UnboundedReceiver<Work>) {
+        while let Some(first) = work.recv().await {
+            let mut batch = std::collections::BTreeSet::from([first]);
+            while let Ok(next) = work.try_recv() {
+                batch.insert(next);
+            }
+            for next in batch {
+                let done = match next {
+                    Work::Own(cycle) => self.own(cycle).await,
+                    Work::Others(cycle) => self.others(cycle).await,
+                    Work::Heartbeat => self.heartbeat(false).await,
+                    Work::Resync => self.heartbeat(true).await,
+                };
+                if let Err(error) = done {
+                    tracing::warn!(%error, ?next, "could not share board presence");
+                }
+            }
+        }
+    }
+
+    /// Writes this instance's viewers of `cycle` (none: its row goes),
+    /// tells the others, and reads theirs.
+    async fn own(&self, cycle: i64) -> Result<(), sqlx::Error> {
+        write(
+            &self.pool,
+            &self.instance,
+            cycle,
+            &self.hub.local_viewers(cycle),
+        )
+        .await?;
+        self.tell(cycle).await;
+        self.others(cycle).await
+    }
+
+    /// Reads who looks at `cycle` through the other instances.
+    async fn others(&self, cycle: i64) -> Result<(), sqlx::Error> {
+        let rows: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT viewers FROM board_presence \
+             WHERE cycle_id = $1 AND instance <> $2 AND seen_ms > {NOW_MS} - $3"
+        ))
+        .bind(cycle)
+        .bind(&self.instance)
+        .bind(millis(EXPIRY))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut viewers: Vec<String> = rows
+            .iter()
+            .filter_map(|row| serde_json::from_str::<Vec<String>>(row).ok())
+            .flatten()
+            .collect();
+        viewers.sort();
+        viewers.dedup();
+        self.hub.set_remote_viewers(cycle, viewers);
+        Ok(())
+    }
+
+    /// Rewrites this instance's rows from what is true now (a write that
+    /// failed earlier is mended, a row of a board left meanwhile goes),
+    /// removes long-stale rows of instances gone without a word, and reads
+    /// the others' again. After a reconnect (`tell`), the others hear of
+    /// every board this instance shows.
+    async fn heartbeat(&self, tell: bool) -> Result<(), sqlx::Error> {
+        let written: Vec<i64> =
+            sqlx::query_scalar("SELECT cycle_id FROM board_presence WHERE instance = $1")
+                .bind(&self.instance)
+                .fetch_all(&self.pool)
+                .await?;
+        let cycles = self.hub.presence_cycles();
+        let all: std::collections::BTreeSet<i64> = written.iter().chain(&cycles).copied().collect();
+        for cycle in all {
+            let viewers = self.hub.local_viewers(cycle);
+            write(&self.pool, &self.instance, cycle, &viewers).await?;
+            // A row that appears or goes here is news to the others.
+            if tell || written.contains(&cycle) == viewers.is_empty() {
+                self.tell(cycle).await;
+            }
+        }
+        sqlx::query(&format!(
+            "DELETE FROM board_presence WHERE seen_ms < {NOW_MS} - $1"
+        ))
+        .bind(millis(FORGET))
+        .execute(&self.pool)
+        .await?;
+        for cycle in cycles {
+            self.others(cycle).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Keeper {
+    /// Tells the other instances that this one's viewers of `cycle` changed.
+    async fn tell(&self, cycle: i64) {
+        let notice = super::Notice::Presence { cycle };
+        if let Err(error) = super::fanout::notify(&self.pool, &self.instance, notice).await {
+            tracing::warn!(%error, "could not tell the other instances");
+        }
+    }
+}
+
+/// The database's clock (PostgreSQL): presence rows are written by many
+/// machines and compared on one clock.
+const NOW_MS: &str = crate::sql::POSTGRES_NOW_MS;
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
 /// Writes this instance's viewers of `cycle` (none: its row goes).
-pub(super) async fn publish_own(
+async fn write(
     pool: &Pool,
     instance: &str,
     cycle: i64,
@@ -138,56 +270,16 @@ pub(super) async fn publish_own(
             .execute(pool)
             .await?;
     } else {
-        sqlx::query(
-            "INSERT INTO board_presence (instance, cycle_id, viewers, seen_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (instance, cycle_id) DO UPDATE SET viewers = excluded.viewers, seen_at = excluded.seen_at",
-        )
+        sqlx::query(&format!(
+            "INSERT INTO board_presence (instance, cycle_id, viewers, seen_ms) VALUES ($1, $2, $3, {NOW_MS}) \
+             ON CONFLICT (instance, cycle_id) DO UPDATE SET viewers = excluded.viewers, seen_ms = excluded.seen_ms"
+        ))
         .bind(instance)
         .bind(cycle)
         .bind(crate::sql::list(viewers))
-        .bind(crate::sql::now())
         .execute(pool)
         .await?;
     }
-    Ok(())
-}
-
-/// The viewers of `cycle` on every other instance that is still there.
-pub(super) async fn others(
-    pool: &Pool,
-    instance: &str,
-    cycle: i64,
-) -> Result<Vec<String>, sqlx::Error> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT viewers FROM board_presence WHERE cycle_id = $1 AND instance <> $2 AND seen_at > $3",
-    )
-    .bind(cycle)
-    .bind(instance)
-    .bind(crate::sql::at(OffsetDateTime::now_utc() - EXPIRY))
-    .fetch_all(pool)
-    .await?;
-    let mut viewers: Vec<String> = rows
-        .iter()
-        .filter_map(|row| serde_json::from_str::<Vec<String>>(row).ok())
-        .flatten()
-        .collect();
-    viewers.sort();
-    viewers.dedup();
-    Ok(viewers)
-}
-
-/// This instance's rows are still true; long-stale rows of instances gone
-/// without a word are removed.
-pub(super) async fn heartbeat(pool: &Pool, instance: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE board_presence SET seen_at = $1 WHERE instance = $2")
-        .bind(crate::sql::now())
-        .bind(instance)
-        .execute(pool)
-        .await?;
-    sqlx::query("DELETE FROM board_presence WHERE seen_at < $1")
-        .bind(crate::sql::at(OffsetDateTime::now_utc() - FORGET))
-        .execute(pool)
-        .await?;
     Ok(())
 }
 

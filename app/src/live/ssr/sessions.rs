@@ -27,7 +27,20 @@ pub(super) struct Person {
 #[derive(Debug, Clone)]
 struct Ended {
     sessions: Sessions,
+    /// The sessions are named by the SHA-256 digests of their ids (as
+    /// another instance announced them), not by the ids.
+    digested: bool,
     reason: Option<SessionEnd>,
+}
+
+impl Ended {
+    fn includes(&self, session: &str) -> bool {
+        if self.digested {
+            self.sessions.include(&crate::auth::secret::digest(session))
+        } else {
+            self.sessions.include(session)
+        }
+    }
 }
 
 /// Which of a person's sessions an end applies to.
@@ -41,6 +54,18 @@ pub enum Sessions {
 }
 
 impl Sessions {
+    /// The same sessions named by the SHA-256 digests of their ids, for a
+    /// notice to other instances: anyone who may LISTEN on the database
+    /// hears notices, and a live session id must not be among them.
+    pub fn digested(&self) -> Sessions {
+        use crate::auth::secret::digest;
+        match self {
+            Sessions::All => Sessions::All,
+            Sessions::Only(id) => Sessions::Only(digest(id)),
+            Sessions::AllBut(id) => Sessions::AllBut(digest(id)),
+        }
+    }
+
     fn include(&self, session: &str) -> bool {
         match self {
             Sessions::All => true,
@@ -68,7 +93,7 @@ impl SessionWatch {
     pub async fn ended(&mut self) -> Option<SessionEnd> {
         loop {
             match self.receiver.recv().await {
-                Ok(ended) if ended.sessions.include(&self.session) => return ended.reason,
+                Ok(ended) if ended.includes(&self.session) => return ended.reason,
                 Ok(_) => {}
                 Err(broadcast::error::RecvError::Lagged(_)) => return None,
                 // The hub outlives every watch; should it not, nothing ends.
@@ -138,6 +163,19 @@ impl Hub {
         if let Some(entry) = self.lock_people().get(&person) {
             let _ = entry.ended.send(Ended {
                 sessions,
+                digested: false,
+                reason: Some(reason),
+            });
+        }
+    }
+
+    /// The same, for `sessions` named by the digests of their ids (as
+    /// another instance announces them).
+    pub fn end_digested_sessions(&self, person: i64, sessions: Sessions, reason: SessionEnd) {
+        if let Some(entry) = self.lock_people().get(&person) {
+            let _ = entry.ended.send(Ended {
+                sessions,
+                digested: true,
                 reason: Some(reason),
             });
         }
@@ -150,6 +188,7 @@ impl Hub {
         for entry in self.lock_people().values() {
             let _ = entry.ended.send(Ended {
                 sessions: Sessions::All,
+                digested: false,
                 reason: None,
             });
         }
@@ -190,6 +229,19 @@ mod tests {
         drop(laptop);
         drop(phone);
         assert_eq!(hub.sockets_of(1), 0);
+    }
+
+    #[tokio::test]
+    async fn ends_announced_by_digest_reach_the_right_sockets() {
+        let hub = Arc::new(Hub::default());
+        let mut laptop = hub.watch_session(1, "laptop".into()).unwrap();
+        let mut phone = hub.watch_session(1, "phone".into()).unwrap();
+        let kept = Sessions::AllBut("phone".into()).digested();
+        assert_ne!(kept, Sessions::AllBut("phone".into()), "no id in a notice");
+        hub.end_digested_sessions(1, kept, SessionEnd::PasswordChanged);
+        assert_eq!(laptop.ended().await, Some(SessionEnd::PasswordChanged));
+        let quiet = tokio::time::timeout(std::time::Duration::from_millis(20), phone.ended());
+        assert!(quiet.await.is_err(), "the session kept stays open");
     }
 
     #[tokio::test]

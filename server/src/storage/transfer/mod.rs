@@ -184,10 +184,15 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = std::path::PathBuf::from(partial);
+    // A new file, never one already there (whose permissions would stay,
+    // or a link someone planted, which would be followed).
+    match std::fs::remove_file(&partial) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
     let mut file = std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
+        .create_new(true)
         .mode(0o600)
         .open(&partial)?;
     file.write_all(bytes)?;
@@ -218,5 +223,27 @@ mod tests {
         let mut keys = keys;
         keys.sort_unstable();
         assert_eq!(keys, tables);
+    }
+
+    #[test]
+    fn the_file_is_new_and_its_owners_alone_whatever_was_there() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("northstar.json");
+        // A readable leftover of an earlier run, and a link planted beside it.
+        let partial = dir.path().join("northstar.json.partial");
+        std::fs::write(&partial, "old").expect("a leftover");
+        std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o644))
+            .expect("readable by all");
+        write_file(&path, b"{}").expect("written");
+        let mode = std::fs::metadata(&path)
+            .expect("there")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let elsewhere = dir.path().join("elsewhere");
+        std::os::unix::fs::symlink(&elsewhere, &partial).expect("a link");
+        write_file(&path, b"{}").expect("written again");
+        assert!(!elsewhere.exists(), "the link was not followed");
     }
 }

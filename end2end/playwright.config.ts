@@ -25,7 +25,9 @@ export default defineConfig({
     viewport: { width: 1440, height: 1400 },
     screenshot: 'only-on-failure',
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      // An exported but empty CHROMIUM_PATH counts as unset (Playwright would
+      // look for a browser of its own).
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       // This machine has no network beyond the registries: keep chromium from phoning home.
       args: [
         '--no-sandbox',

@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-lessons
+.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-instances bench-checkins bench-lessons
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -54,6 +54,19 @@ bench-screens: setup
 	cargo build --release -p server
 	ulimit -n 16384 && cargo bench -p server --bench screen_fanout
 
-## Lessons search latency at 100,000 and 1,000,000 closing notes (numbers in docs/benchmarks.md).
+## Office screens on two instances sharing one PostgreSQL database (5,000 each), beside one
+## instance with 10,000 on SQLite and on PostgreSQL and the bare hub (docs/benchmarks.md).
+bench-instances: setup
+	cargo build --release -p server
+	ulimit -n 16384 && cargo bench -p server --bench screen_fanout -- instances
+
+## Check-ins a second from 8 and 32 concurrent writers for a minute each, on SQLite and on
+## PostgreSQL in the same run (docs/benchmarks.md).
+bench-checkins: setup
+	cargo build --release -p server
+	cargo bench -p server --bench checkin_throughput
+
+## Lessons search latency at 100,000 and 1,000,000 closing notes on SQLite, and at 100,000
+## on PostgreSQL (numbers in docs/benchmarks.md).
 bench-lessons: setup
 	cargo bench -p server --bench lessons_search

@@ -1,5 +1,6 @@
 //! The benchmark's data: a lessons-learned database of N closing notes,
-//! written once to `target/bench/lessons-<N>.db` and reused by later runs.
+//! written once to `target/bench/lessons-<N>.db` and reused by later runs,
+//! and the same notes into a PostgreSQL database for every run.
 //!
 //! 8 departments of 4 teams (40 units), 200 people, 40 quarterly cycles and
 //! N closed objectives, each with one note written by the app's own
@@ -7,11 +8,12 @@
 //! notes per transaction, text from [`super::vocabulary`]. Everything comes
 //! from one seeded PRNG, so every machine builds the same database.
 
+use super::postgres::Cluster;
 use super::vocabulary::{Rng, Vocabulary, Zipf, tags};
 use app::domain::closing::Note;
 use app::domain::okr::ObjectiveKind;
 use app::lessons::ssr::{NoteOf, insert_note};
-use app::sql::Conn;
+use app::sql::{Conn, Pool};
 use sqlx::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -342,18 +344,53 @@ async fn write_note(
 /// Writes the whole database at `path`; returns the seconds it took.
 async fn generate(path: &Path, n: usize) -> f64 {
     println!("generating {n} closing notes into {} …", path.display());
-    let started = Instant::now();
     let pool = server::storage::connect(&url_of(path)).await.unwrap();
     server::storage::migrate(&pool).await.unwrap();
     let mut db = pool.acquire().await.unwrap();
     for pragma in ["PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"] {
         sqlx::query(pragma).execute(&mut *db).await.unwrap();
     }
+    let seconds = write_notes(&mut db, n).await;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut *db)
+        .await
+        .unwrap();
+    drop(db);
+    pool.close().await;
+    seconds
+}
+
+/// The same notes in a new database on `cluster`, made anew in every run
+/// (the cluster is thrown away at the end), then vacuumed and analysed as
+/// autovacuum would have done in a running database. Returns its pool,
+/// the seconds the notes took and the database's size in bytes.
+pub async fn into_postgres(cluster: &Cluster, n: usize) -> (Pool, f64, u64) {
+    let url = cluster.database(&format!("lessons_{n}")).await;
+    println!("generating {n} closing notes into PostgreSQL …");
+    let pool = server::storage::connect(&url).await.unwrap();
+    server::storage::migrate(&pool).await.unwrap();
+    let mut db = pool.acquire().await.unwrap();
+    let seconds = write_notes(&mut db, n).await;
+    sqlx::query("VACUUM ANALYZE")
+        .execute(&mut *db)
+        .await
+        .unwrap();
+    let bytes: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+        .fetch_one(&mut *db)
+        .await
+        .unwrap();
+    drop(db);
+    (pool, seconds, bytes as u64)
+}
+
+/// The organisation and `n` notes, 5,000 to a transaction; returns the seconds.
+async fn write_notes(db: &mut Conn, n: usize) -> f64 {
+    let started = Instant::now();
     let mut rng = Rng::new(SEED);
     let words = Vocabulary::new(&mut rng);
     let tag_names = tags();
     let tags = Zipf::new(tag_names.len(), 1.0);
-    let org = organisation(&mut db).await;
+    let org = organisation(db).await;
     let mut reported = 0;
     for start in (0..n).step_by(NOTES_PER_TRANSACTION) {
         let mut tx = db.begin().await.unwrap();
@@ -377,19 +414,16 @@ async fn generate(path: &Path, n: usize) -> f64 {
         ("bench_generator", GENERATOR.to_owned()),
         ("bench_generation_seconds", format!("{seconds:.1}")),
     ] {
-        sqlx::query("INSERT OR REPLACE INTO settings (key, value) VALUES ($1, $2)")
-            .bind(key)
-            .bind(value)
-            .execute(&mut *db)
-            .await
-            .unwrap();
-    }
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
         .execute(&mut *db)
         .await
         .unwrap();
-    drop(db);
-    pool.close().await;
+    }
     println!("generated {n} notes in {seconds:.1} s");
     seconds
 }

@@ -5,7 +5,8 @@ use super::vocabulary::{HEAD_WORDS, Rng, business_words, tags};
 use super::{MEASURED, WARM_UP};
 use app::lessons::ssr;
 
-/// A search as the page's URL gives it, and the same written by hand for bare FTS5.
+/// A search as the page's URL gives it, and the same written by hand for
+/// bare FTS5 and for a bare PostgreSQL `tsquery`.
 pub struct Query {
     pub q: String,
     pub cycle: String,
@@ -13,11 +14,14 @@ pub struct Query {
     pub tag: String,
     pub achieved: &'static str,
     pub floor: String,
+    /// The floor's words as a `tsquery` literal, lexemes as the index holds
+    /// them (the generated words are lower-case ASCII already).
+    pub pg_floor: String,
     pub variant: usize,
 }
 
 impl Query {
-    fn text(q: String, floor: String) -> Query {
+    fn text(q: String, floor: String, pg_floor: String) -> Query {
         Query {
             q,
             cycle: String::new(),
@@ -25,9 +29,15 @@ impl Query {
             tag: String::new(),
             achieved: "",
             floor,
+            pg_floor,
             variant: 0,
         }
     }
+}
+
+/// A lexeme quoted for a `tsquery` literal.
+fn lexeme(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "''"))
 }
 
 pub struct Class {
@@ -51,14 +61,17 @@ fn word(rng: &mut Rng, words: &[&'static str]) -> (&'static str, usize) {
 /// 10–40 % of notes) or a rarer business word.
 const BY_WORD: &[&str] = &["(last) word a head word", "(last) word a rarer word"];
 
-/// A filter token as the index holds it, quoted for a hand-written query.
-fn facet(kind: char, value: impl std::fmt::Display) -> String {
-    format!("\"{}\"", ssr::facet(kind, value))
+/// A filter token as the index holds it, quoted for a hand-written FTS5
+/// query and for a `tsquery`.
+fn facet(kind: char, value: impl std::fmt::Display) -> (String, String) {
+    let token = ssr::facet(kind, value);
+    (format!("\"{token}\""), lexeme(&token))
 }
 
-/// A tag's filter token, quoted.
-fn tag_token(tag: &str) -> String {
-    format!("\"{}\"", ssr::tag_token(tag))
+/// A tag's filter token, quoted for FTS5 and for a `tsquery`.
+fn tag_token(tag: &str) -> (String, String) {
+    let token = ssr::tag_token(tag);
+    (format!("\"{token}\""), lexeme(&token))
 }
 
 /// The queries of every class: `cycles` and `departments` (with their subtrees) from the database.
@@ -71,7 +84,7 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
             let (w, variant) = word(&mut rng, &words);
             Query {
                 variant,
-                ..Query::text(w.to_owned(), w.to_owned())
+                ..Query::text(w.to_owned(), w.to_owned(), lexeme(w))
             }
         })
         .collect();
@@ -85,7 +98,11 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
             let (second, variant) = second;
             Query {
                 variant,
-                ..Query::text(format!("{first} {second}"), format!("{first} {second}"))
+                ..Query::text(
+                    format!("{first} {second}"),
+                    format!("{first} {second}"),
+                    format!("{} & {}", lexeme(first), lexeme(second)),
+                )
             }
         })
         .collect();
@@ -98,32 +115,42 @@ pub fn classes(cycles: &[i64], departments: &[(i64, Vec<i64>)]) -> Vec<Class> {
             let (w, variant) = w;
             Query {
                 variant,
-                ..Query::text(w[..3].to_owned(), format!("{}*", &w[..3]))
+                ..Query::text(
+                    w[..3].to_owned(),
+                    format!("{}*", &w[..3]),
+                    format!("{}:*", lexeme(&w[..3])),
+                )
             }
         })
         .collect();
     let filtered: Vec<Query> = (0..n)
         .map(|i| {
             let (w, _) = word(&mut rng, &words);
-            let mut query = Query::text(w.to_owned(), String::new());
+            let mut query = Query::text(w.to_owned(), String::new(), String::new());
             query.variant = i % 3;
             match query.variant {
                 0 => {
                     let cycle = *rng.pick(cycles);
                     query.cycle = cycle.to_string();
                     query.achieved = "yes";
-                    query.floor = format!("{w} AND {} AND {}", facet('c', cycle), facet('a', 1));
+                    let ((c, pg_c), (a, pg_a)) = (facet('c', cycle), facet('a', 1));
+                    query.floor = format!("{w} AND {c} AND {a}");
+                    query.pg_floor = format!("{} & {pg_c} & {pg_a}", lexeme(w));
                 }
                 1 => {
                     let (department, subtree) = rng.pick(departments);
                     query.unit = department.to_string();
-                    let any: Vec<String> = subtree.iter().map(|u| facet('u', u)).collect();
+                    let (any, pg_any): (Vec<String>, Vec<String>) =
+                        subtree.iter().map(|u| facet('u', u)).unzip();
                     query.floor = format!("{w} AND ({})", any.join(" OR "));
+                    query.pg_floor = format!("{} & ({})", lexeme(w), pg_any.join(" | "));
                 }
                 _ => {
                     let tag = tags[rng.below(20)];
                     query.tag = tag.to_owned();
-                    query.floor = format!("{w} AND {}", tag_token(tag));
+                    let (token, pg_token) = tag_token(tag);
+                    query.floor = format!("{w} AND {token}");
+                    query.pg_floor = format!("{} & {pg_token}", lexeme(w));
                 }
             }
             query

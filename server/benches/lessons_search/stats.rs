@@ -47,8 +47,9 @@ fn verdict(pass: bool) -> &'static str {
     if pass { "PASS" } else { "FAIL" }
 }
 
-/// One row of the results table: a query class at one size.
+/// One row of the results table: a query class at one size on one engine.
 pub struct Row {
+    pub engine: &'static str,
     pub notes: usize,
     pub class: String,
     pub ours: Summary,
@@ -94,13 +95,14 @@ pub fn thousands(n: u64) -> String {
 /// The results as a markdown table.
 pub fn print_table(rows: &[Row]) {
     println!(
-        "| notes | query class | median matches | ours p50 | ours p95 | ours p99 | floor p50 | floor p95 | floor p99 | p95 ours/floor | ≤ {MAX_RATIO}× floor | p95 < {MAX_P95_MS} ms at {} |",
+        "| engine | notes | query class | median matches | ours p50 | ours p95 | ours p99 | floor p50 | floor p95 | floor p99 | p95 ours/floor | ≤ {MAX_RATIO}× floor | p95 < {MAX_P95_MS} ms at {} |",
         thousands(ABSOLUTE_AT as u64)
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|");
+    println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|:---:|:---:|");
     for row in rows {
         println!(
-            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}× | {} | {} |",
+            "| {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}× | {} | {} |",
+            row.engine,
             thousands(row.notes as u64),
             row.class,
             thousands(row.matches),
@@ -114,62 +116,5 @@ pub fn print_table(rows: &[Row]) {
             row.ratio_verdict(),
             row.absolute_verdict(),
         );
-    }
-}
-
-/// How much of the machine other processes used while a class ran: above a
-/// few percent, the numbers are disturbed (the machine has few cores).
-pub struct CpuWatch([u64; 3]);
-
-impl CpuWatch {
-    pub fn start() -> CpuWatch {
-        CpuWatch(Self::now())
-    }
-
-    /// [machine busy, machine total, this process] in clock ticks.
-    fn now() -> [u64; 3] {
-        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
-        // cpu  user nice system idle iowait irq softirq steal
-        let cpu: Vec<u64> = stat
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .filter_map(|f| f.parse().ok())
-            .collect();
-        if cpu.len() < 8 {
-            return [0; 3];
-        }
-        let own = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-        // After "pid (name) ", utime and stime are the 12th and 13th fields.
-        let fields: Vec<&str> = own
-            .rfind(')')
-            .map(|end| &own[end + 2..])
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect();
-        let ticks = |i: usize| {
-            fields
-                .get(i)
-                .and_then(|f| f.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        let own = ticks(11) + ticks(12);
-        [
-            cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6],
-            cpu.iter().sum(),
-            own,
-        ]
-    }
-
-    /// Percent of the machine's CPU time used by other processes since start.
-    pub fn others(&self) -> f64 {
-        let now = Self::now();
-        let total = now[1].saturating_sub(self.0[1]).max(1) as f64;
-        let busy = now[0].saturating_sub(self.0[0]) as f64;
-        let own = now[2].saturating_sub(self.0[2]) as f64;
-        ((busy - own) / total * 100.0).max(0.0)
     }
 }

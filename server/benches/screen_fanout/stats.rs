@@ -1,7 +1,9 @@
 //! What a run measured: each round as the writer saw it, and the latencies
 //! over every socket's arrivals.
 
-use super::*;
+use crate::WARM_UP;
+use crate::sockets::Arrivals;
+use std::time::{Duration, Instant};
 
 /// One check-in (or publish) as the writer saw it.
 pub struct Round {

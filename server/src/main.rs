@@ -42,6 +42,12 @@ enum Command {
     /// first), all or nothing; a document with problems writes nothing and
     /// names every problem.
     Import(ImportArgs),
+    /// Copy the SQLite database to a new file while the server runs (one
+    /// consistent moment), checked with SQLite's integrity check.
+    Backup(BackupArgs),
+    /// Put a backup in place of the SQLite database (stop the server
+    /// first); a database holding an organisation only with --force.
+    Restore(RestoreArgs),
     /// Administration from the shell.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -111,6 +117,27 @@ struct ImportArgs {
     database: DatabaseArgs,
 }
 
+#[derive(Args)]
+struct BackupArgs {
+    /// The backup to write: a new file (never overwritten), readable by its
+    /// owner only.
+    #[arg(long)]
+    out: std::path::PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// The file `northstar backup` wrote.
+    file: std::path::PathBuf,
+    /// Replace a database that holds an organisation.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    database: DatabaseArgs,
+}
+
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Create an account. Without --password-stdin a random password is generated and printed.
@@ -163,6 +190,8 @@ async fn main() -> ExitCode {
         Command::Migrate(args) => migrate(args).await,
         Command::Export(args) => export(args).await,
         Command::Import(args) => import(args).await,
+        Command::Backup(args) => backup(args).await,
+        Command::Restore(args) => restore(args).await,
         Command::Admin(AdminCommand::CreateUser(args)) => create_user(args).await,
         Command::Admin(AdminCommand::Reindex(args)) => reindex(args).await,
         Command::Admin(AdminCommand::SetPassword(args)) => set_password(args).await,
@@ -234,6 +263,30 @@ async fn migrate(args: DatabaseArgs) -> Result<(), String> {
     storage::migrate(&pool).await.map_err(|e| e.to_string())?;
     pool.close().await;
     println!("{} is up to date.", args.database_url);
+    Ok(())
+}
+
+async fn backup(args: BackupArgs) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let contents = storage::backup::backup(&args.database.database_url, &args.out)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Backed up to {} in {}: {contents}; integrity check ok.",
+        args.out.display(),
+        took(started)
+    );
+    Ok(())
+}
+
+async fn restore(args: RestoreArgs) -> Result<(), String> {
+    let contents = storage::backup::restore(&args.database.database_url, &args.file, args.force)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Restored {} ({contents}); it is migrated at the next start.",
+        args.file.display()
+    );
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! the whole organisation out to a JSON document and into another database
 //! ([`transfer`]).
 
+pub mod backup;
 pub mod demo;
 mod demo_kpis;
 mod demo_lessons;
@@ -133,8 +134,8 @@ pub async fn migrate(pool: &Pool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// Held while a database is set up; released when dropped.
 enum SetUpLock {
-    /// An exclusive `flock` on the SQLite file (independent of SQLite's
-    /// own POSIX locks, so it never blocks a reader or writer).
+    /// An exclusive `flock` on a file beside the SQLite file (see
+    /// [`lock_file`]).
     File(#[allow(dead_code, reason = "held for its lock")] std::fs::File),
     /// A session-level advisory lock on a connection of its own, released
     /// when the connection closes.
@@ -143,9 +144,15 @@ enum SetUpLock {
     None,
 }
 
-/// An exclusive `flock` on the SQLite file at `path` (created empty when
-/// missing: an empty file is an empty database), released when the file
-/// returned is dropped; `None` for an in-memory database.
+/// An exclusive `flock` on `<database>.setup-lock` beside the SQLite file
+/// at `path`, released when the file returned is dropped; `None` for an
+/// in-memory database.
+///
+/// Never on the database file itself: closing any descriptor of a file
+/// drops every POSIX lock the process holds on it, SQLite's included. The
+/// server's connections then looked unused to another process (`northstar
+/// backup` beside it), whose last connection checkpointed and deleted the
+/// write-ahead log the server was still writing to.
 async fn lock_file(
     url: &str,
     path: &std::path::Path,
@@ -153,12 +160,13 @@ async fn lock_file(
     if url.contains(":memory:") || url.contains("mode=memory") {
         return Ok(None);
     }
-    let path = path.to_owned();
+    let mut name = path.as_os_str().to_owned();
+    name.push(".setup-lock");
     let file = tokio::task::spawn_blocking(move || {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(path)?;
+            .open(name)?;
         file.lock()?;
         Ok::<_, std::io::Error>(file)
     })

@@ -16,6 +16,7 @@ mod admin;
 mod alignment;
 mod api;
 mod auth;
+mod backup;
 mod board;
 mod checkins;
 mod cli;

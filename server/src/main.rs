@@ -24,6 +24,16 @@ use std::process::ExitCode;
     about = "Northstar: objectives and key results, live on every screen."
 )]
 struct Cli {
+    /// How log lines are written to standard error: text, or JSON lines
+    /// for a log collector.
+    #[arg(
+        long,
+        global = true,
+        env = "NORTHSTAR_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: telemetry::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -184,8 +194,9 @@ fn database_url(raw: &str) -> Result<String, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init();
-    let result = match Cli::parse().command {
+    let cli = Cli::parse();
+    telemetry::init_as(cli.log_format);
+    let result = match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Migrate(args) => migrate(args).await,
         Command::Export(args) => export(args).await,

@@ -23,10 +23,14 @@ use serde_json::json;
 use std::sync::LazyLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::cookie::time::Duration as CookieDuration;
 use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The header naming a request: set when missing, logged, sent back.
+pub const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "northstar_session";
@@ -102,9 +106,19 @@ pub fn router(
                     .extensions()
                     .get::<MatchedPath>()
                     .map_or(request.uri().path(), MatchedPath::as_str);
-                tracing::info_span!("request", method = %request.method(), path)
+                let id = request
+                    .headers()
+                    .get(REQUEST_ID)
+                    .and_then(|id| id.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", method = %request.method(), path, id)
             }),
         )
+        // Every request gets an id (or keeps the one a proxy gave it), its
+        // log lines name it, and its response carries it back: a person
+        // who reports an error can quote the id the logs know.
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
 

@@ -30,6 +30,7 @@ mod key_results;
 mod kpis;
 mod lessons;
 mod live;
+mod logs;
 mod migrations;
 mod overlaps;
 mod retro;

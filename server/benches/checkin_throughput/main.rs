@@ -187,13 +187,11 @@ async fn run(
         })
         .collect();
     tokio::time::sleep_until(measured_from.into()).await;
-    // After the warm-up: by now the server's pool has opened its connections,
-    // each a PostgreSQL process of its own.
-    let mut pids = vec![server.pid()];
-    if !matches!(engine, Engine::Sqlite) {
-        pids.extend(cluster.pids());
-    }
-    let cpu = CpuWatch::start(&pids);
+    let postmaster = match engine {
+        Engine::Sqlite => None,
+        Engine::Postgres | Engine::PostgresAsync => cluster.postmaster(),
+    };
+    let cpu = CpuWatch::start(&[server.pid()], postmaster);
     tokio::time::sleep_until(until.into()).await;
     let (server_ms, client, other) = cpu.shares(measured);
     let mut samples: Vec<Sample> = Vec::new();

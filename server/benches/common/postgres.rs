@@ -123,24 +123,11 @@ impl Cluster {
         format!("postgres://{USER}@localhost:{PORT}/{database}?host={host}")
     }
 
-    /// The postmaster and every process it started (backends, writers), so
-    /// their CPU time is counted as the database's and not as "other".
-    pub fn pids(&self) -> Vec<u32> {
-        let postmaster = std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
-            .ok()
-            .and_then(|pid| pid.lines().next()?.trim().parse::<u32>().ok());
-        let Some(postmaster) = postmaster else {
-            return Vec::new();
-        };
-        let children = std::fs::read_dir("/proc").into_iter().flatten().flatten();
-        let children = children.filter_map(|entry| {
-            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // After "pid (name) ", the state, then the parent's pid.
-            let parent = stat[stat.rfind(')')? + 2..].split_whitespace().nth(1)?;
-            (parent.parse::<u32>().ok()? == postmaster).then_some(pid)
-        });
-        std::iter::once(postmaster).chain(children).collect()
+    /// The postmaster's process id: every process of the database server
+    /// is its child.
+    pub fn postmaster(&self) -> Option<u32> {
+        let pid = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).ok()?;
+        pid.lines().next()?.trim().parse().ok()
     }
 
     /// The data directory, e.g. to read its files into the page cache.

@@ -7,6 +7,7 @@
     reason = "each benchmark that includes this module uses a different part of it"
 )]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -129,56 +130,65 @@ pub fn rss_kib(pid: u32) -> u64 {
         .expect("VmRSS in /proc/<pid>/status")
 }
 
-/// CPU time of a process in clock ticks (0 once it is gone).
-fn ticks(pid: &str) -> u64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0;
-    };
-    // After "pid (name) ", utime and stime are the 12th and 13th fields.
-    let fields: Vec<&str> = stat[stat.rfind(')').map_or(0, |end| end + 2)..]
-        .split_whitespace()
-        .collect();
-    let field = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    field(11).unwrap_or(0) + field(12).unwrap_or(0)
+/// Every process's CPU time in clock ticks, and its parent.
+fn processes() -> HashMap<u32, (u64, u32)> {
+    let entries = std::fs::read_dir("/proc").into_iter().flatten().flatten();
+    entries
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // After "pid (name) ": state, parent, …; utime and stime are the 12th and 13th.
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
+            let field = |i: usize| fields.get(i)?.parse::<u64>().ok();
+            let ticks = field(11)? + field(12)?;
+            Some((pid, (ticks, u32::try_from(field(1)?).ok()?)))
+        })
+        .collect()
 }
 
 /// CPU time over a stretch of the run, from `/proc` (in clock ticks, so
-/// only ratios are used): the servers' (one or several processes: the
-/// instances, PostgreSQL's), this process's and the machine's.
+/// only ratios are used): the servers' (the instances', and every process
+/// of the database server: backends, and parallel workers that come and go
+/// with queries), this process's, and everyone else's. Counted over the
+/// processes alive at the end (one that ended meanwhile is missed), against
+/// the machine's total time.
 pub struct CpuWatch {
     servers: Vec<u32>,
-    started: [u64; 5],
+    /// PostgreSQL's postmaster: its children are the servers' too.
+    database: Option<u32>,
+    processes: HashMap<u32, (u64, u32)>,
+    /// The machine's total ticks (all CPUs) at the start.
+    total: u64,
 }
 
 impl CpuWatch {
-    pub fn start(servers: &[u32]) -> Self {
+    pub fn start(servers: &[u32], database: Option<u32>) -> Self {
         CpuWatch {
             servers: servers.to_vec(),
-            started: Self::now(servers),
+            database,
+            processes: processes(),
+            total: Self::machine().0,
         }
     }
 
-    /// [machine busy, machine total, this process, the servers, CPUs].
-    fn now(servers: &[u32]) -> [u64; 5] {
+    /// The machine's total ticks (all CPUs together) and its CPUs.
+    fn machine() -> (u64, u64) {
         let stat = std::fs::read_to_string("/proc/stat").unwrap();
         // cpu  user nice system idle iowait irq softirq steal ...
-        let cpu: Vec<u64> = stat
+        let total = stat
             .lines()
             .next()
             .unwrap()
             .split_whitespace()
             .skip(1)
             .take(8)
-            .map(|f| f.parse().unwrap())
-            .collect();
-        let busy = cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6];
-        let total: u64 = cpu.iter().sum();
+            .map(|f| f.parse::<u64>().unwrap())
+            .sum();
         let cpus = stat
             .lines()
             .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
             .count() as u64;
-        let servers = servers.iter().map(|pid| ticks(&pid.to_string())).sum();
-        [busy, total, ticks("self"), servers, cpus]
+        (total, cpus)
     }
 
     /// The servers' CPU milliseconds per unit of work (`units` check-ins),
@@ -191,13 +201,30 @@ impl CpuWatch {
     /// The servers' CPU milliseconds, this process's share of the machine
     /// (%) and other processes' share (%) since the start.
     pub fn shares(&self, elapsed: Duration) -> (f64, f64, f64) {
-        let [busy, total, own, server, cpus] = Self::now(&self.servers);
-        let [busy0, total0, own0, server0, _] = self.started;
-        let total = total.saturating_sub(total0).max(1) as f64;
-        let (own, server) = (own.saturating_sub(own0), server.saturating_sub(server0));
-        let other = busy.saturating_sub(busy0).saturating_sub(own + server) as f64;
+        let (total, cpus) = Self::machine();
+        let total = total.saturating_sub(self.total).max(1) as f64;
+        let own = std::process::id();
+        let (mut servers, mut mine, mut others) = (0, 0, 0);
+        for (pid, (ticks, parent)) in processes() {
+            let before = self.processes.get(&pid).map_or(0, |(t, _)| *t);
+            let spent = ticks.saturating_sub(before);
+            if pid == own {
+                mine += spent;
+            } else if self.servers.contains(&pid)
+                || Some(pid) == self.database
+                || Some(parent) == self.database
+            {
+                servers += spent;
+            } else {
+                others += spent;
+            }
+        }
         // Ticks of all CPUs together: a share of them is a share of (CPUs × elapsed).
-        let server_ms = server as f64 / total * cpus as f64 * elapsed.as_secs_f64() * 1000.0;
-        (server_ms, own as f64 / total * 100.0, other / total * 100.0)
+        let server_ms = servers as f64 / total * cpus as f64 * elapsed.as_secs_f64() * 1000.0;
+        (
+            server_ms,
+            mine as f64 / total * 100.0,
+            others as f64 / total * 100.0,
+        )
     }
 }

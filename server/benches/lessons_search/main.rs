@@ -39,7 +39,8 @@
 //! Targets: every class's p95 within 1.5× the floor's, and under 10 ms at
 //! 100,000 notes. Run with `make bench-lessons`; one size:
 //! `cargo bench -p server --bench lessons_search -- 100000`; one engine:
-//! `-- 100000 --sqlite` or `-- 100000 --postgres`.
+//! `-- 100000 --sqlite` or `-- 100000 --postgres` (`--explain` prints
+//! PostgreSQL's plan of one floor query per class).
 
 #![allow(
     clippy::unwrap_used,
@@ -220,6 +221,20 @@ async fn matches(pool: &Pool, engine: Engine, class: &Class) -> Vec<u64> {
     counts
 }
 
+/// PostgreSQL's plan of the floor for `query`, as it ran (`--explain`).
+async fn explain(pool: &Pool, query: &Query) {
+    let plan: Vec<String> =
+        sqlx::query_scalar(&format!("EXPLAIN (ANALYZE, BUFFERS) {PG_FLOOR_SQL}"))
+            .bind(&query.pg_floor)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    println!("    plan of the floor for {:?}:", query.pg_floor);
+    for line in plan {
+        println!("      {line}");
+    }
+}
+
 /// Reads the file once, so the OS caches it as it would for a running server.
 fn warm_page_cache(path: &std::path::Path) -> f64 {
     let started = Instant::now();
@@ -320,10 +335,13 @@ async fn run_classes(
     for class in classes(&cycles, &departments) {
         let started = Instant::now();
         // PostgreSQL's processes work for this benchmark: not "other".
-        let cpu = CpuWatch::start(&cluster.map(|c| c.pids()).unwrap_or_default());
+        let cpu = CpuWatch::start(&[], cluster.and_then(|c| c.postmaster()));
         let m = measure(pool, engine, &class).await;
         let (_, _, others) = cpu.shares(started.elapsed());
         let counts = matches(pool, engine, &class).await;
+        if engine == Engine::Postgres && std::env::args().any(|a| a == "--explain") {
+            explain(pool, &class.queries[WARM_UP]).await;
+        }
         let row = Row {
             engine: engine.name(),
             notes: n,

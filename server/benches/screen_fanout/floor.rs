@@ -115,7 +115,7 @@ pub async fn run_floor(n: usize, snapshot: &str) -> Outcome {
     let open = n - failed;
     let kib = (after as f64 - before as f64) / open.max(1) as f64;
 
-    let cpu = CpuWatch::start(&[server.pid()]);
+    let cpu = CpuWatch::start(&[server.pid()], None);
     let driving = Instant::now();
     let rounds = drive(open, pace(n), &shared, |round| {
         let sent = publisher

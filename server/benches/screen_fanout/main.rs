@@ -54,7 +54,7 @@ mod real;
 mod sockets;
 mod stats;
 
-use real::{Database, Real, run_real};
+use real::{Database, run_real};
 use sockets::CONNECTING_AT_ONCE;
 use stats::{Outcome, Summary};
 use std::time::Duration;
@@ -154,30 +154,32 @@ async fn run_instances(n: usize) {
     println!("N = {n}: floor done");
     let one_pg = run_real(&northstar, Database::Postgres(&cluster), 1, n).await;
     println!("N = {n}: one instance on PostgreSQL done");
-    let two: Real = run_real(&northstar, Database::Postgres(&cluster), 2, n).await;
+    let two = run_real(&northstar, Database::Postgres(&cluster), 2, n).await;
     println!("N = {n}: two instances on PostgreSQL done");
     drop(cluster);
 
     let results = [
         (n, "floor", floor),
         (n, "SQLite×1", one_sqlite.outcome),
-        (n, "PG×1", one_pg.outcome),
-        (n, "PG×2", two.outcome),
+        (n, "PG×1", one_pg.outcome.clone()),
+        (n, "PG×2", two.outcome.clone()),
     ];
     print_table(&results);
     println!();
     println!(
-        "two instances on PostgreSQL, by instance (check-ins saved through instance 1); resp→screen p50/p99/max | send→screen p50/p99/max:"
+        "by instance (check-ins saved through instance 1; first/last: from sending to the first and the last of its screens hearing of it); resp→screen p50/p99/max | send→screen p50/p99/max:"
     );
-    for (i, o) in two.by_instance.iter().enumerate() {
-        println!(
-            "  instance {}: {:>5} screens, errors {}, POST p50 {:.2} | {}",
-            i + 1,
-            o.samples / MEASURED,
-            o.errors,
-            o.post_p50,
-            latencies(o),
-        );
+    for (name, group) in [("PG×1", &one_pg.by_instance), ("PG×2", &two.by_instance)] {
+        for (i, (o, (first, last, messages))) in group.iter().enumerate() {
+            println!(
+                "  {name} instance {}: {:>5} screens, errors {}, first/last screen p50 {first:.1}/{last:.1}, \
+                 {messages:.2} messages per screen and check-in | {}",
+                i + 1,
+                o.samples / MEASURED,
+                o.errors,
+                latencies(o),
+            );
+        }
     }
     println!();
     println!(

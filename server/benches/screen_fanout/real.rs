@@ -8,7 +8,7 @@ use crate::process::{
     ChildGuard, CpuWatch, free_port, reader_url, rss_kib, start_northstar, wait_until_up,
 };
 use crate::sockets::{Shared, drive, open_sockets};
-use crate::stats::{Outcome, summarise};
+use crate::stats::{Outcome, spread, summarise};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -26,8 +26,9 @@ pub struct Real {
     /// Over every screen.
     pub outcome: Outcome,
     /// The screens of each instance alone (latencies only; the first
-    /// instance is the one the check-ins go through).
-    pub by_instance: Vec<Outcome>,
+    /// instance is the one the check-ins go through), and their
+    /// [`spread`]: first and last screen, messages per socket and round.
+    pub by_instance: Vec<(Outcome, (f64, f64, f64))>,
     /// A screen message as sent (for the floor).
     pub snapshot: String,
 }
@@ -127,11 +128,12 @@ pub async fn run_real(
     let kib = (after as f64 - before as f64) / open.max(1) as f64;
 
     // The servers' CPU: every instance's and, on PostgreSQL, the database's.
-    let mut pids: Vec<u32> = servers.iter().map(ChildGuard::pid).collect();
-    if let Database::Postgres(cluster) = database {
-        pids.extend(cluster.pids());
-    }
-    let cpu = CpuWatch::start(&pids);
+    let pids: Vec<u32> = servers.iter().map(ChildGuard::pid).collect();
+    let postmaster = match database {
+        Database::Postgres(cluster) => cluster.postmaster(),
+        Database::Sqlite => None,
+    };
+    let cpu = CpuWatch::start(&pids, postmaster);
     let driving = Instant::now();
     let rounds = drive(open, pace(n), &shared, |round| {
         let form = vec![
@@ -179,7 +181,10 @@ pub async fn run_real(
         let mine = &arrivals[from..from + count];
         // Sockets that failed to connect are not told apart by instance.
         let failed_here = mine.iter().filter(|a| a.is_empty()).count();
-        by_instance.push(summarise(&rounds, mine, failed_here, 0.0, 0.0, (0.0, 0.0)));
+        by_instance.push((
+            summarise(&rounds, mine, failed_here, 0.0, 0.0, (0.0, 0.0)),
+            spread(&rounds, mine),
+        ));
         from += count;
     }
     Real {

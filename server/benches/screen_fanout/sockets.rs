@@ -137,11 +137,14 @@ async fn screen(
     while let Some(Ok(message)) = socket.next().await {
         if let Message::Text(text) = message {
             let at = Instant::now();
-            if let Some(version) = version_of(&text)
-                && version > last
-            {
+            let Some(version) = version_of(&text) else {
+                continue;
+            };
+            // Every message is kept (a repeat shows as a second entry with
+            // its version); latencies use the first of each version.
+            arrivals.push((version, at));
+            if version > last {
                 last = version;
-                arrivals.push((version, at));
                 shared.highest.fetch_max(version, Ordering::Relaxed);
                 shared.delivered.fetch_add(1, Ordering::Release);
                 if sample {

@@ -19,6 +19,7 @@ pub struct Summary {
     pub max: f64,
 }
 
+#[derive(Clone)]
 pub struct Outcome {
     pub errors: usize,
     /// Seconds until all N sockets had their first message.
@@ -81,6 +82,34 @@ pub fn summarise(
         to_screen: percentiles(&mut to_screen),
         end_to_end: percentiles(&mut end_to_end),
     }
+}
+
+/// Where the time of a group of sockets (one instance's) goes, medians
+/// over the measured rounds: from sending the check-in to its first
+/// socket hearing of it, to the last; and messages per socket and round
+/// (more than one: the same version sent again).
+pub fn spread(rounds: &[Round], arrivals: &[Arrivals]) -> (f64, f64, f64) {
+    let measured = &rounds[WARM_UP..];
+    let (mut first, mut last) = (Vec::new(), Vec::new());
+    for round in measured {
+        let Some(v) = round.version else { continue };
+        let at = arrivals
+            .iter()
+            .filter_map(|socket| socket.iter().find(|(version, _)| *version == v))
+            .map(|(_, at)| ms(at.saturating_duration_since(round.sent)));
+        let (low, high) = at.fold((f64::MAX, 0.0_f64), |(l, h), t| (l.min(t), h.max(t)));
+        if high > 0.0 {
+            first.push(low);
+            last.push(high);
+        }
+    }
+    let messages: usize = arrivals.iter().map(Vec::len).sum();
+    let per_round = messages as f64 / (arrivals.len().max(1) * rounds.len().max(1)) as f64;
+    (
+        percentiles(&mut first).p50,
+        percentiles(&mut last).p50,
+        per_round,
+    )
 }
 
 pub fn ms(d: Duration) -> f64 {

@@ -37,7 +37,7 @@
     reason = "a benchmark that cannot set up should stop loudly"
 )]
 
-#[path = "../common/postgres.rs"]
+#[path = "../../tests/support/postgres_cluster.rs"]
 mod postgres;
 #[path = "../common/process.rs"]
 mod process;
@@ -111,7 +111,7 @@ fn main() {
 
 async fn run_all(counts: Vec<usize>, measured: Duration) {
     let northstar = process::northstar_binary("bench-checkins");
-    let cluster = postgres::Cluster::start();
+    let cluster = postgres::Cluster::start(postgres::Kind::Benchmark);
     println!(
         "check-in throughput: {} s warm-up, {} s measured, {PEOPLE} people",
         WARM_UP.as_secs(),

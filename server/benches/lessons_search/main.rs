@@ -49,7 +49,7 @@
 )]
 
 mod generate;
-#[path = "../common/postgres.rs"]
+#[path = "../../tests/support/postgres_cluster.rs"]
 mod postgres;
 #[path = "../common/process.rs"]
 mod process;
@@ -410,7 +410,7 @@ async fn run_all(sizes: Vec<usize>, engines: Vec<Engine>) {
     }
     let on_postgres: Vec<usize> = sizes.into_iter().filter(|&n| n <= POSTGRES_UP_TO).collect();
     if engines.contains(&Engine::Postgres) && !on_postgres.is_empty() {
-        let cluster = postgres::Cluster::start();
+        let cluster = postgres::Cluster::start(postgres::Kind::Benchmark);
         for n in on_postgres {
             run_postgres(&cluster, n, &mut rows, &mut details).await;
         }

@@ -46,7 +46,7 @@
 )]
 
 mod floor;
-#[path = "../common/postgres.rs"]
+#[path = "../../tests/support/postgres_cluster.rs"]
 mod postgres;
 #[path = "../common/process.rs"]
 mod process;
@@ -147,7 +147,7 @@ async fn run_all(sizes: Vec<usize>) {
 async fn run_instances(n: usize) {
     let northstar = process::northstar_binary("bench-instances");
     print_legend();
-    let cluster = postgres::Cluster::start();
+    let cluster = postgres::Cluster::start(postgres::Kind::Benchmark);
     let one_sqlite = run_real(&northstar, Database::Sqlite, 1, n).await;
     println!("N = {n}: one instance on SQLite done");
     let floor = floor::run_floor(n, &one_sqlite.snapshot).await;

@@ -1,20 +1,20 @@
-//! A throwaway PostgreSQL cluster for the benchmarks, started the way the
-//! integration tests start theirs (`server/tests/it/common/postgres.rs`,
-//! which a bench cannot import): a fresh folder under the system's temp
-//! dir, a unix socket in it and no TCP, and as root the `postgres` system
-//! user running it through `runuser` (initdb refuses root).
+//! A throwaway PostgreSQL cluster from Debian's `postgresql` package, for
+//! the integration tests (`tests/it/common/postgres.rs`) and the benchmarks
+//! (`benches/*`, which include this file by path): a fresh folder under the
+//! system's temp dir, a unix socket in it and no TCP. Root may not run
+//! PostgreSQL (initdb refuses), so as root the cluster belongs to the
+//! `postgres` system user and its programs run through `runuser`.
 //!
 //! A watchdog shell stops the cluster and removes its folder when the
-//! [`Cluster`] is dropped (the end of a run, or a panic unwinding through
-//! it) or when the benchmark's process ends in any other way.
-//!
-//! Unlike the tests' cluster it keeps PostgreSQL's durability as installed
-//! (`fsync` and `synchronous_commit` on): a benchmark measures what a
-//! deployment gets. A database can ask for less with `ALTER DATABASE`.
+//! [`Cluster`] is dropped (the end of a benchmark, or a panic unwinding
+//! through it) or when the process ends in any other way (the tests keep
+//! theirs in a static, never dropped).
 
 #![allow(
     dead_code,
-    reason = "each benchmark that includes this module uses a different part of it"
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "each includer uses a different part; a cluster that cannot start fails loudly"
 )]
 
 use std::io::Write;
@@ -30,6 +30,43 @@ const PORT: u16 = 5432;
 /// Who runs the cluster when the benchmark runs as root.
 const SYSTEM_USER: &str = "postgres";
 
+/// What the cluster is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Fast and forgetful (the data dies with the process), with room for
+    /// about 150 tests run two at a time, each with a pool of up to 8.
+    Tests,
+    /// PostgreSQL's durability as installed (`fsync`, `synchronous_commit`
+    /// on): a benchmark measures what a deployment gets. A database can
+    /// ask for less with `ALTER DATABASE`.
+    Benchmark,
+}
+
+impl Kind {
+    fn prefix(self) -> &'static str {
+        match self {
+            Kind::Tests => "northstar-pg-",
+            Kind::Benchmark => "northstar-bench-pg-",
+        }
+    }
+
+    fn initdb(self) -> &'static [&'static str] {
+        match self {
+            Kind::Tests => &["--no-sync"],
+            Kind::Benchmark => &[],
+        }
+    }
+
+    fn settings(self) -> &'static str {
+        match self {
+            Kind::Tests => {
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 300\n"
+            }
+            Kind::Benchmark => "max_connections = 200\n",
+        }
+    }
+}
+
 pub struct Cluster {
     /// The data directory (`data`), the socket and the server's log (`log`).
     dir: PathBuf,
@@ -38,10 +75,10 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    pub fn start() -> Cluster {
+    pub fn start(kind: Kind) -> Cluster {
         let bin = binaries();
         let dir = tempfile::Builder::new()
-            .prefix("northstar-bench-pg-")
+            .prefix(kind.prefix())
             .tempdir()
             .unwrap()
             .keep();
@@ -55,19 +92,17 @@ impl Cluster {
                 .arg(&cluster.dir));
         }
         let data = cluster.dir.join("data");
-        run(program(&bin, "initdb", as_root).arg("-D").arg(&data).args([
-            "-A",
-            "trust",
-            "-U",
-            USER,
-            "--encoding=UTF8",
-            "--locale=C",
-        ]));
+        run(program(&bin, "initdb", as_root)
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "trust", "-U", USER, "--encoding=UTF8", "--locale=C"])
+            .args(kind.initdb()));
         let socket_dir = cluster.dir.display().to_string().replace('\'', "''");
         let settings = format!(
             "listen_addresses = ''\nport = {PORT}\nunix_socket_directories = '{socket_dir}'\n\
-             max_connections = 200\n# Not /dev/shm, which containers keep small.\n\
-             dynamic_shared_memory_type = mmap\n"
+             # Not /dev/shm, which containers keep small.\n\
+             dynamic_shared_memory_type = mmap\n{}",
+            kind.settings()
         );
         std::fs::OpenOptions::new()
             .append(true)
@@ -85,7 +120,7 @@ impl Cluster {
             .unwrap();
         assert!(
             output.status.success(),
-            "the benchmark's cluster did not start: {}\n{}",
+            "the throwaway cluster did not start: {}\n{}",
             String::from_utf8_lossy(&output.stderr),
             std::fs::read_to_string(&log).unwrap_or_default()
         );
@@ -144,24 +179,49 @@ impl Drop for Cluster {
     }
 }
 
-/// The folder of PostgreSQL's programs: `NORTHSTAR_PG_BIN`, else the newest
-/// `/usr/lib/postgresql/<version>/bin` (Debian's layout).
+const INSTALL: &str = "install Debian's postgresql: scripts/setup.sh does";
+
+/// The folder of PostgreSQL's programs: `NORTHSTAR_PG_BIN`, else
+/// `pg_config --bindir`, else the newest `/usr/lib/postgresql/<version>/bin`
+/// (Debian's layout).
 fn binaries() -> PathBuf {
     if let Some(bin) = std::env::var_os("NORTHSTAR_PG_BIN") {
-        return PathBuf::from(bin);
+        let bin = PathBuf::from(bin);
+        assert!(
+            bin.join("initdb").exists(),
+            "NORTHSTAR_PG_BIN={} holds no initdb: name the folder of PostgreSQL's programs, or {INSTALL}",
+            bin.display()
+        );
+        return bin;
     }
-    std::fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-            Some((version, entry.path().join("bin")))
+    let configured = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()));
+    let newest = || {
+        std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+                Some((version, entry.path().join("bin")))
+            })
+            .filter(|(_, bin)| bin.join("initdb").exists())
+            .max()
+            .map(|(_, bin)| bin)
+    };
+    configured
+        .filter(|bin| bin.join("initdb").exists())
+        .or_else(newest)
+        .unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL is not installed (no initdb from pg_config or in \
+                 /usr/lib/postgresql/*/bin; NORTHSTAR_PG_BIN names another folder): {INSTALL}"
+            )
         })
-        .filter(|(_, bin)| bin.join("initdb").exists())
-        .max()
-        .map(|(_, bin)| bin)
-        .expect("PostgreSQL is not installed (scripts/setup.sh installs it; NORTHSTAR_PG_BIN names another folder)")
 }
 
 /// One of PostgreSQL's programs, run as the cluster's owner.
@@ -176,7 +236,10 @@ fn program(bin: &Path, name: &str, as_root: bool) -> Command {
 }
 
 fn run(command: &mut Command) {
-    let output = command.stdin(Stdio::null()).output().unwrap();
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|error| panic!("run {command:?}: {error}"));
     assert!(
         output.status.success(),
         "{command:?} failed: {}{}",
@@ -185,10 +248,10 @@ fn run(command: &mut Command) {
     );
 }
 
-/// A shell that waits for the end of its input, then stops the cluster at
-/// once and removes its folder; in a process group of its own and deaf to
-/// the terminal's signals, so Ctrl-C on the benchmark does not stop it
-/// before it has cleaned up.
+/// A shell that waits for the end of its input (a drop, or the process's
+/// end), then stops the cluster at once and removes its folder; in a
+/// process group of its own and deaf to the terminal's signals, so Ctrl-C
+/// does not stop it before it has cleaned up.
 fn watchdog(dir: &Path, bin: &Path, as_root: bool) -> Child {
     const SCRIPT: &str = r#"trap '' INT TERM HUP
 read -r _

@@ -71,6 +71,8 @@ enum Work {
     Committed { cycle: i64, events: Vec<BoardEvent> },
     /// Board `cycle` reached `version` (through any instance).
     Board { cycle: i64, version: i64 },
+    /// Board `cycle` may have events not yet published (a read that failed).
+    CatchUp(i64),
     /// The listener (re)started listening: catch up with what it missed.
     Listening,
     /// A KPI changed somewhere: the current leaderboard's celebrations follow KPIs.
@@ -333,6 +335,7 @@ impl Publisher {
                         self.catch_up(cycle).await;
                     }
                 }
+                Work::CatchUp(cycle) => self.catch_up(cycle).await,
                 Work::Listening => self.resume().await,
                 Work::CurrentLeaderboard => self.current_leaderboard().await,
             }
@@ -364,7 +367,9 @@ impl Publisher {
             }
             self.published.insert(cycle, last);
         } else {
+            // Reads the gap and asks for the leaderboard itself.
             self.catch_up(cycle).await;
+            return;
         }
         self.state.leaderboard_refresh.request(cycle);
     }
@@ -412,10 +417,7 @@ impl Publisher {
         let queue = self.fanout.queue.clone();
         tokio::spawn(async move {
             tokio::time::sleep(RETRY).await;
-            let _ = queue.send(Work::Board {
-                cycle,
-                version: i64::MAX,
-            });
+            let _ = queue.send(Work::CatchUp(cycle));
         });
     }
 

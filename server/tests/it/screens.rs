@@ -341,6 +341,27 @@ async fn a_screen_that_missed_revocation_notices_asks_the_database() {
     assert_told_revoked_and_closed(&mut socket).await;
 }
 
+/// A screen asked to look at the database (its instance's listener came
+/// back) while the database does not answer stays on: "disconnected" is
+/// for good, and a database that is away revokes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screen_that_cannot_ask_the_database_is_not_told_it_was_revoked() {
+    let app = TestApp::start().await;
+    let (_, token) = new_screen(&app, "Lobby").await;
+    let mut socket = open_screen(&app, &token).await;
+    resume(&app, &mut socket).await;
+    app.pool.close().await;
+    app.hub.recheck_screens();
+    let heard = next_json(&mut socket, Duration::from_secs(1)).await;
+    assert!(
+        heard
+            .as_ref()
+            .is_none_or(|message| message["type"] != "disconnected"),
+        "{heard:?}"
+    );
+    assert!(!closes(&mut socket, Duration::from_millis(500)).await);
+}
+
 /// A frame announcing more than a client message may hold is refused from
 /// its header, before its payload is read or buffered: the socket closes at
 /// once although the rest of the frame never comes.

@@ -44,7 +44,7 @@ export default defineConfig({
     command:
       `rm -f ${database} ${database}-wal ${database}-shm && mkdir -p ../target/e2e && ` +
       `RUST_LOG=warn ../target/release/northstar serve --demo --addr 127.0.0.1:${port} ` +
-      `--database-url sqlite://${database} --site-root ../target/site`,
+      `--database-url sqlite://${database}`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

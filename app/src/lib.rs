@@ -31,6 +31,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod assets;
 pub mod auth;
 pub mod board;
 pub mod checkins;
@@ -61,7 +62,7 @@ pub mod tokens;
 pub mod units;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 use routes::*;
@@ -78,13 +79,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
+                <AutoReload options/>
                 {if on_office_screen() {
                     // A TV runs no WebAssembly: the page is rendered here and
                     // a small script keeps it live (see `screens`).
-                    view! { <script type="module" src="/screen.js"></script> }.into_any()
+                    view! {
+                        <assets::SiteHead stylesheet_only=true/>
+                        <script type="module" src="/screen.js"></script>
+                    }
+                        .into_any()
                 } else {
-                    view! { <HydrationScripts options/> }.into_any()
+                    view! { <assets::SiteHead/> }.into_any()
                 }}
                 <MetaTags/>
             </head>
@@ -132,7 +137,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_session();
     view! {
-        <Stylesheet id="leptos" href="/pkg/northstar.css"/>
         <Title text="Northstar"/>
         <Router>
             <components::Header/>

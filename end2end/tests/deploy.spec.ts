@@ -27,8 +27,7 @@ function serveLine(): { line: string; replace: Record<string, string> } {
     replace: {
       '127.0.0.1:3000': `127.0.0.1:${PORT}`,
       'sqlite:///var/lib/northstar/northstar.db': `sqlite://${join(dir, 'northstar.db')}`,
-      '/usr/local/share/northstar/site': '../target/site',
-      'https://okr.example.org': base,
+        'https://okr.example.org': base,
     },
   };
 }

@@ -44,7 +44,6 @@ test.beforeAll(async () => {
     'postgres://northstar@localhost/northstar': cluster.url('northstar'),
     '127.0.0.1:3001': `127.0.0.1:${PORTS[0]}`,
     '127.0.0.1:3002': `127.0.0.1:${PORTS[1]}`,
-    '/usr/local/share/northstar/site': '../target/site',
     'https://okr.example.org': proxy,
   };
   // One after the other: the first creates the demo organisation.

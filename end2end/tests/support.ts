@@ -68,6 +68,19 @@ export async function liveBoardOf(browser: Browser, email: string): Promise<Page
   return page;
 }
 
+/** Waits until a Northstar at `base` answers its health check (20 s at most). */
+export async function healthyAt(base: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no Northstar came up at ${base}`);
+}
+
 /**
  * A Northstar of a spec's own, on `port` with a fresh demo database, for
  * journeys that change what other specs count on (or restart the server).
@@ -80,25 +93,14 @@ export function ownServer(port: number, database: string) {
     start() {
       server = spawn(
         '../target/release/northstar',
-        ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`,
-          '--site-root', '../target/site'],
+        ['serve', '--demo', '--addr', `127.0.0.1:${port}`, '--database-url', `sqlite://${database}`],
         { stdio: 'ignore', env: { ...process.env, RUST_LOG: 'warn' } },
       );
     },
     fresh() {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
     },
-    async healthy() {
-      for (let i = 0; i < 200; i++) {
-        try {
-          if ((await fetch(`${base}/healthz`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the server did not come up');
-    },
+    healthy: () => healthyAt(base),
     async stop() {
       if (server && server.exitCode === null) {
         const exited = once(server, 'exit');

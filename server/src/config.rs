@@ -17,8 +17,9 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Seed the demo organisation into an empty database.
     pub demo: bool,
-    /// The folder holding the built site (`pkg/` with the WASM, JS and CSS).
-    pub site_root: String,
+    /// A folder holding a built site (`pkg/` with the WASM, JS and CSS) to
+    /// serve instead of the one in the binary (development).
+    pub site_root: Option<std::path::PathBuf>,
     /// Mark the session cookie `Secure`: set when served over HTTPS (also
     /// implied by an `https` public address).
     pub secure_cookies: bool,
@@ -54,7 +55,7 @@ impl ServeConfig {
             addr,
             database_url: database_url.into(),
             demo: false,
-            site_root: "target/site".into(),
+            site_root: None,
             secure_cookies: false,
             body_limit: 64 * 1024,
             session_expiry: std::time::Duration::from_secs(14 * 24 * 3600),
@@ -68,12 +69,27 @@ impl ServeConfig {
         }
     }
 
+    /// Where the site's files come from.
+    pub fn site_source(&self) -> crate::http::site::Source {
+        match &self.site_root {
+            Some(root) => crate::http::site::Source::Folder(root.clone()),
+            None => crate::http::site::Source::Embedded,
+        }
+    }
+
     /// The Leptos options, built here rather than read from `Cargo.toml` so
-    /// the binary runs from anywhere.
+    /// the binary runs from anywhere. Leptos reads no file through them:
+    /// the site's files are served, and named in the page, by
+    /// [`crate::http::site`].
     pub fn leptos_options(&self) -> LeptosOptions {
         LeptosOptions::builder()
             .output_name("northstar")
-            .site_root(self.site_root.as_str())
+            .site_root(
+                self.site_root
+                    .as_deref()
+                    .and_then(|root| root.to_str())
+                    .unwrap_or("target/site"),
+            )
             .site_pkg_dir("pkg")
             .site_addr(self.addr)
             .build()

@@ -82,9 +82,10 @@ struct ServeArgs {
     /// Create a demo organisation (departments, teams, people) when the database is empty.
     #[arg(long, env = "NORTHSTAR_DEMO")]
     demo: bool,
-    /// The folder of the built site, holding pkg/ with the WebAssembly, JS and CSS.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    site_root: String,
+    /// Serve the built site in this folder (pkg/ with the WebAssembly, JS and
+    /// CSS) instead of the one inside the binary; for development.
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    site_root: Option<std::path::PathBuf>,
     /// Mark the session cookie Secure; set this when Northstar is served over HTTPS.
     #[arg(long, env = "NORTHSTAR_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -228,6 +229,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let mut config = ServeConfig::new(args.addr, args.database.database_url);
     config.demo = args.demo;
     config.site_root = args.site_root;
+    server::http::site::Site::new(config.site_source()).check()?;
     config.secure_cookies = args.secure_cookies;
     config.public_url = args.public_url;
     config.trusted_proxies = match args.trusted_proxies {

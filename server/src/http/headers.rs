@@ -92,6 +92,18 @@ pub async fn security_headers(
     if let Ok(csp) = HeaderValue::from_str(&content_security_policy(nonce.as_deref(), ancestors)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
+    // Pages are made for whoever asked, now: a browser asks again each
+    // time, and no shared cache keeps one. (The site's files set their own.)
+    let html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, private"),
+        );
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

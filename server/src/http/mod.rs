@@ -5,6 +5,7 @@ mod api;
 pub mod headers;
 mod malformed;
 mod origin;
+pub mod site;
 
 pub use origin::is_same_origin;
 
@@ -20,7 +21,7 @@ use axum::{Json, Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde_json::json;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -44,6 +45,7 @@ pub fn router(
     config: &ServeConfig,
 ) -> Router {
     let routes = routes();
+    let site = site::Site::shared(config.site_source());
     let https = config.public_url.as_ref().is_some_and(|url| url.https);
     let policy = headers::Policy::new(config);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -67,19 +69,11 @@ pub fn router(
         .route("/ws/kpis", get(crate::live::kpi_socket))
         .route("/ws/screens/{token}", get(crate::live::screen_socket))
         .merge(api::routes())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            {
-                let state = state.clone();
-                move || provide_context(state.clone())
-            },
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(&state, routes, context(&state, &site), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(files_or_not_found(&state, site))
         .layer(session_layer)
         .layer(middleware::from_fn(origin::refuse_cross_origin))
         .layer(middleware::from_fn_with_state(
@@ -120,6 +114,41 @@ pub fn router(
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// What every page's render is given: the app's state, and the names of
+/// the site's files for its `<head>`.
+fn context(state: &AppState, site: &Arc<site::Site>) -> impl Fn() + Clone + Send + Sync + use<> {
+    let state = state.clone();
+    let site = site.clone();
+    move || {
+        provide_context(state.clone());
+        provide_context(site.files().assets.clone());
+    }
+}
+
+/// Any other address: one of the site's files, or the app's "not found"
+/// page (rendered whole, with its 404).
+fn files_or_not_found(
+    state: &AppState,
+    site: Arc<site::Site>,
+) -> impl Fn(Request) -> std::pin::Pin<Box<dyn Future<Output = axum::response::Response> + Send>>
++ Clone
++ Send
++ Sync
++ 'static {
+    let options = state.leptos_options.clone();
+    let page =
+        leptos_axum::render_app_to_stream_in_order_with_context(context(state, &site), move || {
+            shell(options.clone())
+        });
+    move |request: Request| {
+        if let Some(file) = site.respond(request.method(), request.uri().path(), request.headers())
+        {
+            return Box::pin(std::future::ready(file));
+        }
+        page(request)
+    }
 }
 
 /// The app's routes, listed once per process.

@@ -41,4 +41,5 @@ mod schema;
 mod screens;
 mod security;
 mod sessions;
+mod site;
 mod transfer;

@@ -1,0 +1,202 @@
+//! The names under which the built site's files are served, for the
+//! document's `<head>`.
+//!
+//! The release build gives every file under `pkg/` a content hash in its
+//! name (`northstar.3kq…Zw.wasm`), so browsers may keep it for ever; the
+//! server finds the names in the site it serves (embedded in the binary or
+//! a folder given with `--site-root`) and hands them to the shell through
+//! the context. Leptos's own `HydrationScripts` reads them from files
+//! beside the binary, which a one-file install does not have.
+
+use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the head links to, provided as context on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteAssets {
+    /// The JS glue, e.g. `northstar.<hash>.js`.
+    pub js: String,
+    /// The main WebAssembly module.
+    pub wasm: String,
+    /// The stylesheet.
+    pub css: String,
+    /// With split WebAssembly: the loader's name and the chunks each lazy
+    /// part needs, as `__wasm_split_manifest.json` lists them.
+    pub split: Option<Split>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Split {
+    /// `__wasm_split.<hash>.js`.
+    pub loader: String,
+    /// The manifest: a lazy part's name and the chunks to preload for it.
+    pub preloads: HashMap<String, Vec<String>>,
+}
+
+impl SiteAssets {
+    /// The names of an unhashed build (development, or `hash-files` off).
+    pub fn unhashed(output_name: &str) -> Self {
+        Self {
+            js: format!("{output_name}.js"),
+            wasm: format!("{output_name}.wasm"),
+            css: format!("{output_name}.css"),
+            split: None,
+        }
+    }
+
+    /// Finds the names among a site's files (paths under `pkg/`, without
+    /// the prefix): `<name>.js` or `<name>.<hash>.js`, and so on. The
+    /// manifest's text is read by the caller, which knows where files live.
+    pub fn find<'a>(output_name: &str, files: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut found = Self::unhashed(output_name);
+        let named = |file: &str, extension: &str| {
+            let stem = file.strip_suffix(extension)?;
+            (stem == output_name
+                || stem
+                    .strip_prefix(output_name)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(is_hash))
+            .then(|| file.to_owned())
+        };
+        for file in files {
+            if let Some(js) = named(file, ".js") {
+                found.js = js;
+            } else if let Some(wasm) = named(file, ".wasm") {
+                found.wasm = wasm;
+            } else if let Some(css) = named(file, ".css") {
+                found.css = css;
+            }
+        }
+        found
+    }
+}
+
+/// Whether a file name's middle part is a content hash as cargo-leptos
+/// writes it (22 characters of unpadded base64url, an MD5).
+/// The loader's unhashed name fills the hash's place with underscores.
+pub fn is_hash(part: &str) -> bool {
+    part.len() == 22
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && part.bytes().any(|b| b != b'_')
+}
+
+/// Whether a served file's name carries its content's hash, so that its
+/// content never changes under that name.
+pub fn is_hashed_name(file: &str) -> bool {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let mut parts = name.split('.');
+    parts.next();
+    parts.any(is_hash)
+}
+
+/// The `<head>`'s stylesheet and hydration scripts, under the names the
+/// server found (see the module's documentation). On the server only: the
+/// shell is never hydrated.
+#[component]
+pub fn SiteHead(
+    /// Office screens run no WebAssembly: they get the stylesheet alone.
+    #[prop(optional)]
+    stylesheet_only: bool,
+) -> impl IntoView {
+    let assets = use_context::<Arc<SiteAssets>>()
+        .unwrap_or_else(|| Arc::new(SiteAssets::unhashed("northstar")));
+    let css = format!("/pkg/{}", assets.css);
+    let scripts = (!stylesheet_only).then(|| hydration(&assets));
+    view! {
+        <link rel="stylesheet" id="leptos" href=css/>
+        {scripts}
+    }
+}
+
+/// What Leptos's `HydrationScripts` writes (leptos 0.8, not in islands
+/// mode): preloads of the glue and the module, and the script that loads
+/// and hydrates them; and, for split WebAssembly, the manifest as context,
+/// so lazy pages name the chunks to preload.
+fn hydration(assets: &SiteAssets) -> impl IntoView + use<> {
+    if let Some(split) = &assets.split {
+        provide_context(leptos::WasmSplitManifest(
+            leptos::reactive::owner::ArcStoredValue::new((
+                "/pkg".to_owned(),
+                split.preloads.clone(),
+                split.loader.clone(),
+            )),
+        ));
+    }
+    let nonce = leptos::nonce::use_nonce();
+    let js = format!("/pkg/{}", assets.js);
+    let wasm = format!("/pkg/{}", assets.wasm);
+    let script = format!(
+        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+    );
+    // Same-origin requests in CORS mode, as the script's import and fetch
+    // make them, so the preloaded responses are the ones used.
+    view! {
+        <link rel="modulepreload" href=js crossorigin=""/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce>{script}</script>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "AbCdEfGhIjKlMnOpQr-_12";
+
+    #[test]
+    fn finds_hashed_names_among_the_files() {
+        let files = [
+            format!("northstar.{HASH}.js"),
+            format!("northstar.{HASH}.wasm"),
+            format!("northstar.{HASH}.css"),
+            format!("chunk_12.{HASH}.wasm"),
+            format!("northstar.{HASH}.js.br"),
+            "northstar.d.ts".to_owned(),
+        ];
+        let found = SiteAssets::find("northstar", files.iter().map(String::as_str));
+        assert_eq!(found.js, format!("northstar.{HASH}.js"));
+        assert_eq!(found.wasm, format!("northstar.{HASH}.wasm"));
+        assert_eq!(found.css, format!("northstar.{HASH}.css"));
+    }
+
+    #[test]
+    fn an_unhashed_build_keeps_the_plain_names() {
+        let files = [
+            "northstar.js",
+            "northstar.wasm",
+            "northstar.css",
+            "northstar_bg.wasm.d.ts",
+        ];
+        assert_eq!(
+            SiteAssets::find("northstar", files),
+            SiteAssets::unhashed("northstar")
+        );
+    }
+
+    #[test]
+    fn another_file_with_the_name_in_front_is_not_taken() {
+        let files = [
+            "northstar.js",
+            "northstar.extra.js",
+            "northstar.wasm",
+            "northstar.css",
+        ];
+        assert_eq!(SiteAssets::find("northstar", files).js, "northstar.js");
+    }
+
+    #[test]
+    fn hashed_names_are_told_from_plain_ones() {
+        assert!(is_hashed_name(&format!("pkg/chunk_3.{HASH}.wasm")));
+        assert!(is_hashed_name(&format!("pkg/__wasm_split.{HASH}.js")));
+        assert!(is_hashed_name(&format!("pkg/northstar.{HASH}.css.br")));
+        assert!(!is_hashed_name("pkg/northstar.css"));
+        assert!(!is_hashed_name("screen.js"));
+        assert!(!is_hashed_name(
+            "pkg/__wasm_split.______________________.js"
+        ));
+        assert!(!is_hashed_name("favicon.svg"));
+    }
+}

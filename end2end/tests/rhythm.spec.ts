@@ -83,6 +83,42 @@ test('the ambassador edits the communication plan and a member sees it', async (
   await priya.context().close();
 });
 
+test('two browsers saving the same meeting: the second is told and keeps what it typed', async ({ browser }) => {
+  const first = await signedIn(browser, AMBASSADOR);
+  const second = await signedIn(browser, AMBASSADOR);
+  const rowIn = async (page: Page) => {
+    await openCurrentCycle(page);
+    const plan = page.getByRole('list', { name: 'Meetings' });
+    const row = plan
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('heading', { name: 'Department review' }) });
+    await row.getByLabel('Edit Department review').click();
+    return row;
+  };
+  const one = await rowIn(first);
+  const two = await rowIn(second);
+  await one.getByLabel('Format').fill('30 minutes in the monthly department meeting');
+  await one.getByRole('button', { name: 'Save meeting' }).click();
+  await expect(
+    first.getByRole('list', { name: 'Meetings' }).getByText('30 minutes in the monthly department meeting'),
+  ).toBeVisible();
+
+  // The second browser opened the meeting before that save.
+  await two.getByLabel('Format').fill('An hour, first Monday of the month');
+  await two.getByRole('button', { name: 'Save meeting' }).click();
+  await expect(two.getByText(/Someone changed this meeting since you opened it/)).toBeVisible();
+  await expect(two.getByLabel('Format')).toHaveValue('An hour, first Monday of the month');
+
+  // Nothing was overwritten: a reload shows the first save.
+  await second.reload();
+  await expect(
+    second.getByRole('list', { name: 'Meetings' }).getByText('30 minutes in the monthly department meeting'),
+  ).toBeVisible();
+  await expect(second.getByText('An hour, first Monday of the month')).toHaveCount(0);
+  await first.context().close();
+  await second.context().close();
+});
+
 /** Priya checks in on "Deploy time" from its objective page. */
 async function checkIn(page: Page, value: string, confidence: string, problems: string) {
   await openCurrentBoard(page);

@@ -6,6 +6,7 @@
 //!   `admin create-user`, `admin reindex`, `admin set-password`.
 //! - [`config`] — what `serve` needs to know, gathered from flags and the environment.
 //! - [`telemetry`] — logging through `tracing`, filtered by `RUST_LOG`.
+//! - [`version`] — the version and commit `--version` names.
 //! - [`storage`] — opening the database, migrations, demo data, the
 //!   organisation's export and import.
 //! - [`live`] — the websocket of a live board, on the hub in `app::live`.
@@ -23,6 +24,7 @@ pub mod http;
 pub mod live;
 pub mod storage;
 pub mod telemetry;
+pub mod version;
 
 use app::auth::ssr::SignInLimiter;
 use app::state::AppState;

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "northstar",
-    version,
+    version = server::version::LINE,
     about = "Northstar: objectives and key results, live on every screen."
 )]
 struct Cli {

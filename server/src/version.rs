@@ -11,3 +11,8 @@ pub const COMMIT: &str = env!("NORTHSTAR_COMMIT");
 /// `0.1.0 (commit 75a47a0, 2026-12-01)`, or `0.1.0 (commit unknown)`.
 pub const LINE: &str = env!("NORTHSTAR_VERSION_LINE");
 
+/// The same, for the metrics.
+pub const BUILD: app::metrics::Build = app::metrics::Build {
+    version: VERSION,
+    commit: COMMIT,
+};

@@ -32,6 +32,8 @@ fn help_explains_every_serve_option() {
         "--screen-frame-ancestors",
         "--demo-password",
         "NORTHSTAR_DEMO_PASSWORD",
+        "--metrics-addr",
+        "NORTHSTAR_METRICS_ADDR",
     ] {
         assert!(
             help.contains(option),

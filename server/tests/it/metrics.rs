@@ -181,6 +181,17 @@ async fn a_scrape_names_what_happened_by_route_template_and_kind() {
     assert_eq!(public.status(), StatusCode::NOT_FOUND);
     let body = public.text().await.unwrap();
     assert!(!body.contains("northstar_"), "{body}");
+    // An address no route knows is counted as the fallback, not by its path.
+    let text = scrape(metrics).await;
+    assert_eq!(
+        value(
+            &text,
+            r#"northstar_http_requests_total{method="GET",route="fallback",status="404"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(!text.contains("route=\"/metrics\""), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

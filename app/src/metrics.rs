@@ -300,7 +300,8 @@ impl Metrics {
             "live_fanout_seconds",
             "Time from a committed board change handed to the fan-out (or another \
              instance's notice of one) until its events are in the board's room, from where \
-             every socket of the board writes them out",
+             every socket of the board writes them out; one observation per change, except a \
+             change whose events an earlier catch-up already published",
             fanout_seconds.clone(),
         );
         let leaderboard_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 14));

@@ -22,6 +22,7 @@
 //! - [`components`] — header, field errors and panels every page uses.
 //! - `state` (server only) — [`state::AppState`], shared by every request.
 //! - `rate` (server only) — budgets that refill with time: sign-in and write limits.
+//! - `metrics` (server only) — what the server counts for Prometheus.
 //!
 //! Each feature keeps its SQL in an `ssr.rs` beside it, compiled only with
 //! the `ssr` feature, so the browser bundle never contains a query.
@@ -44,6 +45,8 @@ pub mod kpis;
 pub mod leaderboard;
 pub mod lessons;
 pub mod live;
+#[cfg(feature = "ssr")]
+pub mod metrics;
 pub mod objectives;
 #[cfg(feature = "ssr")]
 pub mod org;

@@ -26,6 +26,8 @@ pub struct AppState {
     pub fanout: Arc<crate::live::ssr::Fanout>,
     /// Recomputes the leaderboard after changes, coalescing bursts.
     pub leaderboard_refresh: Arc<crate::leaderboard::ssr::Refresher>,
+    /// What the server counts for Prometheus; served only with `--metrics-addr`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The per-person write budget: 60 changes at once, then 20 a second.
@@ -63,7 +65,11 @@ pub async fn begin_write() -> Result<crate::sql::WriteTx, AppError> {
             .try_spend(person, std::time::Instant::now())
     {
         tracing::warn!(person, "write limit reached");
+        state.metrics.refused(crate::metrics::Limiter::Writes);
         return Err(AppError::TooFast);
     }
-    Ok(crate::sql::write_tx(&state.pool).await?)
+    let started = std::time::Instant::now();
+    let tx = crate::sql::write_tx(&state.pool).await?;
+    state.metrics.write_began(started.elapsed());
+    Ok(tx)
 }

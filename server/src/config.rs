@@ -13,6 +13,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/northstar.db";
 pub struct ServeConfig {
     /// Where to listen.
     pub addr: SocketAddr,
+    /// Where to serve `/metrics` for Prometheus, apart from the public
+    /// address; requests are counted only when set.
+    pub metrics_addr: Option<SocketAddr>,
     /// An sqlx SQLite URL; the file is created when missing.
     pub database_url: String,
     /// Seed the demo organisation into an empty database.
@@ -53,6 +56,7 @@ impl ServeConfig {
     pub fn new(addr: SocketAddr, database_url: impl Into<String>) -> Self {
         Self {
             addr,
+            metrics_addr: None,
             database_url: database_url.into(),
             demo: false,
             site_root: None,

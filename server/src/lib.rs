@@ -6,6 +6,9 @@
 //!   `admin create-user`, `admin reindex`, `admin set-password`.
 //! - [`config`] — what `serve` needs to know, gathered from flags and the environment.
 //! - [`telemetry`] — logging through `tracing`, filtered by `RUST_LOG`.
+//! - [`metrics`] — `/metrics` for Prometheus on a listener of its own
+//!   (`--metrics-addr`), and the layer that counts every request.
+//! - [`version`] — the version and commit `--version` and the metrics name.
 //! - [`storage`] — opening the database, migrations, demo data, the
 //!   organisation's export and import.
 //! - [`live`] — the websocket of a live board, on the hub in `app::live`.
@@ -21,8 +24,10 @@
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod metrics;
 pub mod storage;
 pub mod telemetry;
+pub mod version;
 
 use app::auth::ssr::SignInLimiter;
 use app::state::AppState;
@@ -96,7 +101,12 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
     );
 
     let hub = Arc::new(app::live::ssr::Hub::default());
-    let fanout = Arc::new(app::live::ssr::Fanout::new(pool.clone(), hub.clone()));
+    let metrics = Arc::new(app::metrics::Metrics::new(version::BUILD));
+    let fanout = Arc::new(app::live::ssr::Fanout::new(
+        pool.clone(),
+        hub.clone(),
+        metrics.clone(),
+    ));
     let state = AppState {
         leptos_options: config.leptos_options(),
         sign_in_limiter: Arc::new(SignInLimiter::new(config.sign_in_limits, &pool)),
@@ -105,6 +115,7 @@ pub async fn build(config: &ServeConfig) -> Result<Built, StartError> {
         fanout: fanout.clone(),
         write_limiter: Arc::new(app::rate::Buckets::new(config.write_budget)),
         leaderboard_refresh: Arc::default(),
+        metrics,
     };
     fanout.start(state.clone()).await?;
     if fanout.is_shared() {

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "northstar",
-    version,
+    version = server::version::LINE,
     about = "Northstar: objectives and key results, live on every screen."
 )]
 struct Cli {
@@ -77,6 +77,10 @@ struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, env = "NORTHSTAR_ADDR", default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
+    /// Serve metrics for Prometheus at http://ADDR/metrics, on a listener
+    /// of its own (the public address never serves them). Off when unset.
+    #[arg(long, env = "NORTHSTAR_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
     #[command(flatten)]
     database: DatabaseArgs,
     /// Create a demo organisation (departments, teams, people) when the database is empty.
@@ -227,6 +231,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         ));
     }
     let mut config = ServeConfig::new(args.addr, args.database.database_url);
+    config.metrics_addr = args.metrics_addr;
     config.demo = args.demo;
     config.site_root = args.site_root;
     server::http::site::Site::new(config.site_source()).check()?;
@@ -251,6 +256,14 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             .to_string()
         })?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let metrics_addr = match config.metrics_addr {
+        Some(wanted) => Some(
+            server::metrics::listen(wanted, &built.state)
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
     tracing::info!(%addr, database = %config.database_url, "Northstar is listening");
     // The one line meant for a person at the terminal, so it is printed, not logged.
     println!("\n  Northstar is running at http://{addr}/");
@@ -262,6 +275,9 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         println!(
             "  Demo sign-in: {DEMO_AMBASSADOR} / {password} (every demo account uses this password)"
         );
+    }
+    if let Some(metrics_addr) = metrics_addr {
+        println!("  Metrics for Prometheus at http://{metrics_addr}/metrics");
     }
     println!("  Press Ctrl-C to stop.\n");
     server::serve(listener, built, server::shutdown_signal())

@@ -69,7 +69,7 @@ pub async fn change_my_password(current: &str, new: &str, repeat: &str) -> Resul
             Ok(axum::Extension(crate::auth::ssr::ClientAddress(client))) => client,
             Err(_) => address,
         };
-    state.sign_in_limiter.reserve(&email, address).await?;
+    crate::auth::ssr::reserve_attempt(&state, &email, address).await?;
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
         .bind(caller.id)
         .fetch_one(&state.pool)
@@ -167,10 +167,7 @@ pub async fn reset_password(token: &str, new: &str, repeat: &str) -> Result<(), 
     // links cannot hold up everyone's sign-in.
     let state = app_state()?;
     let address = client_address().await;
-    state
-        .sign_in_limiter
-        .reserve("password reset", address)
-        .await?;
+    crate::auth::ssr::reserve_attempt(&state, "password reset", address).await?;
     {
         let mut db = state.pool.acquire().await?;
         find_reset(&mut db, token).await?;

@@ -5,6 +5,7 @@ pub use super::limiter::{SignInLimiter, SignInLimits};
 use super::{CurrentUser, UnitPath, password};
 use crate::domain::{roles::Role, units::UnitTree, validation};
 use crate::error::{AppError, ssr::internal};
+use crate::metrics::{Limiter, SignInFailure};
 use crate::org::load_tree;
 use crate::sql::Flag;
 use crate::state::{app_state, pool};
@@ -203,6 +204,20 @@ fn unit_paths(tree: &UnitTree, ids: &[i64]) -> Vec<UnitPath> {
         .collect()
 }
 
+/// Reserves a password attempt for `email` from `address` with the sign-in
+/// limiter (see `SignInLimiter::reserve`), counting its refusals.
+pub(crate) async fn reserve_attempt(
+    state: &crate::state::AppState,
+    email: &str,
+    address: IpAddr,
+) -> Result<(), AppError> {
+    let reserved = state.sign_in_limiter.reserve(email, address).await;
+    if reserved == Err(AppError::RateLimited) {
+        state.metrics.refused(Limiter::SignIn);
+    }
+    reserved
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
     let state = app_state()?;
@@ -219,7 +234,7 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
         return Err(AppError::invalid("credentials", "Wrong email or password."));
     }
     let address = client_address().await;
-    state.sign_in_limiter.reserve(&email, address).await?;
+    reserve_attempt(&state, &email, address).await?;
 
     let account: Option<(i64, String, Flag, i64)> = sqlx::query_as(
         "SELECT id, password_hash, active, session_epoch FROM people WHERE email = $1",
@@ -237,11 +252,15 @@ pub async fn sign_in(email: &str, password: &str) -> Result<(), AppError> {
         _ => {
             // The reserved attempt stays spent.
             tracing::info!(%address, "sign-in refused");
+            state
+                .metrics
+                .sign_in_failed(SignInFailure::WrongCredentials);
             return Err(AppError::invalid("credentials", "Wrong email or password."));
         }
     };
     state.sign_in_limiter.succeeded(&email, address).await;
     if !active {
+        state.metrics.sign_in_failed(SignInFailure::Deactivated);
         return Err(AppError::invalid(
             "credentials",
             "This account has been deactivated. Ask your OKR ambassador to reactivate it.",

@@ -12,6 +12,7 @@ use crate::domain::leaderboard::{
 };
 use crate::domain::progress::Measure;
 use crate::error::{AppError, ssr::internal};
+use crate::metrics::Published;
 use crate::objectives::ssr::{DELAYED, units_out};
 use crate::state::AppState;
 use std::collections::{BTreeMap, HashMap};
@@ -294,11 +295,27 @@ pub async fn latest(state: &AppState) -> Result<Leaderboard, AppError> {
     if let Some(cached) = state.hub.latest_leaderboard(&today.to_string()) {
         return Ok(cached);
     }
-    let leaderboard = compute(&state.pool, today).await?;
-    let (text, frame) = (encode(&leaderboard), encode_frame(&leaderboard));
+    recompute(state, today).await
+}
+
+/// Computes the leaderboard of `today`, encodes it for pages and screens
+/// and offers it to the hub; counted in the metrics.
+async fn recompute(state: &AppState, today: Date) -> Result<Leaderboard, AppError> {
+    let started = std::time::Instant::now();
+    let computed = compute(&state.pool, today).await.map(|leaderboard| {
+        let (text, frame) = (encode(&leaderboard), encode_frame(&leaderboard));
+        (leaderboard, text, frame)
+    });
     state
+        .metrics
+        .leaderboard_recomputed(started.elapsed(), computed.is_ok());
+    let (leaderboard, text, frame) = computed?;
+    if state
         .hub
-        .offer_leaderboard(leaderboard.clone(), text, frame);
+        .offer_leaderboard(leaderboard.clone(), text, frame)
+    {
+        state.metrics.published(Published::Leaderboard, 1);
+    }
     Ok(leaderboard)
 }
 
@@ -382,10 +399,7 @@ pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
         return Ok(());
     }
     drop(db);
-    let leaderboard = compute(&state.pool, today).await?;
-    let (text, frame) = (encode(&leaderboard), encode_frame(&leaderboard));
-    state.hub.offer_leaderboard(leaderboard, text, frame);
-    Ok(())
+    recompute(state, today).await.map(drop)
 }
 
 /// An office screen's frame: the rows and celebrations rendered to HTML by

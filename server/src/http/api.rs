@@ -152,6 +152,7 @@ async fn token(
         })?;
     if !limiter.try_spend(access.id, Instant::now()) {
         tracing::warn!(token = access.id, "API rate limit reached");
+        state.metrics.refused(app::metrics::Limiter::Api);
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

@@ -62,7 +62,8 @@ pub fn router(
             config.session_expiry.as_secs_f64(),
         )));
 
-    Router::new()
+    let metrics = state.metrics.clone();
+    let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/ws/boards/{cycle_id}", get(crate::live::board_socket))
         .route("/ws/leaderboard", get(crate::live::leaderboard_socket))
@@ -113,7 +114,12 @@ pub fn router(
         // who reports an error can quote the id the logs know.
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .with_state(state)
+        .with_state(state);
+    if config.metrics_addr.is_some() {
+        crate::metrics::measured(router, metrics)
+    } else {
+        router
+    }
 }
 
 /// What every page's render is given: the app's state, and the names of

@@ -31,6 +31,7 @@ pub async fn kpi_socket(
 
 #[tracing::instrument(skip_all)]
 async fn serve(socket: WebSocket, state: AppState, mut guard: SessionGuard) {
+    let _open = state.metrics.socket_opened(app::metrics::SocketKind::Kpis);
     // Subscribe before saying hello: a change after the hello is never missed.
     let mut changes = state.hub.subscribe_kpis();
     let mut closing = state.hub.closing();

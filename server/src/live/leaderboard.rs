@@ -7,6 +7,7 @@
 use app::cycles::ssr::today;
 use app::leaderboard::ssr::{latest, message_text};
 use app::leaderboard::{LeaderboardMessage, LeaderboardRequest};
+use app::metrics::SocketKind;
 use app::screens::ssr::{find, is_revoked, touch};
 use app::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
@@ -85,6 +86,10 @@ async fn serve(
     screen: Option<i64>,
     mut guard: Option<SessionGuard>,
 ) {
+    let _open = state.metrics.socket_opened(match screen {
+        Some(_) => SocketKind::Screen,
+        None => SocketKind::Leaderboard,
+    });
     // Subscribe before reading the latest snapshot, so nothing published
     // in between is missed (a duplicate is skipped by its version).
     // Screens run no WebAssembly: they get frames rendered on the server.

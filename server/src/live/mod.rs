@@ -13,6 +13,7 @@ use app::auth::ssr::{Caller, SessionState, caller_of_session, session_state};
 use app::cycles::ssr::cycle_exists;
 use app::live::ssr::{SessionWatch, encode};
 use app::live::{CLOSE_SESSION_ENDED, CLOSE_TOO_MANY, ClientMessage, ServerMessage, SessionEnd};
+use app::metrics::SocketKind;
 use app::objectives::ssr::events_after;
 use app::state::AppState;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -260,6 +261,7 @@ async fn serve_board(
     caller: Caller,
     mut guard: SessionGuard,
 ) {
+    let _open = state.metrics.socket_opened(SocketKind::Board);
     let connection = state.hub.next_connection();
     let mut membership = state.hub.join(cycle_id, connection, caller.name);
     let mut closing = state.hub.closing();

@@ -32,12 +32,47 @@ fn help_explains_every_serve_option() {
         "--screen-frame-ancestors",
         "--demo-password",
         "NORTHSTAR_DEMO_PASSWORD",
+        "--metrics-addr",
+        "NORTHSTAR_METRICS_ADDR",
     ] {
         assert!(
             help.contains(option),
             "serve --help mentions {option}:\n{help}"
         );
     }
+}
+
+#[test]
+fn version_names_the_version_and_the_commit_built_from() {
+    let output = northstar().arg("--version").output().unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    // Built in a git checkout, the binary names its commit (cargo builds it
+    // again when the checkout moves); outside one, it says so.
+    let checkout = Command::new("git")
+        .args(["log", "-1", "--format=%h %cs"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|output| output.status.success());
+    let expected = match checkout {
+        Some(git) => {
+            let said = String::from_utf8(git.stdout).unwrap();
+            let (hash, day) = said.trim().split_once(' ').unwrap();
+            assert!(hash.len() >= 7 && hash.chars().all(|c| c.is_ascii_hexdigit()));
+            assert!(
+                time::Date::parse(
+                    day,
+                    time::macros::format_description!("[year]-[month]-[day]")
+                )
+                .is_ok()
+            );
+            format!("northstar {version} (commit {hash}, {day})\n")
+        }
+        None => format!("northstar {version} (commit unknown)\n"),
+    };
+    assert_eq!(printed, expected);
 }
 
 #[test]

@@ -31,6 +31,7 @@ mod kpis;
 mod lessons;
 mod live;
 mod logs;
+mod metrics;
 mod migrations;
 mod overlaps;
 mod retro;

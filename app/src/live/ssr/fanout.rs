@@ -23,13 +23,14 @@
 
 use super::{Hub, Sessions, presence};
 use crate::live::{ServerMessage, SessionEnd};
+use crate::metrics::{Metrics, Published};
 use crate::objectives::BoardEvent;
 use crate::sql::{Backend, Conn, Pool};
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// The channel every instance listens on.
@@ -67,10 +68,18 @@ struct Envelope {
 
 /// What the publishing task does, in order.
 enum Work {
-    /// Events committed through this instance.
-    Committed { cycle: i64, events: Vec<BoardEvent> },
-    /// Board `cycle` reached `version` (through any instance).
-    Board { cycle: i64, version: i64 },
+    /// Events committed through this instance (handed over `at`).
+    Committed {
+        cycle: i64,
+        events: Vec<BoardEvent>,
+        at: Instant,
+    },
+    /// Board `cycle` reached `version` (through any instance; heard of `at`).
+    Board {
+        cycle: i64,
+        version: i64,
+        at: Instant,
+    },
     /// Board `cycle` may have events not yet published (a read that failed).
     CatchUp(i64),
     /// The listener (re)started listening: catch up with what it missed.
@@ -91,6 +100,8 @@ pub struct Fanout {
     shared: bool,
     pool: Pool,
     hub: Arc<Hub>,
+    /// Counts what is published, and how long it took.
+    metrics: Arc<Metrics>,
     queue: mpsc::UnboundedSender<Work>,
     /// Shared presence has its own queue and task (`presence::Keeper`).
     presence: mpsc::UnboundedSender<presence::Work>,
@@ -104,7 +115,7 @@ type Receivers = (
 );
 
 impl Fanout {
-    pub fn new(pool: Pool, hub: Arc<Hub>) -> Self {
+    pub fn new(pool: Pool, hub: Arc<Hub>, metrics: Arc<Metrics>) -> Self {
         let (queue, work) = mpsc::unbounded_channel();
         let (presence, presence_work) = mpsc::unbounded_channel();
         Fanout {
@@ -113,6 +124,7 @@ impl Fanout {
             shared: Backend::of_pool(&pool) == Backend::Postgres,
             pool,
             hub,
+            metrics,
             queue,
             presence,
             work: Mutex::new(Some((work, presence_work))),
@@ -182,7 +194,11 @@ impl Fanout {
     /// board here (other instances read them from the database), and the
     /// leaderboard is recomputed.
     pub fn committed(&self, cycle: i64, events: Vec<BoardEvent>) {
-        let _ = self.queue.send(Work::Committed { cycle, events });
+        let _ = self.queue.send(Work::Committed {
+            cycle,
+            events,
+            at: Instant::now(),
+        });
     }
 
     /// The listener listens (again): what it may have missed is caught up.
@@ -201,10 +217,14 @@ impl Fanout {
         }
         match notice {
             Notice::Board { cycle, version } => {
-                let _ = self.queue.send(Work::Board { cycle, version });
+                let _ = self.queue.send(Work::Board {
+                    cycle,
+                    version,
+                    at: Instant::now(),
+                });
             }
             Notice::Kpi { id, version } => {
-                self.hub.publish_kpi(id, version);
+                self.publish_kpi(id, version);
                 let _ = self.queue.send(Work::CurrentLeaderboard);
             }
             Notice::Screen { id } => self.hub.revoke_screen(id),
@@ -221,8 +241,13 @@ impl Fanout {
 
     /// KPI `id` changed: open KPI pages on every instance hear of it.
     pub fn kpi_changed(&self, id: i64, version: i64) {
-        self.hub.publish_kpi(id, version);
+        self.publish_kpi(id, version);
         self.announce(Notice::Kpi { id, version });
+    }
+
+    fn publish_kpi(&self, id: i64, version: i64) {
+        self.hub.publish_kpi(id, version);
+        self.metrics.published(Published::Kpi, 1);
     }
 
     /// Screen `id` was revoked: its sockets close on every instance.
@@ -329,13 +354,15 @@ impl Publisher {
     async fn serve(mut self, mut work: mpsc::UnboundedReceiver<Work>) {
         while let Some(next) = work.recv().await {
             match next {
-                Work::Committed { cycle, events } => self.committed(cycle, events).await,
-                Work::Board { cycle, version } => {
-                    if version > self.published(cycle) {
-                        self.catch_up(cycle).await;
+                Work::Committed { cycle, events, at } => self.committed(cycle, events, at).await,
+                Work::Board { cycle, version, at } => {
+                    if version > self.published(cycle) && self.catch_up(cycle).await {
+                        self.fanout.metrics.fanned_out(at);
                     }
                 }
-                Work::CatchUp(cycle) => self.catch_up(cycle).await,
+                Work::CatchUp(cycle) => {
+                    self.catch_up(cycle).await;
+                }
                 Work::Listening => self.resume().await,
                 Work::CurrentLeaderboard => self.current_leaderboard().await,
             }
@@ -353,7 +380,7 @@ impl Publisher {
     /// Events committed here go out as they are when they follow the last
     /// one published; if another instance's came in between and have not
     /// been heard of yet, everything missing is read in order.
-    async fn committed(&mut self, cycle: i64, events: Vec<BoardEvent>) {
+    async fn committed(&mut self, cycle: i64, events: Vec<BoardEvent>, at: Instant) {
         let (Some(first), Some(last)) = (events.first(), events.last()) else {
             return;
         };
@@ -362,53 +389,70 @@ impl Publisher {
         if last <= published {
             // Already read from the database after a notice.
         } else if first == published + 1 {
-            for event in events {
-                self.send(cycle, event);
-            }
+            self.send(cycle, events);
             self.published.insert(cycle, last);
+            self.fanout.metrics.fanned_out(at);
         } else {
             // Reads the gap and asks for the leaderboard itself.
-            self.catch_up(cycle).await;
+            if self.catch_up(cycle).await {
+                self.fanout.metrics.fanned_out(at);
+            }
             return;
         }
         self.state.leaderboard_refresh.request(cycle);
     }
 
-    fn send(&self, cycle: i64, event: BoardEvent) {
-        self.hub().send(
-            cycle,
-            ServerMessage::Event {
-                event: Box::new(event),
-            },
-        );
+    /// Sends `events` to the board's room, in order.
+    fn send(&self, cycle: i64, events: Vec<BoardEvent>) {
+        let count = events.len() as u64;
+        for event in events {
+            self.hub().send(
+                cycle,
+                ServerMessage::Event {
+                    event: Box::new(event),
+                },
+            );
+        }
+        self.fanout.metrics.published(Published::BoardEvent, count);
     }
 
     /// Publishes the events of `cycle` after the last one published. A
     /// board too far ahead to catch up by events is told to reload.
-    async fn catch_up(&mut self, cycle: i64) {
+    /// Returns whether the board's room heard of them (events or a reload).
+    async fn catch_up(&mut self, cycle: i64) -> bool {
         let published = self.published(cycle);
-        match crate::objectives::ssr::events_after(&self.state.pool, cycle, published).await {
-            Ok(Some(events)) => {
-                if let Some(last) = events.last().map(BoardEvent::version) {
-                    for event in events {
-                        self.send(cycle, event);
+        let heard =
+            match crate::objectives::ssr::events_after(&self.state.pool, cycle, published).await {
+                Ok(Some(events)) => {
+                    let last = events.last().map(BoardEvent::version);
+                    if let Some(last) = last {
+                        self.send(cycle, events);
+                        self.published.insert(cycle, last);
                     }
-                    self.published.insert(cycle, last);
+                    last.is_some()
                 }
-            }
-            Ok(None) => match board_version(&self.state.pool, cycle).await {
-                Ok(Some(version)) => {
-                    self.hub().send(cycle, ServerMessage::Reload);
-                    self.published.insert(cycle, version);
+                Ok(None) => match board_version(&self.state.pool, cycle).await {
+                    Ok(Some(version)) => {
+                        self.hub().send(cycle, ServerMessage::Reload);
+                        self.published.insert(cycle, version);
+                        true
+                    }
+                    Ok(None) => {
+                        self.published.remove(&cycle);
+                        false
+                    }
+                    Err(error) => {
+                        self.retry(cycle, &error);
+                        false
+                    }
+                },
+                Err(error) => {
+                    self.retry(cycle, &error);
+                    false
                 }
-                Ok(None) => {
-                    self.published.remove(&cycle);
-                }
-                Err(error) => self.retry(cycle, &error),
-            },
-            Err(error) => self.retry(cycle, &error),
-        }
+            };
         self.state.leaderboard_refresh.request(cycle);
+        heard
     }
 
     /// The database did not answer: the board is caught up again shortly.

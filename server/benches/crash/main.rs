@@ -12,11 +12,11 @@
 //! `Idempotency-Key` — until it is answered, as a real client retries; a
 //! 429 is waited out, a lost session signed in again.
 //!
-//! A kill comes at a random moment: one in five while the server is
-//! starting (before it answers), the others 0.2–2.5 s after it is up; it
-//! is down for up to 0.3 s. After the last kill the server runs once more
-//! while the writers finish what they were sending, and is killed a last
-//! time. Then the database is held to the writers' books (`verify.rs`):
+//! A kill comes at a random moment: one in five within the time the last
+//! start took (opening the file, migrations, the first requests), the
+//! others 0.2–2.5 s after the server answers; it is down for up to 0.3 s.
+//! After the last kill the server runs once more while the writers finish
+//! what they were sending, and is killed a last time. Then the database is held to the writers' books (`verify.rs`):
 //! every acknowledged write is present exactly once, nothing half-written
 //! (a check-in's key result carries its value and version, a closed
 //! objective has its note, a note's versions and tags add up, the board's
@@ -206,26 +206,61 @@ async fn kill_often(
         total: 0,
         starting: 0,
     };
+    // How long the last start took, from the process to its first answer.
+    let mut starting_takes = Duration::from_millis(100);
+    // When the server was last started (not the first, up before the writers).
+    let mut spawned: Option<Instant> = None;
     for _ in 0..options.kills {
-        if rng.u32(0..5) == 0 {
-            // While it starts: opening the file, migrations, the first requests.
-            tokio::time::sleep(Duration::from_millis(rng.u64(0..400))).await;
-            let answered = probe
-                .get(&health)
-                .timeout(Duration::from_millis(50))
-                .send()
-                .await
-                .is_ok();
-            kills.starting += usize::from(!answered);
-        } else {
-            wait_until_up(server, &probe, &health, "northstar").await;
-            tokio::time::sleep(Duration::from_millis(rng.u64(200..2500))).await;
+        match spawned {
+            Some(at) if rng.u32(0..5) == 0 => {
+                // While it starts: opening the file, migrations, the first requests.
+                let within = starting_takes.as_millis().max(10) as u64;
+                let moment = at + Duration::from_millis(rng.u64(0..within));
+                tokio::time::sleep_until(moment.into()).await;
+                let answered = probe
+                    .get(&health)
+                    .timeout(Duration::from_millis(50))
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                kills.starting += usize::from(!answered);
+            }
+            _ => {
+                if let Some(at) = spawned {
+                    starting_takes = up_after(server, &probe, &health, at).await;
+                }
+                tokio::time::sleep(Duration::from_millis(rng.u64(200..2500))).await;
+            }
         }
         server.0.kill().unwrap();
         server.0.wait().unwrap();
         kills.total += 1;
         tokio::time::sleep(Duration::from_millis(rng.u64(0..300))).await;
         *server = start(northstar, port, database_url, log);
+        spawned = Some(Instant::now());
     }
     kills
+}
+
+/// Waits for the server's first answer, asking every few milliseconds;
+/// how long it took since it was `spawned`.
+async fn up_after(
+    server: &mut ChildGuard,
+    probe: &reqwest::Client,
+    health: &str,
+    spawned: Instant,
+) -> Duration {
+    loop {
+        server.assert_running("northstar");
+        if let Ok(response) = probe.get(health).send().await
+            && response.status().is_success()
+        {
+            return spawned.elapsed();
+        }
+        assert!(
+            spawned.elapsed() < Duration::from_secs(60),
+            "northstar did not come up within a minute"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }

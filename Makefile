@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-instances bench-checkins bench-lessons
+.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-instances bench-checkins bench-lessons bench-crash
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -72,3 +72,10 @@ bench-checkins: setup
 ## on PostgreSQL (numbers in docs/benchmarks.md).
 bench-lessons: setup
 	cargo bench -p server --bench lessons_search
+
+## The server killed with SIGKILL at random moments (50 times; more with
+## `make bench-crash CRASH_ARGS=--kills=200`) under concurrent writers:
+## every acknowledged write is there exactly once (docs/benchmarks.md).
+bench-crash: setup
+	cargo build --release -p server
+	cargo bench -p server --bench crash -- $(CRASH_ARGS)

@@ -37,6 +37,8 @@
     reason = "a benchmark that cannot set up should stop loudly"
 )]
 
+#[path = "../common/people.rs"]
+mod people;
 #[path = "../../tests/support/postgres_cluster.rs"]
 mod postgres;
 #[path = "../common/process.rs"]

@@ -2,6 +2,7 @@
 //! set-up through the app's own server functions, the closed loop of each
 //! writer, and what each answer was.
 
+use crate::people::{NewLead, create_lead, sign_in, sign_in_all};
 use crate::{PEOPLE, PERSON_PASSWORD};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -16,43 +17,6 @@ pub struct Person {
 /// The demo's units with an active objective, and whose leads therefore may
 /// check in on its key results.
 const UNITS: [&str; 3] = ["Platform", "Support", "Engineering"];
-
-async fn post(
-    client: &reqwest::Client,
-    base: &str,
-    endpoint: &str,
-    form: &[(&str, String)],
-) -> reqwest::Response {
-    client
-        .post(format!("{base}/api/{endpoint}"))
-        .header("accept", "application/json")
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn cookie_client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-async fn sign_in(base: &str, email: &str, password: &str) -> reqwest::Client {
-    let client = cookie_client();
-    let form = [
-        ("email", email.to_owned()),
-        ("password", password.to_owned()),
-    ];
-    let answer = post(&client, base, "sign_in", &form).await;
-    assert!(
-        answer.status().is_success(),
-        "sign-in of {email}: {}",
-        answer.status()
-    );
-    client
-}
 
 /// [`PEOPLE`] new leads, spread over the [`UNITS`], created by the demo
 /// ambassador through `create_person` and signed in.
@@ -84,40 +48,26 @@ pub async fn people(base: &str, database_url: &str) -> Vec<Person> {
 
     let ambassador = sign_in(base, "maya@northstar.demo", "northstar-demo").await;
     for i in 0..PEOPLE {
-        let form = [
-            ("name", format!("Writer {i}")),
-            ("email", format!("writer{i}@bench.northstar")),
-            ("role", "lead".to_owned()),
-            ("unit_id", units[i % units.len()].0.to_string()),
-            ("password", PERSON_PASSWORD.to_owned()),
-        ];
-        loop {
-            let answer = post(&ambassador, base, "create_person", &form).await;
-            match answer.status().as_u16() {
-                200 => break,
-                // The ambassador's own write budget (60 at once): wait for it.
-                429 => tokio::time::sleep(Duration::from_millis(100)).await,
-                other => panic!("create_person: {other} {}", answer.text().await.unwrap()),
-            }
-        }
+        let lead = NewLead {
+            name: format!("Writer {i}"),
+            email: format!("writer{i}@bench.northstar"),
+            unit_id: units[i % units.len()].0,
+            password: PERSON_PASSWORD.to_owned(),
+        };
+        create_lead(&ambassador, base, &lead).await;
     }
-    let signing_in = (0..PEOPLE).map(|i| {
-        let key_results = units[i % units.len()].1.clone();
-        async move {
-            let email = format!("writer{i}@bench.northstar");
-            Person {
-                client: sign_in(base, &email, PERSON_PASSWORD).await,
-                key_results,
-            }
-        }
-    });
-    // A few at a time: every sign-in in flight holds one of the 30
-    // attempts an address has until its password turns out right.
-    futures::StreamExt::collect(futures::StreamExt::buffered(
-        futures::stream::iter(signing_in),
-        4,
-    ))
-    .await
+    let emails: Vec<String> = (0..PEOPLE)
+        .map(|i| format!("writer{i}@bench.northstar"))
+        .collect();
+    sign_in_all(base, &emails, PERSON_PASSWORD)
+        .await
+        .into_iter()
+        .enumerate()
+        .map(|(i, client)| Person {
+            client,
+            key_results: units[i % units.len()].1.clone(),
+        })
+        .collect()
 }
 
 /// What one answer was.

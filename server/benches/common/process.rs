@@ -59,19 +59,27 @@ pub fn northstar_binary(make_target: &str) -> PathBuf {
 /// [`wait_until_up`] says so).
 pub fn start_northstar(northstar: &Path, port: u16, database_url: &str) -> ChildGuard {
     ChildGuard(
-        Command::new(northstar)
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
-            .args(["--database-url", database_url])
-            .arg("--site-root")
-            .arg(release_dir().parent().unwrap().join("site"))
-            // An explicit RUST_LOG would change what is traced.
-            .env_remove("RUST_LOG")
-            .env_remove("NORTHSTAR_DATABASE_URL")
-            .stdin(Stdio::null())
+        northstar_command(northstar, port, database_url)
             .stdout(Stdio::null())
             .spawn()
             .unwrap(),
     )
+}
+
+/// The command [`start_northstar`] runs, for a caller that sends its
+/// output elsewhere.
+pub fn northstar_command(northstar: &Path, port: u16, database_url: &str) -> Command {
+    let mut command = Command::new(northstar);
+    command
+        .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+        .args(["--database-url", database_url])
+        .arg("--site-root")
+        .arg(release_dir().parent().unwrap().join("site"))
+        // An explicit RUST_LOG would change what is traced.
+        .env_remove("RUST_LOG")
+        .env_remove("NORTHSTAR_DATABASE_URL")
+        .stdin(Stdio::null());
+    command
 }
 
 /// Waits until `url` answers with a success (a minute at most).

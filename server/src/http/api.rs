@@ -213,9 +213,10 @@ async fn readings(
         id: access.id,
         name: access.name.clone(),
     };
-    let recorded = record(state, kpi_id, &parsed, by)
+    let mut recording = record(state, kpi_id, &parsed, by)
         .await
         .map_err(|e| ApiError::from(e).into_response())?;
+    let recorded = recording.recorded;
     let body = json!({
         "kpi_id": kpi_id,
         "received": count,
@@ -223,9 +224,26 @@ async fn readings(
         "recovered": recorded.recovered,
         "version": recorded.version,
     });
+    // The answer is kept in the readings' own transaction: a crash between
+    // the two would leave readings whose retry is answered anew (nothing
+    // changed, not the first answer) and, had someone changed the reading
+    // meanwhile, writes the first value again over theirs.
     if let Some(key) = &key {
-        remember(state, access.id, key, &fingerprint, StatusCode::OK, &body).await;
+        remember(
+            &mut recording.tx,
+            access.id,
+            key,
+            &fingerprint,
+            StatusCode::OK,
+            &body,
+        )
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     }
+    recording
+        .commit(state)
+        .await
+        .map_err(|e| ApiError::from(e).into_response())?;
     Ok((StatusCode::OK, Json(body)).into_response())
 }
 
@@ -291,39 +309,34 @@ async fn replay(
     Ok(Some(response))
 }
 
+/// Keeps `body` as the answer to `key` for a day, in `tx`; drops answers
+/// older than that.
 async fn remember(
-    state: &AppState,
+    tx: &mut app::sql::WriteTx,
     token: i64,
     key: &str,
     fingerprint: &str,
     status: StatusCode,
     body: &Value,
-) {
+) -> Result<(), app::error::AppError> {
     let now = time::OffsetDateTime::now_utc();
-    let outcome = async {
-        sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
-            .bind(app::sql::at(now - KEEP_ANSWERS))
-            .execute(&state.pool)
-            .await?;
-        sqlx::query(
-            "INSERT INTO api_idempotency (token_id, key, request_hash, status, body, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(token)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(i64::from(status.as_u16()))
-        .bind(body.to_string())
-        .bind(app::sql::at(now))
-        .execute(&state.pool)
-        .await
-    }
-    .await;
-    // The readings are stored: a retry without the stored answer records
-    // the same values again, which changes nothing.
-    if let Err(error) = outcome {
-        tracing::warn!(%error, "could not keep an API answer for retries");
-    }
+    sqlx::query("DELETE FROM api_idempotency WHERE created_at < $1")
+        .bind(app::sql::at(now - KEEP_ANSWERS))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO api_idempotency (token_id, key, request_hash, status, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(token)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(i64::from(status.as_u16()))
+    .bind(body.to_string())
+    .bind(app::sql::at(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// One reading or an array of them, each `{date, value, note?}`; the first

@@ -236,3 +236,45 @@ async fn choosing_tracking_as_the_key_result_adds_its_milestone_once() {
     assert_eq!(milestone["owner_id"], key_results[0]["owner_id"]);
     assert_eq!(milestone["readiness"]["reliable"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_edit_that_was_saved_is_answered_with_it() {
+    let app = TestApp::start().await;
+    let (cycle, priya, kr_id) = change_failure_rate(&app).await;
+    let edit = |value: &'static str| {
+        [
+            ("id", kr_id.clone()),
+            ("version", "1".to_owned()),
+            ("field", "title".to_owned()),
+            ("previous", "Change failure rate".to_owned()),
+            ("value", value.to_owned()),
+        ]
+    };
+    let call = |form: [(&'static str, String); 5]| {
+        let (app, priya) = (&app, &priya);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call_json(priya, "update_key_result", &form).await
+        }
+    };
+    let board_version = format!("SELECT board_version FROM cycles WHERE id = {cycle}");
+    let (status, saved) = call(edit("Failed changes")).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 2);
+    let before = app.count(&board_version).await;
+
+    // The same request again, as a browser retries when the answer was
+    // lost (the server stopped after the commit): what it asked is so.
+    let (status, retried) = call(edit("Failed changes")).await;
+    assert_eq!(status, StatusCode::OK, "{retried}");
+    assert_eq!(retried, saved, "answered with the key result as saved");
+    assert_eq!(
+        app.count(&board_version).await,
+        before,
+        "and nothing changed again"
+    );
+
+    // A change from the same old version to something else is refused.
+    let (status, body) = call(edit("Rollbacks")).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}

@@ -1,6 +1,6 @@
 //! Creating and changing key results.
 
-use super::check_fresh;
+use super::{Fresh, check_fresh};
 use crate::auth::ssr::require_caller;
 use crate::domain::okr::{Fallback, MetricKind};
 use crate::domain::permissions::{self, Change};
@@ -149,13 +149,17 @@ pub async fn update_key_result(
         Change::Edit
     };
     permissions::check(&actor, change, &objective.scope()).map_err(forbidden)?;
-    check_fresh(
+    if check_fresh(
         kr.version,
         version,
         &current,
         previous,
+        value,
         &objective.updated_by,
-    )?;
+    )? == Fresh::AlreadySo
+    {
+        return Ok(kr);
+    }
 
     let number_column = match field {
         "start" => Some("start_value"),

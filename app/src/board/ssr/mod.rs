@@ -19,6 +19,7 @@ mod shares;
 pub use key_results::{NewKeyResult, create_key_result, update_key_result};
 pub use links::{enclosing_objectives, link_objective, unlink_objective};
 use merge::record;
+
 pub use merge::{dismiss_overlap, merge_objectives, overlaps_of};
 pub use objectives::{create_objective, update_objective};
 pub use shares::{answer_invitation, set_commitment};
@@ -72,17 +73,36 @@ pub async fn get_board(cycle_id: i64) -> Result<Board, AppError> {
     })
 }
 
+/// Whether a change based on a version goes ahead.
+#[derive(Debug, PartialEq, Eq)]
+enum Fresh {
+    Apply,
+    /// Based on an old version, and the field already holds the value
+    /// asked for: a retry of this very change whose answer was lost (the
+    /// server was stopped after the commit), or the same change by someone
+    /// else. Nothing to do; the answer is the thing as it is.
+    AlreadySo,
+}
+
 /// Refuses a change based on an old version when the field itself has
-/// changed since: the person sees who changed it and its fresh value.
+/// changed since to something else: the person sees who changed it and its
+/// fresh value.
 fn check_fresh(
     current_version: i64,
     version: i64,
     current: &str,
     previous: &str,
+    value: &str,
     by: &str,
-) -> Result<(), AppError> {
-    if current_version == version || current == previous {
-        return Ok(());
+) -> Result<Fresh, AppError> {
+    if current_version == version {
+        return Ok(Fresh::Apply);
+    }
+    if current == value.trim() {
+        return Ok(Fresh::AlreadySo);
+    }
+    if current == previous {
+        return Ok(Fresh::Apply);
     }
     let shown = if current.is_empty() {
         "empty".to_owned()
@@ -100,12 +120,21 @@ mod tests {
 
     #[test]
     fn a_stale_change_to_the_same_field_is_refused() {
-        assert!(check_fresh(3, 3, "new", "old", "Jonas").is_ok());
-        assert!(
-            check_fresh(4, 3, "same", "same", "Jonas").is_ok(),
+        assert_eq!(
+            check_fresh(3, 3, "new", "old", "newer", "Jonas"),
+            Ok(Fresh::Apply)
+        );
+        assert_eq!(
+            check_fresh(4, 3, "same", "same", "mine", "Jonas"),
+            Ok(Fresh::Apply),
             "another field changed meanwhile"
         );
-        let error = check_fresh(4, 3, "Theirs", "Mine before", "Jonas Berg").unwrap_err();
+        assert_eq!(
+            check_fresh(4, 3, "Mine", "Before", " Mine ", "Jonas"),
+            Ok(Fresh::AlreadySo),
+            "a retry of a change that was saved"
+        );
+        let error = check_fresh(4, 3, "Theirs", "Mine before", "Mine", "Jonas Berg").unwrap_err();
         assert_eq!(
             error,
             AppError::Conflict(

@@ -1,6 +1,6 @@
 //! Creating and changing objectives.
 
-use super::{check_fresh, record};
+use super::{Fresh, check_fresh, record};
 use crate::auth::ssr::require_caller;
 use crate::cycles::ssr::fetch_cycle;
 use crate::domain::okr::{ObjectiveKind, Status};
@@ -115,13 +115,17 @@ pub async fn update_objective(
         _ => Change::Edit,
     };
     permissions::check(&actor, change, &objective.scope()).map_err(forbidden)?;
-    check_fresh(
+    if check_fresh(
         objective.version,
         version,
         &current,
         previous,
+        value,
         &objective.updated_by,
-    )?;
+    )? == Fresh::AlreadySo
+    {
+        return Ok(objective);
+    }
 
     match field {
         "title" => set_text(&mut tx, id, "title", text("title", value, MAX_TITLE, true)?).await?,

@@ -154,13 +154,15 @@ async fn by_person(kpi_id: i64, readings: Vec<NewReading>, csv: bool) -> Result<
 }
 
 /// Records readings pushed by API token `by` (whose scope the caller has
-/// checked) in one transaction, then publishes what changed.
+/// checked) in a transaction left open: the caller may write more in it
+/// (the API keeps its answer for retries there), then
+/// [`Recording::commit`]s, which publishes what changed.
 pub async fn record(
     state: &AppState,
     kpi_id: i64,
     readings: &[NewReading],
     by: RecordedBy,
-) -> Result<Recorded, AppError> {
+) -> Result<Recording, AppError> {
     for reading in readings {
         check_date(reading.on).map_err(|m| AppError::invalid("date", m))?;
         if reading.note.chars().count() > MAX_NOTE {
@@ -172,9 +174,31 @@ pub async fn record(
     }
     let tx = crate::sql::write_tx(&state.pool).await?;
     let (tx, recorded, staged) = record_in(tx, kpi_id, readings, &by).await?;
-    tx.commit().await?;
-    after_commit(state, kpi_id, recorded, staged);
-    Ok(recorded)
+    Ok(Recording {
+        tx,
+        recorded,
+        staged,
+        kpi_id,
+    })
+}
+
+/// Readings recorded in a transaction not yet committed: what else is
+/// written in [`tx`](Self::tx) stands or falls with them, a crash
+/// included.
+pub struct Recording {
+    pub tx: crate::sql::WriteTx,
+    pub recorded: Recorded,
+    staged: Staged,
+    kpi_id: i64,
+}
+
+impl Recording {
+    /// Commits, then tells open boards, KPI pages and the leaderboard.
+    pub async fn commit(self, state: &AppState) -> Result<Recorded, AppError> {
+        self.tx.commit().await?;
+        after_commit(state, self.kpi_id, self.recorded, self.staged);
+        Ok(self.recorded)
+    }
 }
 
 /// Board events staged for publication, by cycle.

@@ -51,21 +51,21 @@ lint: setup
 bench: setup
 	ulimit -n 16384 && cargo bench -p server --bench board_propagation
 
+## The benchmarks that start the release binary build it with its site
+## (`site`): `northstar serve` refuses to start without one.
+
 ## A check-in's fan-out to 1000 and 10000 office screens, against a bare websocket hub (docs/benchmarks.md).
-bench-screens: setup
-	cargo build --release -p server
+bench-screens: site
 	ulimit -n 16384 && cargo bench -p server --bench screen_fanout
 
 ## Office screens on two instances sharing one PostgreSQL database (5,000 each), beside one
 ## instance with 10,000 on SQLite and on PostgreSQL and the bare hub (docs/benchmarks.md).
-bench-instances: setup
-	cargo build --release -p server
+bench-instances: site
 	ulimit -n 16384 && cargo bench -p server --bench screen_fanout -- instances
 
 ## Check-ins a second from 8 and 32 concurrent writers for a minute each, on SQLite and on
 ## PostgreSQL in the same run (docs/benchmarks.md).
-bench-checkins: setup
-	cargo build --release -p server
+bench-checkins: site
 	cargo bench -p server --bench checkin_throughput
 
 ## Lessons search latency at 100,000 and 1,000,000 closing notes on SQLite, and at 100,000
@@ -76,6 +76,5 @@ bench-lessons: setup
 ## The server killed with SIGKILL at random moments (50 times; more with
 ## `make bench-crash CRASH_ARGS=--kills=200`) under concurrent writers:
 ## every acknowledged write is there exactly once (docs/benchmarks.md).
-bench-crash: setup
-	cargo build --release -p server
+bench-crash: site
 	cargo bench -p server --bench crash -- $(CRASH_ARGS)

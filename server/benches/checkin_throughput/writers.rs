@@ -21,10 +21,7 @@ const UNITS: [&str; 3] = ["Platform", "Support", "Engineering"];
 /// [`PEOPLE`] new leads, spread over the [`UNITS`], created by the demo
 /// ambassador through `create_person` and signed in.
 pub async fn people(base: &str, database_url: &str) -> Vec<Person> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&crate::process::reader_url(database_url))
-        .await
-        .unwrap();
+    let pool = crate::process::reader(database_url).await;
     let mut units = Vec::new();
     for unit in UNITS {
         let id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE name = $1")

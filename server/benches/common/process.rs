@@ -118,6 +118,14 @@ pub fn reader_url(database_url: &str) -> String {
     }
 }
 
+/// A pool that reads a running server's database (see [`reader_url`]).
+pub async fn reader(database_url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&reader_url(database_url))
+        .await
+        .unwrap()
+}
+
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -84,10 +84,12 @@ impl Options {
     }
 }
 
-/// Kills, and how many of them came while the server was starting.
+/// Kills, how many of them came while the server was starting, and how
+/// long the starts that were let finish took (to the first answer).
 pub struct Kills {
     pub total: usize,
     pub starting: usize,
+    pub starts: Vec<Duration>,
 }
 
 fn main() {
@@ -205,6 +207,7 @@ async fn kill_often(
     let mut kills = Kills {
         total: 0,
         starting: 0,
+        starts: Vec::new(),
     };
     // How long the last start took, from the process to its first answer.
     let mut starting_takes = Duration::from_millis(100);
@@ -228,6 +231,7 @@ async fn kill_often(
             _ => {
                 if let Some(at) = spawned {
                     starting_takes = up_after(server, &probe, &health, at).await;
+                    kills.starts.push(starting_takes);
                 }
                 tokio::time::sleep(Duration::from_millis(rng.u64(200..2500))).await;
             }

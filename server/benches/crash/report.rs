@@ -81,6 +81,16 @@ pub fn print(
         wrote_for.as_secs_f64(),
         took.as_secs_f64()
     );
+    let mut starts = kills.starts.clone();
+    starts.sort();
+    if let (Some(median), Some(longest)) = (starts.get(starts.len() / 2), starts.last()) {
+        println!(
+            "a start, from the process to its first answer: median {} ms, longest {} ms ({} starts)",
+            median.as_millis(),
+            longest.as_millis(),
+            starts.len()
+        );
+    }
     println!();
     println!(
         "| writes | sent | acknowledged | retried | saved by an unanswered attempt | lost | duplicated |"

@@ -55,10 +55,7 @@ async fn call(
 
 /// Each unit's id and the cycle of its active objectives.
 async fn units(database_url: &str) -> Vec<(i64, i64)> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&crate::process::reader_url(database_url))
-        .await
-        .unwrap();
+    let pool = crate::process::reader(database_url).await;
     let mut units = Vec::new();
     for unit in UNITS {
         let row: (i64, i64) = sqlx::query_as(

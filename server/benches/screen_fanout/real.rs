@@ -5,7 +5,7 @@
 
 use super::{pace, postgres::Cluster};
 use crate::process::{
-    ChildGuard, CpuWatch, free_port, reader_url, rss_kib, start_northstar, wait_until_up,
+    ChildGuard, CpuWatch, free_port, reader, rss_kib, start_northstar, wait_until_up,
 };
 use crate::sockets::{Shared, drive, open_sockets};
 use crate::stats::{Outcome, spread, summarise};
@@ -196,10 +196,7 @@ pub async fn run_real(
 
 /// The id of the demo key result titled `title`.
 async fn key_result_id(database_url: &str, title: &str) -> String {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&reader_url(database_url))
-        .await
-        .unwrap();
+    let pool = reader(database_url).await;
     let id: String = sqlx::query_scalar("SELECT k.id FROM key_results k WHERE k.title = $1")
         .bind(title)
         .fetch_one(&pool)

@@ -27,7 +27,7 @@ let cluster: Cluster;
 let nginx: Started;
 const instances: { process: Started; id: string; port: number }[] = [];
 
-test.use({ baseURL: proxy, viewport: { width: 1440, height: 1400 } });
+test.use({ baseURL: proxy });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {

@@ -7,7 +7,7 @@ const own = ownServer(Number(process.env.E2E_KPI_PORT ?? 3102), '../target/e2e/k
 const { base } = own;
 const SAM = 'sam@northstar.demo'; // lead of Support
 
-test.use({ baseURL: base, viewport: { width: 1440, height: 1200 } });
+test.use({ baseURL: base });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {

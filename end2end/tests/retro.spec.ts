@@ -10,7 +10,7 @@ const own = ownServer(Number(process.env.E2E_RETRO_PORT ?? 3104), '../target/e2e
 const { base } = own;
 const PRIYA = 'priya@northstar.demo'; // member of Platform
 
-test.use({ baseURL: base, viewport: { width: 1440, height: 1100 } });
+test.use({ baseURL: base });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {

@@ -9,7 +9,7 @@ const { base } = own;
 const PRIYA = 'priya@northstar.demo'; // member of Platform, owns "Deploy time"
 const JONAS = 'jonas@northstar.demo'; // lead of Platform
 
-test.use({ baseURL: base, viewport: { width: 1440, height: 1100 } });
+test.use({ baseURL: base });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {

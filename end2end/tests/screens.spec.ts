@@ -9,7 +9,7 @@ const start = () => own.start();
 const healthy = () => own.healthy();
 const stop = () => own.stop();
 
-test.use({ baseURL: base, viewport: { width: 1440, height: 1400 } });
+test.use({ baseURL: base });
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {

@@ -1,8 +1,9 @@
 //! One objective on the board: its key results with progress, its
-//! warnings, inline editing, drag and drop, and the keyboard menu that does
-//! everything a drag does.
+//! warnings, inline editing, a grip to drag it by (see `drag`), and the
+//! keyboard menu that does everything a drag does.
 
 use super::alignment::{link_objective, unlink_objective};
+use super::drag::DropSpot;
 use super::inline::{Edit, Inline, InlineText};
 use super::menu::CardMenu;
 use super::page::{BoardContext, DropTarget, notice_error, use_board};
@@ -190,6 +191,8 @@ pub fn Card(id: String) -> impl IntoView {
         };
         view! {
             <header class="card-header">
+                // A finger drags the card by its grip, and scrolls the board anywhere else.
+                <span class="card-grip" aria-hidden="true" title="Drag to move"></span>
                 <InlineText value=Signal::derive(title) version=Signal::derive(version) by=Signal::derive(by)
                     label=Signal::derive(move || format!("title of {}", title())) editable=may_edit
                     save=save_title class="card-title" keep/>
@@ -200,7 +203,7 @@ pub fn Card(id: String) -> impl IntoView {
                 {move || carried().then(|| view! {
                     <span class="badge badge-carried" title="Carried over from the last cycle: its lessons are on its page.">"Carried over"</span>
                 })}
-                <a class="card-open" href=href draggable="false"
+                <a class="card-open" href=href
                     aria-label=move || format!("Open {}", title()) title="Open the objective page">"↗"</a>
             </header>
         }
@@ -259,30 +262,18 @@ pub fn Card(id: String) -> impl IntoView {
         })
     };
 
+    let drag = ctx.drag;
     let drag_id = id.clone();
-    let zone_id = id.clone();
     let data_id = id.clone();
-    let start_id = id.clone();
+    let press_id = id.clone();
     let align_id = id;
-    let over_zone = RwSignal::new(false);
     view! {
         <article
             class="card"
-            class:dragging=move || ctx.dragging.get().as_deref() == Some(drag_id.as_str())
-            draggable="true"
+            class:dragging=move || drag.card.with(|d| d.as_deref() == Some(drag_id.as_str()))
             aria-label=move || format!("Objective: {}", title())
             data-objective=data_id
-            on:dragstart={
-                let id = start_id;
-                move |ev: leptos::ev::DragEvent| {
-                    if let Some(dt) = ev.data_transfer() {
-                        let _ = dt.set_data("text/plain", &id);
-                        dt.set_effect_allowed("move");
-                    }
-                    ctx.dragging.set(Some(id.clone()));
-                }
-            }
-            on:dragend=move |_| ctx.dragging.set(None)
+            on:pointerdown=move |ev| drag.press(&ev, &press_id)
         >
             {header}
             {meta}
@@ -299,29 +290,12 @@ pub fn Card(id: String) -> impl IntoView {
             <super::closing::CardClosing objective/>
             // While another card is dragged, this zone links it to this objective (it supports this one).
             {move || {
-                let shown = ctx.dragging.get().is_some_and(|d| d != zone_id);
-                let id = align_id.clone();
+                let shown = drag.card.with(|d| d.as_ref().is_some_and(|d| *d != align_id));
+                let spot = DropSpot::Align(align_id.clone());
+                let attr = spot.attr();
                 shown.then(move || view! {
-                    <div
-                        class="align-zone"
-                        class:drop-over=move || over_zone.get()
-                        on:dragover=move |ev: leptos::ev::DragEvent| {
-                            ev.prevent_default();
-                            ev.stop_propagation();
-                            over_zone.set(true);
-                        }
-                        on:dragleave=move |_| over_zone.set(false)
-                        on:drop=move |ev: leptos::ev::DragEvent| {
-                            ev.prevent_default();
-                            ev.stop_propagation();
-                            over_zone.set(false);
-                            let dragged = ev.data_transfer().and_then(|dt| dt.get_data("text/plain").ok()).filter(|d| !d.is_empty());
-                            if let Some(dragged) = dragged.or_else(|| ctx.dragging.get_untracked()) {
-                                link(ctx, &dragged, &id, true);
-                            }
-                            ctx.dragging.set(None);
-                        }
-                    >
+                    <div class="align-zone" data-drop=attr
+                        class:drop-over=move || drag.over.with(|over| over.as_ref() == Some(&spot))>
                         "Drop here: it supports this objective"
                     </div>
                 })
@@ -529,7 +503,7 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
                     <span class="overdue-badge" title="No check-in for more than 7 days">"Overdue"</span>
                 })}
                 {move || (may_check_in.get() && !checking_in.get()).then(|| view! {
-                    <button type="button" class="button-link" draggable="false"
+                    <button type="button" class="button-link"
                         aria-label=move || format!("Check in on {}", title.get())
                         on:click=move |_| {
                             if let Some(now) = kr.get_untracked() {

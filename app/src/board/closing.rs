@@ -84,8 +84,7 @@ pub fn CardClosing(objective: Memo<Option<Objective>>) -> impl IntoView {
             <ClosedMeanwhile objective=o draft on_discard=Callback::new(move |_| closing.set(false))/>
         }))}
         {move || (closing.get() && !closed.get()).then(|| objective.get_untracked().map(|o| view! {
-            <div class="card-closing" draggable="false"
-                on:dragstart=|ev: leptos::ev::DragEvent| { ev.prevent_default(); ev.stop_propagation(); }>
+            <div class="card-closing" data-no-drag="">
                 <h4>"Close with a closing note"</h4>
                 <ClosingForm closing=Closing::New(o) draft
                     on_closed=Callback::new(move |closed: Objective| {

@@ -6,6 +6,7 @@
 pub mod alignment;
 mod card;
 mod closing;
+mod drag;
 mod inline;
 #[cfg(feature = "hydrate")]
 mod live_client;

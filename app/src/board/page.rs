@@ -1,8 +1,10 @@
 //! `/cycles/:id/board`: the planning board. Columns by status or by unit
 //! (`?group=unit`), cards that can be dragged between columns and onto each
-//! other, inline editing, and live updates from everyone else on the board.
+//! other (see `drag`), inline editing, and live updates from everyone else
+//! on the board.
 
 use super::card::Card;
+use super::drag::{CardDrag, DragGhost, DropSpot};
 use super::{Board, CreateObjective, get_board};
 use crate::auth::SignedIn;
 use crate::components::{ErrorPanel, FieldError, FormAlert, last_error};
@@ -21,8 +23,8 @@ pub struct BoardContext {
     pub board: RwSignal<Board>,
     /// The last board-wide message (a refused move, a conflict…).
     pub notice: RwSignal<Option<String>>,
-    /// The id of the card being dragged.
-    pub dragging: RwSignal<Option<String>>,
+    /// The card being dragged, and where it would land.
+    pub drag: CardDrag,
     pub live: RwSignal<LiveState>,
     pub presence: RwSignal<Vec<String>>,
 }
@@ -62,7 +64,7 @@ impl BoardContext {
         BoardContext {
             board: RwSignal::new(board),
             notice: RwSignal::new(None),
-            dragging: RwSignal::new(None),
+            drag: CardDrag::new(),
             live: RwSignal::new(LiveState::Connecting),
             presence: RwSignal::new(Vec::new()),
         }
@@ -125,6 +127,7 @@ fn LiveBoard(initial: Board) -> impl IntoView {
     provide_context(crate::components::Kept::new());
     #[cfg(feature = "hydrate")]
     super::live_client::connect(ctx);
+    super::drag::listen(ctx);
 
     let query = use_query_map();
     let by_unit = move || query.read().get("group").as_deref() == Some("unit");
@@ -141,12 +144,13 @@ fn LiveBoard(initial: Board) -> impl IntoView {
 
     view! {
         <Title text=title/>
-        <main class="page page-wide board-page">
+        <main class="page page-wide board-page" class:board-dragging=move || ctx.drag.card.with(Option::is_some)>
             <BoardHeader by_unit=Signal::derive(by_unit)/>
             {move || from_kpi().map(|kpi_id| view! { <FromKpi kpi_id/> })}
             <NewObjective/>
             <BoardNotice/>
             {move || if by_unit() { view! { <UnitColumns/> }.into_any() } else { view! { <StatusColumns/> }.into_any() }}
+            <DragGhost/>
         </main>
     }
 }
@@ -209,38 +213,17 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
 #[component]
 fn Column(
     title: String,
-    /// For screen readers and tests: what dropping here does.
+    /// What dropping here does.
     target: DropTarget,
     objectives: Signal<Vec<Objective>>,
 ) -> impl IntoView {
     let ctx = use_board();
-    let over = RwSignal::new(false);
     let label = format!("{title} column");
-    let target_for_drop = target.clone();
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        over.set(false);
-        let id = ev
-            .data_transfer()
-            .and_then(|dt| dt.get_data("text/plain").ok())
-            .filter(|id| !id.is_empty());
-        if let Some(id) = id.or_else(|| ctx.dragging.get_untracked()) {
-            super::card::move_objective(ctx, &id, target_for_drop.clone());
-        }
-        ctx.dragging.set(None);
-    };
+    let spot = DropSpot::Column(target);
+    let drop = spot.attr();
+    let over = move || ctx.drag.over.with(|over| over.as_ref() == Some(&spot));
     view! {
-        <section
-            class="column"
-            class:drop-over=move || over.get()
-            aria-label=label
-            on:dragover=move |ev: leptos::ev::DragEvent| {
-                ev.prevent_default();
-                over.set(true);
-            }
-            on:dragleave=move |_| over.set(false)
-            on:drop=on_drop
-        >
+        <section class="column" class:drop-over=over aria-label=label data-drop=drop>
             <h2 class="column-title">
                 {title}
                 <span class="count">{move || objectives.with(Vec::len)}</span>

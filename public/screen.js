@@ -3,8 +3,9 @@
 // websocket from the version on the page, merges each frame the server pushes
 // (HTML rendered by the same components as the page) into the rows already
 // on screen, so re-ranked rows slide to their places, keeps the last frame
-// with a "Reconnecting…" mark while the connection is down, and turns
-// between the leaderboard and the celebrations.
+// with a "Reconnecting…" mark while the connection is down, turns between
+// the leaderboard and the celebrations, and runs the ticker of the latest
+// check-ins and closings along the bottom.
 const main = document.querySelector('main.screen[data-token]');
 if (main) start(main);
 
@@ -64,8 +65,11 @@ function start(main) {
       for (const gone of old.values()) gone.remove();
     }
     main.querySelector('.celebrations').replaceWith(next.content.querySelector('.celebrations'));
+    ticker.update(next.content.querySelector('.ticker-items'));
     Object.assign(shown, { cycle_id: frame.cycle_id, version: frame.version, kpis_version: frame.kpis_version, day: frame.day });
   };
+
+  const ticker = runTicker(main.querySelector('.ticker'));
 
   const disconnected = () => {
     main.innerHTML =
@@ -102,3 +106,60 @@ function start(main) {
   };
   connect();
 }
+
+// The ticker's line runs from right to left, slowly (a thirtieth of the
+// screen's width a second), and only when it is longer than the screen is
+// wide; then a copy follows it (hidden from assistive technology) so the
+// run loops without a gap. With reduced motion asked for, it stands still,
+// the newest first. New items fade in; the line starts again from its
+// newest item.
+function runTicker(ticker) {
+  const rail = ticker.querySelector('.ticker-rail');
+  const items = rail.querySelector('.ticker-items');
+  const still = matchMedia('(prefers-reduced-motion: reduce)');
+  let run;
+
+  const start = () => {
+    run?.cancel();
+    run = undefined;
+    delete ticker.dataset.running;
+    rail.querySelector('.ticker-copy')?.remove();
+    const width = items.getBoundingClientRect().width;
+    if (still.matches || width <= rail.parentElement.clientWidth) return;
+    const copy = items.cloneNode(true);
+    copy.classList.add('ticker-copy');
+    copy.setAttribute('aria-hidden', 'true');
+    rail.append(copy);
+    // One list and the gap after it: then the copy stands where the list began.
+    const shift = copy.getBoundingClientRect().left - items.getBoundingClientRect().left;
+    const speed = window.innerWidth / 30;
+    run = rail.animate([{ transform: 'translateX(0)' }, { transform: `translateX(${-shift}px)` }], {
+      duration: (shift / speed) * 1000,
+      iterations: Infinity,
+    });
+    ticker.dataset.running = 'true';
+  };
+
+  const ids = (list) => [...list.children].map((item) => item.dataset.id ?? '').join(' ');
+  const update = (fresh) => {
+    if (!fresh || ids(fresh) === ids(items)) return;
+    const shown = new Set([...items.children].map((item) => item.dataset.id));
+    for (const item of fresh.children) {
+      if (item.dataset.id && !shown.has(item.dataset.id)) item.classList.add('ticker-new');
+    }
+    items.replaceChildren(...fresh.children);
+    start();
+    // The line starts again from its newest item: fade rather than jump.
+    if (!still.matches) rail.animate([{ opacity: 0 }, { opacity: 1 }], { duration: 800, easing: 'ease-out' });
+  };
+
+  still.addEventListener('change', start);
+  let resized;
+  window.addEventListener('resize', () => {
+    clearTimeout(resized);
+    resized = setTimeout(start, 200);
+  });
+  start();
+  return { update };
+}
+

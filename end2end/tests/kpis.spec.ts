@@ -176,6 +176,17 @@ test('an objective born from a flagged KPI follows its readings on the board and
   await expect(celebration).toContainText('Average reply time is healthy again — Support', { timeout: 15_000 });
   await expect(celebration).toBeVisible({ timeout: 15_000 });
   await screen.screenshot({ path: '../target/e2e/screen-recovered.png' });
+  // Three celebrations side by side: every name fits its card.
+  const wider = await screen.evaluate(() => {
+    (document.querySelector('main.screen') as HTMLElement).dataset.showing = 'celebrations';
+    return [...document.querySelectorAll('.celebration > *')]
+      .filter((text) => {
+        const card = text.parentElement!.getBoundingClientRect();
+        return text.scrollWidth > text.clientWidth + 1 || text.getBoundingClientRect().right > card.right;
+      })
+      .map((text) => text.textContent);
+  });
+  expect(wider).toEqual([]);
   await tv.close();
   await admin.context().close();
   await page.context().close();

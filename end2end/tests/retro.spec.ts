@@ -1,5 +1,13 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signIn } from './support';
+import {
+  AMBASSADOR,
+  DEMO_PASSWORD,
+  contrastViolations,
+  hydrated,
+  openCurrentBoard,
+  ownServer,
+  signIn,
+} from './support';
 
 // The end of a cycle: carrying an unfinished objective into the next cycle
 // with its lessons, and the retrospective view the leaderboard and office
@@ -128,6 +136,7 @@ test('the retrospective view appears on an office screen when the cycle enters i
   await expect(screen.locator('[data-part="headline"]')).toContainText('Retrospective');
   await expect(screen.locator('.leaderboard-row[data-unit="Platform"] .progress-value')).toHaveText(/^1 of \d+$/);
   await screen.screenshot({ path: '../target/e2e/screen-retro-1080p.png' });
+  expect(await contrastViolations(screen)).toEqual([]);
 
   // A success closed on the cycle page is celebrated on the screen, with its score.
   await current.getByRole('heading').getByRole('link').click();
@@ -147,11 +156,17 @@ test('the retrospective view appears on an office screen when the cycle enters i
   const successes = screen.locator('.celebrations-retro');
   await expect(successes).toContainText('Customers get answers the same day');
   await expect(successes.locator('.success .score-number')).toHaveText('1.0');
+  // The ticker tells the closing first, with its score and not its note.
+  const newest = screen.locator('.ticker-items:not(.ticker-copy) > li').first();
+  await expect(newest).toContainText('Support');
+  await expect(newest).toContainText('closed Customers get answers the same day · score 1.0');
+  await expect(screen.locator('.ticker')).not.toContainText('A rota everyone agreed to');
   await screen.evaluate(() => {
     (document.querySelector('main.screen') as HTMLElement).dataset.showing = 'celebrations';
   });
   await expect(successes).toBeVisible();
   await screen.screenshot({ path: '../target/e2e/screen-retro-successes-1080p.png' });
+  expect(await contrastViolations(screen)).toEqual([]);
   expect(await screen.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
   // The signed-in leaderboard shows the same.
@@ -159,6 +174,7 @@ test('the retrospective view appears on an office screen when the cycle enters i
   await expect(maya.locator('.leaderboard[data-view="retro"]')).toBeVisible();
   await expect(maya.locator('.leaderboard-headline')).toContainText('Retrospective');
   await maya.screenshot({ path: '../target/e2e/leaderboard-retro.png', fullPage: true });
+  expect(await contrastViolations(maya)).toEqual([]);
   await tv.close();
   await maya.context().close();
 });

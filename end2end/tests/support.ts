@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -110,4 +111,25 @@ export function ownServer(port: number, database: string) {
       server = undefined;
     },
   };
+}
+
+/**
+ * What axe-core finds wrong with the colour contrast of the page as it is
+ * shown once its fades have ended (hidden views are not checked: show each
+ * in turn), one line per element: its selector and axe's message.
+ */
+export async function contrastViolations(page: Page): Promise<string[]> {
+  // Text fading in is not yet at its contrast; endless motion never settles.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+  const results = await new AxeBuilder({ page }).withRules(['color-contrast']).analyze();
+  return results.violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`),
+  );
 }

@@ -10,9 +10,11 @@ pub mod page;
 mod retro;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod ticker;
 
 pub use page::{Celebrations, LeaderboardPage, LeaderboardRows};
 pub use retro::{RetroCelebrations, RetroRows};
+pub use ticker::{Ticker, TickerEvent, TickerItem};
 
 use crate::cycles::Cycle;
 use crate::domain::leaderboard::Standings;
@@ -42,6 +44,10 @@ pub struct Leaderboard {
     /// the office screens show this instead of the race.
     #[serde(default)]
     pub retro: Option<RetroBoard>,
+    /// The cycle's latest check-ins and closings, newest first, for the
+    /// office screens' ticker ([`ticker`]).
+    #[serde(default)]
+    pub ticker: Vec<TickerItem>,
 }
 
 /// The retrospective view of a cycle.
@@ -241,6 +247,7 @@ mod tests {
             recoveries: vec![],
             kpis_version: 0,
             retro: None,
+            ticker: vec![],
         }
     }
 

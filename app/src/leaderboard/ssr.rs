@@ -4,7 +4,10 @@
 //! a change ([`Refresher`]) — encoded once, and fanned out to every open
 //! leaderboard and office screen by the hub.
 
-use super::{Leaderboard, LeaderboardMessage, RetroBoard, RetroUnit, Success};
+use super::ticker::{TICKER_ITEMS, newest};
+use super::{
+    Leaderboard, LeaderboardMessage, RetroBoard, RetroUnit, Success, TickerEvent, TickerItem,
+};
 use crate::cycles::ssr::{current_cycle_id, fetch_cycle, today};
 use crate::domain::cycles::Phase;
 use crate::domain::leaderboard::{
@@ -40,6 +43,7 @@ pub async fn compute(pool: &crate::sql::Pool, today: Date) -> Result<Leaderboard
             recoveries: Vec::new(),
             kpis_version: 0,
             retro: None,
+            ticker: Vec::new(),
         });
     };
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
@@ -94,6 +98,7 @@ pub async fn compute(pool: &crate::sql::Pool, today: Date) -> Result<Leaderboard
     } else {
         None
     };
+    let ticker = ticker(&mut tx, cycle_id, &names).await?;
     tx.commit().await?;
 
     let mut points: HashMap<String, Vec<CheckInPoint>> = HashMap::new();
@@ -155,7 +160,58 @@ pub async fn compute(pool: &crate::sql::Pool, today: Date) -> Result<Leaderboard
         recoveries,
         kpis_version,
         retro,
+        ticker,
     })
+}
+
+/// The cycle's latest check-ins and closings for the screens' ticker: of
+/// the objectives the leaderboard counts, in the units taking part. Only
+/// what a screen may show is read: no author, no reflection, no value.
+async fn ticker(
+    db: &mut crate::sql::Conn,
+    cycle_id: i64,
+    names: &HashMap<i64, String>,
+) -> Result<Vec<TickerItem>, AppError> {
+    const TAKING_PART: &str =
+        "o.unit_id NOT IN (SELECT unit_id FROM cycle_units_out WHERE cycle_id = $1)";
+    let limit = TICKER_ITEMS as i64;
+    let check_ins: Vec<(String, String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT c.id, c.created_at, o.unit_id, k.title FROM check_ins c \
+         JOIN key_results k ON k.id = c.key_result_id JOIN objectives o ON o.id = k.objective_id \
+         WHERE {COUNTED} AND NOT {DELAYED} AND {TAKING_PART} \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
+    ))
+    .bind(cycle_id)
+    .bind(limit)
+    .fetch_all(&mut *db)
+    .await?;
+    let closings: Vec<(i64, String, i64, String, f64)> = sqlx::query_as(&format!(
+        "SELECT n.id, n.created_at, o.unit_id, n.title, n.score FROM closing_notes n \
+         JOIN objectives o ON o.id = n.objective_id WHERE o.cycle_id = $1 AND {TAKING_PART} \
+         ORDER BY n.created_at DESC, n.id DESC LIMIT $2"
+    ))
+    .bind(cycle_id)
+    .bind(limit)
+    .fetch_all(&mut *db)
+    .await?;
+    let unit = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let check_ins = check_ins
+        .into_iter()
+        .map(|(id, at, unit_id, key_result)| TickerItem {
+            id: format!("check-in:{id}"),
+            at,
+            unit: unit(unit_id),
+            event: TickerEvent::CheckIn { key_result },
+        });
+    let closings = closings
+        .into_iter()
+        .map(|(id, at, unit_id, objective, score)| TickerItem {
+            id: format!("closing:{id}"),
+            at,
+            unit: unit(unit_id),
+            event: TickerEvent::Closing { objective, score },
+        });
+    Ok(newest(check_ins.chain(closings).collect()))
 }
 
 /// Successes shown in the retrospective view.
@@ -402,7 +458,7 @@ pub async fn refresh(state: &AppState, cycle_id: i64) -> Result<(), AppError> {
     recompute(state, today).await.map(drop)
 }
 
-/// An office screen's frame: the rows and celebrations rendered to HTML by
+/// An office screen's frame: the rows, celebrations and ticker rendered to HTML by
 /// the same components the page uses, as JSON once for every screen.
 pub fn encode_frame(leaderboard: &Leaderboard) -> Arc<str> {
     use leptos::prelude::*;
@@ -412,6 +468,7 @@ pub fn encode_frame(leaderboard: &Leaderboard) -> Arc<str> {
         view! {
             <super::LeaderboardRows board/>
             <super::Celebrations board/>
+            <super::Ticker board/>
         }
         .to_html()
     });

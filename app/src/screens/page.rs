@@ -5,7 +5,7 @@
 use super::{ScreenView, get_screen};
 use crate::error::AppError;
 use crate::leaderboard::page::{Link, LinkMark};
-use crate::leaderboard::{Celebrations, Leaderboard, LeaderboardRows};
+use crate::leaderboard::{Celebrations, Leaderboard, LeaderboardRows, Ticker};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -73,7 +73,7 @@ fn Disconnected() -> impl IntoView {
 
 /// The screen as the server renders it. It is never hydrated: `screen.js`
 /// (in `public/`) keeps it live, merging the frames the server pushes into
-/// these elements, and rotates the two views.
+/// these elements, rotates the two views and runs the ticker.
 #[component]
 fn LiveScreen(
     token: String,
@@ -108,6 +108,7 @@ fn LiveScreen(
                 <LeaderboardRows board/>
                 <Celebrations board/>
             </div>
+            <Ticker board/>
             <footer class="screen-footer">
                 <span>{name}</span>
                 <LinkMark link/>

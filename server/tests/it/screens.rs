@@ -1,6 +1,7 @@
 //! Office screens: only the ambassador manages them; a token opens the
 //! screen and its socket without a session; a revoked one is closed within
-//! seconds; a wrong one is a plain 404; a screen cannot send changes.
+//! seconds; a wrong one is a plain 404; a screen cannot send changes; its
+//! ticker tells check-ins and closings without who or what they wrote.
 
 #![allow(
     clippy::unwrap_used,
@@ -144,16 +145,26 @@ async fn a_screen_opens_by_token_without_a_session_and_a_wrong_token_is_404() {
     assert!(first["html"].as_str().unwrap().contains("leaderboard-rows"));
 }
 
+/// A running cycle with an active key result of Platform (the member owns
+/// it) and a screen whose socket has resumed: the key result's id, the
+/// screen's token, its socket and the first frame.
+async fn live_screen(
+    app: &TestApp,
+) -> (String, String, common::checkins::Socket, serde_json::Value) {
+    let cycle = running_cycle(app).await;
+    let kr = active_key_result(app, &cycle, 1, MEMBER).await;
+    let (_, token) = new_screen(app, "Lobby").await;
+    let mut socket = open(app, &format!("/ws/screens/{token}"), None)
+        .await
+        .unwrap();
+    let first = resume(app, &mut socket).await;
+    (kr, token, socket, first)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_in_reaches_an_open_screen() {
     let app = TestApp::start().await;
-    let cycle = running_cycle(&app).await;
-    let kr = active_key_result(&app, &cycle, 1, MEMBER).await;
-    let (_, token) = new_screen(&app, "Lobby").await;
-    let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
-        .await
-        .unwrap();
-    let first = resume(&app, &mut socket).await;
+    let (kr, token, mut socket, first) = live_screen(&app).await;
     let version = first["version"].as_i64().unwrap();
     let priya = app.signed_in(MEMBER).await;
     check_in(&app, &priya, &uuid(100), &kr, "55", "7").await;
@@ -192,6 +203,62 @@ async fn a_check_in_reaches_an_open_screen() {
         .unwrap();
     let answer = next_json(&mut again, Duration::from_secs(5)).await.unwrap();
     assert_eq!(answer["type"], "up_to_date");
+}
+
+/// The ticker of the next frame whose ticker contains `text`.
+async fn ticker_with(socket: &mut common::checkins::Socket, text: &str) -> String {
+    loop {
+        let frame = next_json(socket, Duration::from_secs(5)).await.unwrap();
+        let html = frame["html"].as_str().unwrap_or_default();
+        if let Some(at) = html.find(r#"class="ticker""#) {
+            let ticker = &html[at..];
+            let ticker = &ticker[..ticker.find("</section>").unwrap()];
+            if ticker.contains(text) {
+                return ticker.to_owned();
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticker_tells_check_ins_and_closings_by_unit_and_title_never_who_or_what_they_wrote() {
+    let app = TestApp::start().await;
+    let (kr, _, mut socket, _) = live_screen(&app).await;
+    let author: String = sqlx::query_scalar("SELECT name FROM people WHERE email = $1")
+        .bind(MEMBER)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = check_in(&app, &priya, &uuid(100), &kr, "55", "7").await;
+    assert_eq!(status, StatusCode::OK);
+    let ticker = ticker_with(&mut socket, "Deploy confidence").await;
+    assert!(ticker.contains("Platform"), "{ticker}");
+    assert!(ticker.contains("checked in on"), "{ticker}");
+    // Its reflection, value and author stay on the objective page.
+    for private in [
+        "Moved the pipeline",
+        "Canary releases",
+        "55",
+        author.as_str(),
+    ] {
+        assert!(!ticker.contains(private), "{private:?} in {ticker}");
+    }
+
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, body) =
+        common::lessons::close(&app, &ambassador, &uuid(1), &common::lessons::NOTE).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let ticker = ticker_with(&mut socket, "Deploys are boring").await;
+    // The newest first: the closing, then the check-in.
+    let closing = ticker.find("closed ").unwrap();
+    assert!(closing < ticker.find("checked in on").unwrap(), "{ticker}");
+    assert!(ticker.contains("score 0.7"), "{ticker}");
+    let note = common::lessons::NOTE;
+    for private in [note.went_well, note.went_badly, note.lessons, "yakshave"] {
+        assert!(!ticker.contains(private), "{private:?} in {ticker}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -240,13 +307,7 @@ async fn a_revoked_screen_is_told_and_closed_within_seconds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_screen_socket_cannot_send_changes() {
     let app = TestApp::start().await;
-    let cycle = running_cycle(&app).await;
-    let kr = active_key_result(&app, &cycle, 1, MEMBER).await;
-    let (_, token) = new_screen(&app, "Lobby").await;
-    let mut socket = open(&app, &format!("/ws/screens/{token}"), None)
-        .await
-        .unwrap();
-    resume(&app, &mut socket).await;
+    let (kr, _, mut socket, _) = live_screen(&app).await;
     let attempt =
         json!({ "type": "check_in", "key_result_id": kr, "value": "100", "confidence": "10" });
     socket

@@ -5,7 +5,7 @@ import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signI
 // pointer, at the laptop size every journey runs at (1366×768) with the
 // mouse and on a phone (390×844) with a finger. The journeys give demo
 // objectives to other units, so they run on a server of their own.
-const own = ownServer(Number(process.env.E2E_DRAG_PORT ?? 3109), '../target/e2e/drag.db');
+const own = ownServer(Number(process.env.E2E_DRAG_PORT ?? 3110), '../target/e2e/drag.db');
 const { base } = own;
 
 test.use({ baseURL: base });

@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # command keeps the test builds' binary right and lets them reuse artifacts.
 export LEPTOS_OUTPUT_NAME := northstar
 
-.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-instances bench-checkins bench-lessons bench-crash
+.PHONY: run test setup site rust-tests e2e lint bench bench-screens bench-instances bench-checkins bench-lessons bench-crash bench-soak bench-lighthouse
 
 ## Install what is missing, build the release site, start Northstar with demo data.
 run: site
@@ -47,9 +47,16 @@ lint: setup
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-## Board-change propagation to 10, 100 and 1000 live clients (numbers in docs/benchmarks.md).
-bench: setup
+## Board-change propagation to 10, 100 and 1000 live clients, then Lighthouse on the
+## main pages (numbers in docs/benchmarks.md).
+bench: site
 	ulimit -n 16384 && cargo bench -p server --bench board_propagation
+	$(MAKE) bench-lighthouse
+
+## Lighthouse's mobile audit of the main pages in Debian's chromium, signed in
+## (bench/lighthouse/run.mjs; installs Lighthouse from npm the first time).
+bench-lighthouse: site
+	cd bench/lighthouse && ([ -d node_modules/lighthouse ] || npm ci --no-audit --no-fund) && node run.mjs $(LIGHTHOUSE_ARGS)
 
 ## The benchmarks that start the release binary build it with its site
 ## (`site`): `northstar serve` refuses to start without one.
@@ -78,3 +85,9 @@ bench-lessons: setup
 ## every acknowledged write is there exactly once (docs/benchmarks.md).
 bench-crash: site
 	cargo bench -p server --bench crash -- $(CRASH_ARGS)
+
+## 10,000 office screens and 200 board users for 30 minutes with a check-in a
+## second: the server's memory, errors and fan-out p99 by minute
+## (docs/benchmarks.md). Shorter: `make bench-soak SOAK_ARGS="--minutes=2 --screens=1000"`.
+bench-soak: site
+	ulimit -n $$(ulimit -Hn) && cargo bench -p server --bench soak -- $(SOAK_ARGS)

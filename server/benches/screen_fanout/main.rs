@@ -51,6 +51,8 @@ mod postgres;
 #[path = "../common/process.rs"]
 mod process;
 mod real;
+#[path = "../common/screen.rs"]
+mod screen;
 mod sockets;
 mod stats;
 

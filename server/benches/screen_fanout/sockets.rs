@@ -3,33 +3,20 @@
 //! steady pace and waits until every socket has heard each one.
 
 use super::{MEASURED, WARM_UP};
+use crate::screen::{self, version_of};
 use crate::stats::Round;
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 /// Sockets connecting (and waiting for their first snapshot) at once.
 pub const CONNECTING_AT_ONCE: usize = 200;
 /// How long every socket may take to receive one check-in's snapshot.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
-/// What an office screen says first: "I know nothing yet".
-const RESUME: &str = r#"{"type":"resume","cycle_id":null,"version":0,"day":""}"#;
-
-/// The first `"version":` number in a message, found without parsing the JSON.
-fn version_of(text: &str) -> Option<i64> {
-    let start = text.find("\"version\":")? + "\"version\":".len();
-    let digits = text[start..].trim_start();
-    let end = digits
-        .find(|c: char| !c.is_ascii_digit() && c != '-')
-        .unwrap_or(digits.len());
-    digits[..end].parse().ok()
-}
 
 /// `text` with its first `"version":` number replaced by `version`.
 pub fn with_version(text: &str, version: i64) -> String {
@@ -80,14 +67,7 @@ pub async fn open_sockets(
             )));
         }
     }
-    let started = Instant::now();
-    while shared.settled.load(Ordering::Acquire) < handles.len() {
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "sockets still connecting after 5 minutes"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    screen::until_settled(&shared.settled, handles.len()).await;
     handles
 }
 
@@ -100,34 +80,12 @@ async fn screen(
     sample: bool,
 ) -> Arrivals {
     let permit = gate.acquire_owned().await.unwrap();
-    let mut request = url.into_client_request().unwrap();
-    request
-        .headers_mut()
-        .insert("origin", origin.parse().unwrap());
-    let give_up = |shared: &Shared| {
+    let Some((mut socket, first)) = screen::connect(&url, &origin).await else {
         shared.failed.fetch_add(1, Ordering::Relaxed);
         shared.settled.fetch_add(1, Ordering::Release);
-        Vec::new()
+        return Vec::new();
     };
-    // tungstenite zero-fills its whole read buffer (128 KiB by default) each
-    // time a socket is polled; 8 KiB holds a snapshot and keeps that cheap,
-    // so the client, which shares the cores, costs the servers less.
-    let config = WebSocketConfig::default().read_buffer_size(8 * 1024);
-    let Ok((mut socket, _)) =
-        tokio_tungstenite::connect_async_with_config(request, Some(config), true).await
-    else {
-        return give_up(&shared);
-    };
-    if socket.send(Message::text(RESUME)).await.is_err() {
-        return give_up(&shared);
-    }
-    let mut last = loop {
-        match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
-            Ok(Some(Ok(Message::Text(text)))) => break version_of(&text).unwrap_or(0),
-            Ok(Some(Ok(_))) => {}
-            _ => return give_up(&shared),
-        }
-    };
+    let mut last = version_of(&first).unwrap_or(0);
     shared.highest.fetch_max(last, Ordering::Relaxed);
     drop(permit);
     shared.settled.fetch_add(1, Ordering::Release);

@@ -86,7 +86,11 @@ pub fn NotesPanel(notes: AgendaNotes) -> impl IntoView {
                         placeholder="What we agreed, who does what by when"
                         aria-describedby="agenda-notes-error"
                         prop:value=move || typed.get()
-                        on:input=move |ev| typed.set(event_target_value(&ev))></textarea>
+                        on:input=move |ev| typed.set(event_target_value(&ev))>
+                        // The server's page holds the notes before the WebAssembly
+                        // sets the value (and without it).
+                        {typed.get_untracked()}
+                    </textarea>
                     <FieldError error field="body" id="agenda-notes-error"/>
                 </div>
                 // Printed instead of the text area, which a printer cuts off.

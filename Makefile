@@ -40,7 +40,8 @@ rust-tests: setup
 ## CHROMIUM_PATH stays as given, and exported empty when unset: the
 ## journeys prove an empty value falls back to Debian's chromium.
 e2e: site
-	cd end2end && (CHROMIUM_PATH="$${CHROMIUM_PATH:-}" npx playwright test || (node scripts/failures.mjs; exit 1))
+	cd end2end && status=0; CHROMIUM_PATH="$${CHROMIUM_PATH:-}" npx playwright test || status=$$?; \
+	  node scripts/failures.mjs; exit $$status
 
 lint: setup
 	cargo clippy -p app --features ssr --all-targets -- -D warnings

@@ -1,4 +1,5 @@
-// Prints each failed journey's error, short, as the last thing a run says:
+// Prints each failed attempt's error, short, as the last thing a run says
+// (a journey that passed on its retry is marked flaky):
 // CI keeps only the tail of its output, and the list reporter ends with
 // attachments rather than with what went wrong.
 import { readFileSync } from 'node:fs';
@@ -18,7 +19,9 @@ for (const suite of report.suites) {
     for (const test of spec.tests) {
       for (const result of test.results) {
         if (result.status === 'passed' || result.status === 'skipped') continue;
-        console.log(`\n✘ ${titles.join(' › ')} (${result.status}, ${result.duration} ms)`);
+        // A journey that passed when run again is flaky: said, not hidden.
+        const mark = test.status === 'flaky' ? '~ flaky, passed on its retry:' : '✘';
+        console.log(`\n${mark} ${titles.join(' › ')} (${result.status}, ${result.duration} ms)`);
         for (const error of result.errors ?? []) {
           console.log(strip(error.message ?? '').split('\n').slice(0, 14).join('\n'));
           const at = error.location;

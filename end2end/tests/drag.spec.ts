@@ -81,6 +81,7 @@ test('with the mouse at 1366×768, a card dragged to the edge scrolls the column
   const to = await centre(discovery.getByRole('heading'));
   await page.mouse.move(to.x, to.y + 60, { steps: 5 });
   await expect(discovery).toHaveClass(/drop-over/);
+  await page.screenshot({ path: '../target/e2e/drag-1366.png' });
   await page.mouse.up();
 
   await expect(discovery.getByRole('article', { name: 'Objective: Customers get answers the same day' })).toBeVisible();
@@ -187,11 +188,13 @@ test('on a phone, a finger scrolls the columns, and drags a card by its grip to 
   const to = await centre(first.getByRole('heading'));
   await touch.move(to.x, to.y + 60, 5);
   await expect(first).toHaveClass(/drop-over/);
+  await page.screenshot({ path: '../target/e2e/drag-phone.png' });
   await touch.up();
 
   await expect(first.getByRole('article', { name, exact: true })).toBeVisible();
   await reloaded(page);
   await expect(page.getByRole('region', { name: firstName, exact: true }).getByRole('article', { name, exact: true })).toBeVisible();
+  await page.screenshot({ path: '../target/e2e/board-phone.png' });
   await page.context().close();
 });
 

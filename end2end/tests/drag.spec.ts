@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
 
 // Dragging cards to columns out of sight: the board scrolls under the
 // pointer, at the laptop size every journey runs at (1366×768) with the
@@ -8,18 +8,7 @@ import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signI
 const own = ownServer(Number(process.env.E2E_DRAG_PORT ?? 3110), '../target/e2e/drag.db');
 const { base } = own;
 
-test.use({ baseURL: base });
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  own.fresh();
-  own.start();
-  await own.healthy();
-});
-
-test.afterAll(async () => {
-  await own.stop();
-});
+journeysOn(own);
 
 function column(page: Page, name: string) {
   return page.getByRole('region', { name: `${name} column`, exact: true });

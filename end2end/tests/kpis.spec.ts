@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
 
 // KPI journeys add objectives and celebrations the other specs do not
 // expect, so they run on a server and database of their own.
@@ -7,16 +7,7 @@ const own = ownServer(Number(process.env.E2E_KPI_PORT ?? 3102), '../target/e2e/k
 const { base } = own;
 const SAM = 'sam@northstar.demo'; // lead of Support
 
-test.use({ baseURL: base });
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  own.fresh();
-  own.start();
-  await own.healthy();
-});
-
-test.afterAll(() => own.stop());
+journeysOn(own);
 
 function day(daysAgo: number): string {
   const d = new Date();

@@ -5,6 +5,7 @@ import {
   contrastViolations,
   hydrated,
   openCurrentBoard,
+  journeysOn,
   ownServer,
   signIn,
 } from './support';
@@ -18,16 +19,7 @@ const own = ownServer(Number(process.env.E2E_RETRO_PORT ?? 3104), '../target/e2e
 const { base } = own;
 const PRIYA = 'priya@northstar.demo'; // member of Platform
 
-test.use({ baseURL: base });
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  own.fresh();
-  own.start();
-  await own.healthy();
-});
-
-test.afterAll(() => own.stop());
+journeysOn(own);
 
 /** A day `offset` days from today, as a date input takes it. */
 function day(offset: number): string {

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, ownServer, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
 
 // The program's rhythm: the communication plan, agendas and their notes,
 // home. These journeys change the plan and write notes the other specs do
@@ -9,16 +9,7 @@ const { base } = own;
 const PRIYA = 'priya@northstar.demo'; // member of Platform, owns "Deploy time"
 const JONAS = 'jonas@northstar.demo'; // lead of Platform
 
-test.use({ baseURL: base });
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  own.fresh();
-  own.start();
-  await own.healthy();
-});
-
-test.afterAll(() => own.stop());
+journeysOn(own);
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: base })).newPage();

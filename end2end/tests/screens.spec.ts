@@ -5,6 +5,7 @@ import {
   contrastViolations,
   hydrated,
   openCurrentBoard,
+  journeysOn,
   ownServer,
   signIn,
 } from './support';
@@ -17,16 +18,7 @@ const start = () => own.start();
 const healthy = () => own.healthy();
 const stop = () => own.stop();
 
-test.use({ baseURL: base });
-test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  own.fresh();
-  start();
-  await healthy();
-});
-
-test.afterAll(stop);
+journeysOn(own);
 
 /** The ambassador adds an office screen; returns its address. */
 async function addScreen(page: Page, name: string): Promise<string> {

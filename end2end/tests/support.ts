@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
@@ -111,6 +111,22 @@ export function ownServer(port: number, database: string) {
       server = undefined;
     },
   };
+}
+
+/**
+ * Runs the calling spec file's journeys on `own`, one after another: a
+ * fresh database and a started server before the first, stopped after the
+ * last. Call it at the top of the file.
+ */
+export function journeysOn(own: ReturnType<typeof ownServer>) {
+  test.use({ baseURL: own.base });
+  test.describe.configure({ mode: 'serial' });
+  test.beforeAll(async () => {
+    own.fresh();
+    own.start();
+    await own.healthy();
+  });
+  test.afterAll(() => own.stop());
 }
 
 /**

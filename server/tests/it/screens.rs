@@ -262,6 +262,40 @@ async fn the_ticker_tells_check_ins_and_closings_by_unit_and_title_never_who_or_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ticker_leaves_out_a_unit_left_out_of_the_cycle() {
+    let app = TestApp::start().await;
+    let (kr, _, mut socket, _) = live_screen(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let (status, _) = check_in(&app, &priya, &uuid(100), &kr, "55", "7").await;
+    assert_eq!(status, StatusCode::OK);
+    let ticker = ticker_with(&mut socket, "Deploy confidence").await;
+    assert!(ticker.contains("Platform"), "{ticker}");
+
+    let cycle: i64 = sqlx::query_scalar("SELECT cycle_id FROM objectives WHERE id = $1")
+        .bind(uuid(1))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (cycle, platform) = (cycle.to_string(), app.unit_id("Platform").await.to_string());
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "set_taking_part",
+            &[
+                ("cycle_id", cycle.as_str()),
+                ("unit_id", platform.as_str()),
+                ("taking_part", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Platform leaves the rows, and its check-in the ticker.
+    let ticker = ticker_with(&mut socket, "No check-ins in this cycle yet").await;
+    assert!(!ticker.contains("Deploy confidence"), "{ticker}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_screen_is_told_and_closed_within_seconds() {
     let app = TestApp::start().await;
     let (id, token) = new_screen(&app, "Lobby").await;

@@ -9,6 +9,8 @@
 //
 //   make bench-lighthouse                      # every page, three runs each
 //   node run.mjs --runs=1 --pages=board,home   # fewer
+//   node run.mjs --runs=1 --pages=board --keep # and each run's whole report
+//                                              # (target/lighthouse/<page>-<run>.json)
 //
 // Judged by issue 17's bar: every signed-in page scores 95 or more for
 // performance, and the board transfers less than 300 KiB. The run exits
@@ -29,6 +31,7 @@ const arg = (name, fallback) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
 const runs = Number(arg('runs', 3));
 const only = arg('pages', '').split(',').filter(Boolean);
+const keep = process.argv.includes('--keep');
 
 const PERFORMANCE_BAR = 95;
 const BOARD_BYTES_BAR = 300 * 1024;
@@ -152,6 +155,7 @@ try {
       if (result.lhr.finalDisplayedUrl.includes('/sign-in') && signed) {
         throw new Error(`${path} sent the audit to the sign-in page: is the cookie taken?`);
       }
+      if (keep) writeFileSync(join(out, `${name}-${run + 1}.json`), JSON.stringify(result.lhr));
       scored.push(summary(result.lhr));
     }
     scored.sort((a, b) => a.performance - b.performance);

@@ -166,17 +166,8 @@ pub fn Card(id: String) -> impl IntoView {
         // A draft made after the planning window is marked, not refused.
         let late = move || {
             objective.with(|o| {
-                o.as_ref().is_some_and(|o| {
-                    let drafted = crate::cycles::parse_date("created_on", &o.created_on).ok();
-                    o.status == Status::Draft
-                        && board.with(|b| {
-                            b.cycle
-                                .calendar()
-                                .ok()
-                                .zip(drafted)
-                                .is_some_and(|(calendar, day)| calendar.drafted_late(day))
-                        })
-                })
+                o.as_ref()
+                    .is_some_and(|o| board.with(|b| o.drafted_late(&b.cycle)))
             })
         };
         let carried = move || {
@@ -198,7 +189,7 @@ pub fn Card(id: String) -> impl IntoView {
                     save=save_title class="card-title" keep/>
                 <span class=kind_class>{move || kind().map(ObjectiveKind::label)}</span>
                 {move || late().then(|| view! {
-                    <span class="badge badge-late" title="Drafted after the planning window closed. It can still be activated.">"Late"</span>
+                    <LateBadge/>
                 })}
                 {move || carried().then(|| view! {
                     <span class="badge badge-carried" title="Carried over from the last cycle: its lessons are on its page.">"Carried over"</span>
@@ -541,4 +532,13 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
         </li>
     }
     .into_any()
+}
+
+/// The mark of a draft made after the planning window (see
+/// [`crate::objectives::Objective::drafted_late`]).
+#[component]
+pub fn LateBadge() -> impl IntoView {
+    view! {
+        <span class="badge badge-late" title="Drafted after the planning window closed. It can still be activated.">"Late"</span>
+    }
 }

@@ -18,6 +18,7 @@ mod readiness;
 pub mod ssr;
 
 pub use alignment::{MAX_COMMITMENT, OverlapPair};
+pub use card::LateBadge;
 pub use map::MapPage;
 pub use page::BoardPage;
 

@@ -129,6 +129,7 @@ fn ObjectiveDetail(initial: ObjectiveView, reload: Callback<()>) -> impl IntoVie
                     <p class="objective-facts">
                         <span class=format!("status-badge status-{}", o.status.as_str())>{o.status.label()}</span>
                         <span class="kind-badge" title=kind_note>{o.kind.label()}</span>
+                        {o.drafted_late(&d.cycle).then(|| view! { <crate::board::LateBadge/> })}
                         <span>{d.unit_path.clone()}</span>
                         <PhaseBadge phase=d.cycle.phase/>
                     </p>

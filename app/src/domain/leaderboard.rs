@@ -137,6 +137,32 @@ pub struct Standings {
     pub longest_streak: Option<Highlight>,
 }
 
+/// The unit among `rows` that gained most progress this week, if any gained
+/// (by name on a tie). A department's review asks it of its own units.
+pub fn biggest_gain<'a>(rows: impl IntoIterator<Item = &'a Standing>) -> Option<Highlight> {
+    rows.into_iter()
+        .filter(|s| s.gain > 0.0005)
+        .max_by(|a, b| a.gain.total_cmp(&b.gain).then_with(|| b.name.cmp(&a.name)))
+        .map(|s| Highlight {
+            unit_id: s.unit_id,
+            name: s.name.clone(),
+            amount: s.gain,
+        })
+}
+
+/// The unit among `rows` with the longest weekly check-in streak, if any
+/// has one (by name on a tie).
+pub fn longest_streak<'a>(rows: impl IntoIterator<Item = &'a Standing>) -> Option<Highlight> {
+    rows.into_iter()
+        .filter(|s| s.streak > 0)
+        .max_by(|a, b| a.streak.cmp(&b.streak).then_with(|| b.name.cmp(&a.name)))
+        .map(|s| Highlight {
+            unit_id: s.unit_id,
+            name: s.name.clone(),
+            amount: f64::from(s.streak),
+        })
+}
+
 /// Objectives that count: active ones, and closed ones with their final progress.
 fn counts(objective: &TrackedObjective) -> bool {
     matches!(objective.status, Status::Active | Status::Closed)
@@ -285,24 +311,8 @@ pub fn rank(calendar: &Calendar, today: Date, units: &[UnitOkrs]) -> Standings {
         };
     }
 
-    let biggest_gain = rows
-        .iter()
-        .filter(|s| s.gain > 0.0005)
-        .max_by(|a, b| a.gain.total_cmp(&b.gain).then_with(|| b.name.cmp(&a.name)))
-        .map(|s| Highlight {
-            unit_id: s.unit_id,
-            name: s.name.clone(),
-            amount: s.gain,
-        });
-    let longest_streak = rows
-        .iter()
-        .filter(|s| s.streak > 0)
-        .max_by(|a, b| a.streak.cmp(&b.streak).then_with(|| b.name.cmp(&a.name)))
-        .map(|s| Highlight {
-            unit_id: s.unit_id,
-            name: s.name.clone(),
-            amount: f64::from(s.streak),
-        });
+    let biggest_gain = biggest_gain(&rows);
+    let longest_streak = longest_streak(&rows);
     Standings {
         expected,
         rows,

@@ -96,7 +96,8 @@ pub struct Success {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recovery {
     pub kpi: String,
-    /// The owning unit's name.
+    /// The owning unit, and its name.
+    pub unit_id: i64,
     pub unit: String,
     /// The day of the reading that brought it back.
     pub on: String,

@@ -328,6 +328,7 @@ async fn recoveries(
         if latest.is_some_and(|value| thresholds.health(value) == Health::Healthy) {
             recovered.push(super::Recovery {
                 kpi,
+                unit_id,
                 unit: names.get(&unit_id).cloned().unwrap_or_default(),
                 on,
             });

@@ -158,6 +158,17 @@ impl Objective {
         )
     }
 
+    /// A draft made after `cycle`'s planning window: marked "late", still
+    /// allowed to be activated.
+    pub fn drafted_late(&self, cycle: &crate::cycles::Cycle) -> bool {
+        self.status == crate::domain::okr::Status::Draft
+            && cycle
+                .calendar()
+                .ok()
+                .zip(crate::cycles::parse_date("created_on", &self.created_on).ok())
+                .is_some_and(|(calendar, day)| calendar.drafted_late(day))
+    }
+
     /// Shared with another unit, or inviting one.
     pub fn is_shared(&self) -> bool {
         !self.shared_unit_ids.is_empty() || !self.invited_unit_ids.is_empty()

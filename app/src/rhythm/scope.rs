@@ -72,7 +72,8 @@ pub fn CycleScope(
         <section class="panel scope" aria-labelledby="scope-heading">
             <h2 id="scope-heading">"Who takes part"</h2>
             <p>{summary}</p>
-            <p class="muted small">"A unit left out is not ranked on the leaderboard, not flagged as a gap on the map, and not in the planning checklist."</p>
+            <p class="muted small">"A unit left out is not ranked on the leaderboard, not flagged as a gap on the map, and not in the planning checklist. "
+                "Leaving out a department leaves its teams in: choose each unit that sits out."</p>
             {choices}
         </section>
     }

@@ -6,6 +6,7 @@
 use super::{Actor, Denied};
 use crate::domain::rhythm::AgendaKey;
 use crate::domain::roles::Role;
+use crate::domain::units::UnitTree;
 
 /// Whether `actor` may add, change or remove a meeting of the plan held for
 /// `unit` (`None`: for every unit at its level): the ambassador any, a lead
@@ -20,14 +21,21 @@ pub fn check_plan(actor: &Actor, unit: Option<i64>) -> Result<(), Denied> {
 
 /// Whether `actor` may open the one-on-one agenda of `person`: the person,
 /// the ambassador, and a lead above them — one who leads a unit the person
-/// belongs to and, when the person leads too, everything the person leads
-/// and more. Colleagues, leads beside them (two leads of one team), people
-/// they lead and anyone below them do not, even when the person is also a
-/// member of a team the viewer leads.
-pub fn check_one_on_one(actor: &Actor, person: &Actor) -> Result<(), Denied> {
+/// belongs to and, when the person leads too, the unit right above every
+/// unit the person leads. Colleagues, leads beside them (two leads of one
+/// team, even when one of them also leads another team), people they lead
+/// and anyone below them do not, even when the person is also a member of a
+/// team the viewer leads.
+pub fn check_one_on_one(actor: &Actor, person: &Actor, tree: &UnitTree) -> Result<(), Denied> {
     let leads_a_unit_of_theirs = person.units.iter().any(|unit| actor.led.contains(unit));
-    let above_them = person.led.iter().all(|unit| actor.led.contains(unit))
-        && actor.led.iter().any(|unit| !person.led.contains(unit));
+    // `led` holds whole subtrees, so checking every unit's parent checks
+    // the tops of the person's subtrees: a unit with no parent has nobody
+    // above it but the ambassador.
+    let above_them = person.led.iter().all(|unit| {
+        tree.get(*unit)
+            .and_then(|node| node.parent_id)
+            .is_some_and(|parent| actor.led.contains(&parent))
+    });
     let their_lead = actor.role == Role::Lead && leads_a_unit_of_theirs && above_them;
     if actor.id == person.id || actor.role == Role::Ambassador || their_lead {
         Ok(())
@@ -44,11 +52,12 @@ pub fn check_agenda_notes(
     actor: &Actor,
     key: AgendaKey,
     person: Option<&Actor>,
+    tree: &UnitTree,
 ) -> Result<(), Denied> {
     let ambassador = actor.role == Role::Ambassador;
     match key {
         AgendaKey::OneOnOne(_) => match person {
-            Some(person) => check_one_on_one(actor, person),
+            Some(person) => check_one_on_one(actor, person, tree),
             None => Err(Denied::OneOnOneOnly),
         },
         _ if ambassador => Ok(()),
@@ -99,7 +108,7 @@ mod tests {
     fn a_one_on_one_is_the_persons_and_their_leads_above_them() {
         // Priya is a member of Platform.
         let priya = actor(10, Role::Member, &[PLATFORM]);
-        let check = |who: &Actor| check_one_on_one(who, &priya);
+        let check = |who: &Actor| check_one_on_one(who, &priya, &tree());
         assert_eq!(check(&priya), Ok(()));
         assert_eq!(check(&actor(1, Role::Ambassador, &[])), Ok(()));
         assert_eq!(check(&actor(2, Role::Lead, &[PLATFORM])), Ok(()));
@@ -124,21 +133,51 @@ mod tests {
         let elif = actor(3, Role::Lead, &[ENGINEERING, PLATFORM]);
         // Upward: Platform's lead cannot open his department lead's, even
         // though she is a member of his team.
-        assert_eq!(check_one_on_one(&jonas, &elif), Err(Denied::OneOnOneOnly));
+        assert_eq!(
+            check_one_on_one(&jonas, &elif, &tree()),
+            Err(Denied::OneOnOneOnly)
+        );
         // Sideways: two leads of one team cannot open each other's.
         assert_eq!(
-            check_one_on_one(&jonas, &co_lead),
+            check_one_on_one(&jonas, &co_lead, &tree()),
             Err(Denied::OneOnOneOnly)
         );
         assert_eq!(
-            check_one_on_one(&co_lead, &jonas),
+            check_one_on_one(&co_lead, &jonas, &tree()),
             Err(Denied::OneOnOneOnly)
         );
         // Down: Elif opens Jonas's; the company's lead opens both.
-        assert_eq!(check_one_on_one(&elif, &jonas), Ok(()));
+        assert_eq!(check_one_on_one(&elif, &jonas, &tree()), Ok(()));
         let ceo = actor(9, Role::Lead, &[COMPANY]);
-        assert_eq!(check_one_on_one(&ceo, &elif), Ok(()));
-        assert_eq!(check_one_on_one(&elif, &ceo), Err(Denied::OneOnOneOnly));
+        assert_eq!(check_one_on_one(&ceo, &elif, &tree()), Ok(()));
+        assert_eq!(
+            check_one_on_one(&elif, &ceo, &tree()),
+            Err(Denied::OneOnOneOnly)
+        );
+    }
+
+    #[test]
+    fn a_lead_of_one_more_team_is_still_beside_a_co_lead_not_above() {
+        // Both lead Platform; Ana leads Web too. Her led units hold all of
+        // his and more, but nothing of hers is above Platform.
+        let ana = actor(2, Role::Lead, &[PLATFORM, WEB]);
+        let ben = actor(8, Role::Lead, &[PLATFORM]);
+        assert_eq!(
+            check_one_on_one(&ana, &ben, &tree()),
+            Err(Denied::OneOnOneOnly)
+        );
+        assert_eq!(
+            check_one_on_one(&ben, &ana, &tree()),
+            Err(Denied::OneOnOneOnly)
+        );
+        assert_eq!(
+            check_agenda_notes(&ana, AgendaKey::OneOnOne(8), Some(&ben), &tree()),
+            Err(Denied::OneOnOneOnly)
+        );
+        // Engineering's lead is above both.
+        let elif = actor(3, Role::Lead, &[ENGINEERING]);
+        assert_eq!(check_one_on_one(&elif, &ana, &tree()), Ok(()));
+        assert_eq!(check_one_on_one(&elif, &ben, &tree()), Ok(()));
     }
 
     #[test]
@@ -150,42 +189,61 @@ mod tests {
         let web = actor(5, Role::Member, &[WEB]);
         let weekly = AgendaKey::Weekly(PLATFORM);
         for who in [&ambassador, &department_lead, &team_lead, &member] {
-            assert_eq!(check_agenda_notes(who, weekly, None), Ok(()), "{who:?}");
+            assert_eq!(
+                check_agenda_notes(who, weekly, None, &tree()),
+                Ok(()),
+                "{who:?}"
+            );
         }
         assert_eq!(
-            check_agenda_notes(&web, weekly, None),
+            check_agenda_notes(&web, weekly, None, &tree()),
             Err(Denied::NotesNeedUnit)
         );
         // A team's member cannot write the department's weekly.
         assert_eq!(
-            check_agenda_notes(&member, AgendaKey::Weekly(ENGINEERING), None),
+            check_agenda_notes(&member, AgendaKey::Weekly(ENGINEERING), None, &tree()),
             Err(Denied::NotesNeedUnit)
         );
         let review = AgendaKey::Review(Some(ENGINEERING));
-        assert_eq!(check_agenda_notes(&department_lead, review, None), Ok(()));
-        assert_eq!(check_agenda_notes(&ambassador, review, None), Ok(()));
+        assert_eq!(
+            check_agenda_notes(&department_lead, review, None, &tree()),
+            Ok(())
+        );
+        assert_eq!(
+            check_agenda_notes(&ambassador, review, None, &tree()),
+            Ok(())
+        );
         for who in [&team_lead, &member] {
             assert_eq!(
-                check_agenda_notes(who, review, None),
+                check_agenda_notes(who, review, None, &tree()),
                 Err(Denied::NotesNeedLead)
             );
         }
         let all_hands = AgendaKey::Review(None);
-        assert_eq!(check_agenda_notes(&ambassador, all_hands, None), Ok(()));
         assert_eq!(
-            check_agenda_notes(&department_lead, all_hands, None),
+            check_agenda_notes(&ambassador, all_hands, None, &tree()),
+            Ok(())
+        );
+        assert_eq!(
+            check_agenda_notes(&department_lead, all_hands, None, &tree()),
             Err(Denied::NotesNeedLead)
         );
         let one_on_one = AgendaKey::OneOnOne(4);
         let person = Some(&member);
-        assert_eq!(check_agenda_notes(&member, one_on_one, person), Ok(()));
         assert_eq!(
-            check_agenda_notes(&ambassador, one_on_one, None),
+            check_agenda_notes(&member, one_on_one, person, &tree()),
+            Ok(())
+        );
+        assert_eq!(
+            check_agenda_notes(&ambassador, one_on_one, None, &tree()),
             Err(Denied::OneOnOneOnly)
         );
-        assert_eq!(check_agenda_notes(&team_lead, one_on_one, person), Ok(()));
         assert_eq!(
-            check_agenda_notes(&web, one_on_one, person),
+            check_agenda_notes(&team_lead, one_on_one, person, &tree()),
+            Ok(())
+        );
+        assert_eq!(
+            check_agenda_notes(&web, one_on_one, person, &tree()),
             Err(Denied::OneOnOneOnly)
         );
     }

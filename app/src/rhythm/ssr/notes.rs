@@ -92,8 +92,8 @@ pub async fn load(
 }
 
 /// Whether `actor` may write `key`'s notes (`person`: a one-on-one's).
-pub fn may_write(actor: &Actor, key: AgendaKey, person: Option<&Actor>) -> bool {
-    permissions::check_agenda_notes(actor, key, person).is_ok()
+pub fn may_write(actor: &Actor, key: AgendaKey, person: Option<&Actor>, tree: &UnitTree) -> bool {
+    permissions::check_agenda_notes(actor, key, person, tree).is_ok()
 }
 
 #[tracing::instrument(skip(body))]
@@ -118,7 +118,7 @@ pub async fn save(
     let mut tx = begin_write().await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
     let person = subject_of(&mut tx, &tree, key).await?;
-    permissions::check_agenda_notes(&actor, key, person.as_ref()).map_err(forbidden)?;
+    permissions::check_agenda_notes(&actor, key, person.as_ref(), &tree).map_err(forbidden)?;
     let now = crate::sql::now();
     let saved = match version {
         None => {
@@ -194,8 +194,8 @@ pub async fn read(agenda: &str, meeting_on: &str) -> Result<AgendaNotes, AppErro
     let (_, tree, actor) = crate::objectives::ssr::asking(&mut db).await?;
     let person = subject_of(&mut db, &tree, key).await?;
     if let Some(person) = &person {
-        permissions::check_one_on_one(&actor, person).map_err(forbidden)?;
+        permissions::check_one_on_one(&actor, person, &tree).map_err(forbidden)?;
     }
-    let writes = may_write(&actor, key, person.as_ref());
+    let writes = may_write(&actor, key, person.as_ref(), &tree);
     load(&mut db, key, day, writes).await
 }

@@ -52,7 +52,7 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     let mut db = pool()?.acquire().await?;
     let (_, tree, actor) = asking(&mut db).await?;
     let person = person_actor(&mut db, &tree, person_id).await?;
-    permissions::check_one_on_one(&actor, &person).map_err(forbidden)?;
+    permissions::check_one_on_one(&actor, &person, &tree).map_err(forbidden)?;
     let person_units = person.units.clone();
     let person_name: String = sqlx::query_scalar("SELECT name FROM people WHERE id = $1")
         .bind(person_id)
@@ -68,7 +68,13 @@ pub async fn agenda(person_id: i64) -> Result<OneOnOneAgenda, AppError> {
     above.sort_unstable();
     above.dedup();
     let (plan, day) = planned(&mut db, cycle.as_ref(), key, &above, today).await?;
-    let notes = load(&mut db, key, day, may_write(&actor, key, Some(&person))).await?;
+    let notes = load(
+        &mut db,
+        key,
+        day,
+        may_write(&actor, key, Some(&person), &tree),
+    )
+    .await?;
     let Some(cycle) = cycle else {
         return Ok(OneOnOneAgenda {
             person_id,

@@ -34,10 +34,6 @@ pub async fn agenda(unit_id: Option<i64>) -> Result<ReviewAgenda, AppError> {
             .map(|(node, _)| node.id)
             .collect(),
     };
-    let names: HashSet<String> = scope
-        .iter()
-        .filter_map(|unit| tree.get(*unit).map(|node| node.name.clone()))
-        .collect();
     let today = today();
     let leaderboard = crate::leaderboard::ssr::latest(&app_state()?).await?;
     let key = AgendaKey::Review(unit_id);
@@ -45,7 +41,7 @@ pub async fn agenda(unit_id: Option<i64>) -> Result<ReviewAgenda, AppError> {
         .map(|unit| tree.unit_and_above(unit))
         .unwrap_or_default();
     let (plan, day) = planned(&mut db, leaderboard.cycle.as_ref(), key, &above, today).await?;
-    let notes = load(&mut db, key, day, may_write(&actor, key, None)).await?;
+    let notes = load(&mut db, key, day, may_write(&actor, key, None, &tree)).await?;
     let standings = leaderboard.standings;
     let in_scope = |unit: &i64| scope.contains(unit);
     let movers = match &leaderboard.cycle {
@@ -68,24 +64,28 @@ pub async fn agenda(unit_id: Option<i64>) -> Result<ReviewAgenda, AppError> {
             })
         })
         .collect();
+    // The highlights of the units in scope: a department celebrates its
+    // own best, not only the organisation's when it happens to be theirs.
+    let units: Vec<_> = standings
+        .rows
+        .into_iter()
+        .filter(|row| in_scope(&row.unit_id))
+        .collect();
     Ok(ReviewAgenda {
         unit_id,
         scope: unit_id.map_or_else(|| "Everyone".to_owned(), |unit| tree.path(unit).join(" › ")),
         cycle: leaderboard.cycle,
         plan,
         expected: standings.expected,
-        units: standings
-            .rows
-            .into_iter()
-            .filter(|row| in_scope(&row.unit_id))
-            .collect(),
+        biggest_gain: crate::domain::leaderboard::biggest_gain(&units),
+        longest_streak: crate::domain::leaderboard::longest_streak(&units),
+        units,
         movers,
-        biggest_gain: standings.biggest_gain.filter(|h| in_scope(&h.unit_id)),
-        longest_streak: standings.longest_streak.filter(|h| in_scope(&h.unit_id)),
+        // By the unit, not its name: names repeat in other departments.
         recoveries: leaderboard
             .recoveries
             .into_iter()
-            .filter(|r| names.contains(&r.unit))
+            .filter(|r| in_scope(&r.unit_id))
             .collect(),
         flagged,
         lessons,
@@ -119,13 +119,15 @@ async fn movers(
 ) -> Result<Vec<Mover>, AppError> {
     let week_ago = (today - Duration::days(7)).to_string();
     let proxy = crate::objectives::ssr::PROXY;
+    // A key result waiting for its data counts nowhere, so it moves nowhere.
+    let delayed = crate::objectives::ssr::DELAYED;
     let rows: Vec<MoverRow> = sqlx::query_as(&format!(
         "SELECT o.id, o.title, k.title, u.name, k.metric, k.start_value, k.target_value, k.current_value, \
          (SELECT c.value FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on <= $2 \
           ORDER BY c.checked_in_on DESC, c.created_at DESC LIMIT 1), \
          k.id, o.unit_id, {proxy} FROM key_results k JOIN objectives o ON o.id = k.objective_id \
          JOIN units u ON u.id = o.unit_id WHERE o.cycle_id = $1 AND o.status = 'active' \
-         AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > $2)"
+         AND NOT {delayed} AND EXISTS (SELECT 1 FROM check_ins c WHERE c.key_result_id = k.id AND c.checked_in_on > $2)"
     ))
     .bind(cycle_id)
     .bind(&week_ago)

@@ -40,7 +40,7 @@ pub async fn agenda(unit_id: i64) -> Result<WeeklyAgenda, AppError> {
         Some(cycle) => drops(&mut db, cycle.id, &tree.subtree(unit_id), today).await?,
         None => Vec::new(),
     };
-    let notes = load(&mut db, key, day, may_write(&actor, key, None)).await?;
+    let notes = load(&mut db, key, day, may_write(&actor, key, None, &tree)).await?;
     let one_on_ones = one_on_ones(&mut db, &tree, &tree.subtree(unit_id), &actor).await?;
     Ok(WeeklyAgenda {
         plan,
@@ -85,7 +85,7 @@ async fn one_on_ones(
     for (id, name, role) in rows {
         let own = units_of.remove(&id).unwrap_or_default();
         let person = Actor::new(id, role.parse().map_err(internal)?, own, tree);
-        if permissions::check_one_on_one(actor, &person).is_ok() {
+        if permissions::check_one_on_one(actor, &person, tree).is_ok() {
             people.push(PersonLink { id, name });
         }
     }

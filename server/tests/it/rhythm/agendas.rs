@@ -190,3 +190,169 @@ async fn a_department_review_keeps_to_its_department() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lead_of_one_more_team_is_beside_a_co_lead_not_above() {
+    let app = TestApp::start().await;
+    add_department_lead(&app).await;
+    // Tomás leads Web; now Platform too, beside Jonas. Everything Jonas
+    // leads, Tomás leads, and more: that makes him a peer, not Jonas's lead.
+    let tomas_id = app.person_id("tomas@northstar.demo").await;
+    sqlx::query("INSERT INTO memberships (person_id, unit_id) VALUES ($1, $2)")
+        .bind(tomas_id)
+        .bind(app.unit_id("Platform").await)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let tomas = app.signed_in("tomas@northstar.demo").await;
+    let jonas = app.person_id(LEAD).await;
+    let (status, body) = one_on_one(&app, &tomas, jonas).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let agenda = format!("one-on-one:{jonas}");
+    let (status, _) = app
+        .call_json(
+            &tomas,
+            "get_agenda_notes",
+            &[("agenda", &agenda), ("meeting_on", "2026-07-02")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Nor the other way round.
+    let jonas_client = app.signed_in(LEAD).await;
+    let (status, _) = one_on_one(&app, &jonas_client, tomas_id).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Priya, a member of Platform, is his to coach: her one-on-one only is
+    // offered on Platform's weekly.
+    let priya = app.person_id(MEMBER).await;
+    let (status, _) = one_on_one(&app, &tomas, priya).await;
+    assert_eq!(status, StatusCode::OK);
+    let platform = app.unit_id("Platform").await.to_string();
+    let (status, weekly) = app
+        .call_json(&tomas, "get_weekly_agenda", &[("unit_id", &platform)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{weekly}");
+    let offered: Vec<&str> = weekly["one_on_ones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert!(offered.contains(&"Priya Nair"), "{offered:?}");
+    assert!(!offered.contains(&"Jonas Berg"), "{offered:?}");
+    // Engineering's lead is above both of them.
+    let elif = app.signed_in(DEPARTMENT_LEAD).await;
+    for person in [jonas, tomas_id] {
+        let (status, _) = one_on_one(&app, &elif, person).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_department_review_celebrates_and_moves_with_its_own_units() {
+    use crate::common::board::{create_objective, update};
+    use crate::common::checkins::add_key_result;
+    use crate::common::kpis::{days_ago, read};
+    let app = TestApp::start().await;
+    let cycle = running_cycle(&app).await;
+    // Platform moves 40 points this week; a key result waiting for its data
+    // (the "delay" fallback) moves too, and must not count.
+    let moving = active_key_result(&app, &cycle, 1, MEMBER).await;
+    let waiting = active_key_result(&app, &cycle, 2, MEMBER).await;
+    sqlx::query(
+        "UPDATE key_results SET fallback = 'delay', source_identified = FALSE WHERE id = $1",
+    )
+    .bind(&waiting)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let priya = app.signed_in(MEMBER).await;
+    for (n, kr) in [(600, &moving), (601, &waiting)] {
+        let (status, body) = check_in(&app, &priya, &uuid(n), kr, "40", "7").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    // Support, in another department, gains more: the organisation's best.
+    let sam = app.signed_in("sam@northstar.demo").await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, objective) = create_objective(
+        &app,
+        &ambassador,
+        &cycle,
+        &uuid(3),
+        "Support",
+        "Replies are fast",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{objective}");
+    let (_, objective) = update(&app, &ambassador, &objective, "status", "proposed").await;
+    let (status, _) = update(&app, &ambassador, &objective, "status", "active").await;
+    assert_eq!(status, StatusCode::OK);
+    add_key_result(
+        &app,
+        &uuid(3),
+        &uuid(1003),
+        "Replies within a day",
+        "sam@northstar.demo",
+    )
+    .await;
+    let (status, body) = check_in(&app, &sam, &uuid(602), &uuid(1003), "90", "8").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Support's "Average reply time" is healthy again…
+    let kpi: i64 = sqlx::query_scalar("SELECT id FROM kpis WHERE name = 'Average reply time'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let (status, body) = read(&app, &sam, kpi, &days_ago(0), "3.5").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // …and Engineering gets a team of the same name.
+    let engineering = app.unit_id("Engineering").await.to_string();
+    let (status, body) = app
+        .call_json(
+            &ambassador,
+            "create_unit",
+            &[("name", "Support"), ("parent_id", &engineering)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The leaderboard is recomputed after the writes: wait for the
+    // organisation's biggest gain to be Support's.
+    let mut all_hands = Value::Null;
+    for _ in 0..50 {
+        let (status, agenda) = app.call_json(&priya, "get_review_agenda", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{agenda}");
+        all_hands = agenda;
+        if all_hands["biggest_gain"]["name"] == "Support"
+            && !all_hands["recoveries"].as_array().unwrap().is_empty()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(all_hands["biggest_gain"]["name"], "Support", "{all_hands}");
+    assert_eq!(
+        all_hands["recoveries"][0]["kpi"], "Average reply time",
+        "{all_hands}"
+    );
+
+    let (status, review) = app
+        .call_json(&priya, "get_review_agenda", &[("unit_id", &engineering)])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    // Its own best, not nothing because the organisation's is elsewhere.
+    assert_eq!(review["biggest_gain"]["name"], "Platform", "{review}");
+    // Its "Support" recovered nothing: that was the other department's.
+    assert_eq!(review["recoveries"], serde_json::json!([]), "{review}");
+    // The key result that moved, and not the one waiting for its data.
+    let movers: Vec<(&str, &str)> = review["movers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["objective_id"].as_str().unwrap(),
+                m["unit"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(movers, [(uuid(1).as_str(), "Platform")], "{review}");
+}

@@ -15,15 +15,9 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  // A journey that fails is run once more, and counts as failed only if it
-  // fails again; one that passes the second time is reported as flaky (in
-  // the list and in results.json). Why: a page reloaded mid-journey
-  // sometimes dies hydrating (tachys' "failed to cast element" panic in
-  // the console; seen after a reload of the board on a phone and of a
-  // weekly agenda, 3 times in about 10 runs of those files, never alone).
-  // Until that is found, a retry keeps it from hiding every other result;
-  // scripts/failures.mjs names the flaky journeys.
-  retries: 1,
+  // No retries: a journey that fails, fails. (There was one, while pages
+  // sometimes died hydrating; see docs/development.md.)
+  retries: 0,
   // The JSON report lets `scripts/failures.mjs` repeat what failed at the end.
   reporter: [['list'], ['json', { outputFile: '../target/e2e/results.json' }]],
   use: {

@@ -34,6 +34,23 @@ pub struct Split {
     pub preloads: HashMap<String, Vec<String>>,
 }
 
+impl Split {
+    /// What a page whose code is in the lazy `groups` loads besides the main
+    /// module, as the JSON [`PageChunks`] writes: the loader and every chunk
+    /// of those groups, once each.
+    pub fn page_chunks<'a>(&self, groups: impl IntoIterator<Item = &'a str>) -> String {
+        let mut chunks: Vec<String> = groups
+            .into_iter()
+            .flat_map(|group| self.preloads.get(group).into_iter().flatten())
+            .map(|chunk| format!("/pkg/{chunk}.wasm"))
+            .collect();
+        chunks.sort();
+        chunks.dedup();
+        serde_json::json!({ "loader": format!("/pkg/{}", self.loader), "chunks": chunks })
+            .to_string()
+    }
+}
+
 impl SiteAssets {
     /// The names of an unhashed build (development, or `hash-files` off).
     pub fn unhashed(output_name: &str) -> Self {
@@ -92,7 +109,7 @@ pub fn is_hashed_name(file: &str) -> bool {
     parts.any(is_hash)
 }
 
-/// The `<head>`'s stylesheet and hydration scripts, under the names the
+/// The `<head>`'s stylesheet and hydration script, under the names the
 /// server found (see the module's documentation). On the server only: the
 /// shell is never hydrated.
 #[component]
@@ -111,32 +128,76 @@ pub fn SiteHead(
     }
 }
 
-/// What Leptos's `HydrationScripts` writes (leptos 0.8, not in islands
-/// mode): preloads of the glue and the module, and the script that loads
-/// and hydrates them; and, for split WebAssembly, the manifest as context,
-/// so lazy pages name the chunks to preload.
+/// The script that loads the WebAssembly and hydrates the page: what
+/// Leptos's `HydrationScripts` does (leptos 0.8, not in islands mode), but
+/// started after the first paint. The page the server rendered shows before
+/// a byte of WebAssembly is asked for, and the module, the split loader and
+/// the page's chunks (named at the end of the body, see [`PageChunks`]) are
+/// then fetched side by side. Leptos's own preloads sit in `<head>` and
+/// compete with the stylesheet on a slow link; they are not used (the
+/// split manifest is not handed to Leptos).
 fn hydration(assets: &SiteAssets) -> impl IntoView + use<> {
-    if let Some(split) = &assets.split {
-        provide_context(leptos::WasmSplitManifest(
-            leptos::reactive::owner::ArcStoredValue::new((
-                "/pkg".to_owned(),
-                split.preloads.clone(),
-                split.loader.clone(),
-            )),
-        ));
-    }
     let nonce = leptos::nonce::use_nonce();
     let js = format!("/pkg/{}", assets.js);
     let wasm = format!("/pkg/{}", assets.wasm);
+    // Same-origin requests in CORS mode, as the import and the glue's fetch
+    // make them, so the preloaded responses are the ones used. Started when
+    // the browser reports the first contentful paint; a timer starts it
+    // where none comes (a window out of sight), and a browser without paint
+    // timing starts it after the first frame.
     let script = format!(
-        "import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));"
+        r#"const start = () => {{
+  const page = JSON.parse(document.getElementById({CHUNKS_ID:?})?.textContent || "{{}}");
+  const hint = (rel, href, wasm) => {{
+    const link = document.createElement("link");
+    link.rel = rel;
+    link.href = href;
+    link.crossOrigin = "";
+    if (wasm) {{ link.as = "fetch"; link.type = "application/wasm"; }}
+    document.head.append(link);
+  }};
+  hint("preload", {wasm:?}, true);
+  if (page.loader) hint("modulepreload", page.loader);
+  for (const chunk of page.chunks || []) hint("preload", chunk, true);
+  import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));
+}};
+let started = false;
+const once = () => {{ if (!started) {{ started = true; start(); }} }};
+if ("PerformanceObserver" in window && PerformanceObserver.supportedEntryTypes?.includes("paint")) {{
+  new PerformanceObserver((list, observer) => {{
+    if (list.getEntriesByName("first-contentful-paint").length) {{ observer.disconnect(); once(); }}
+  }}).observe({{ type: "paint", buffered: true }});
+  setTimeout(once, 3000);
+}} else {{
+  requestAnimationFrame(() => setTimeout(once));
+}}"#
     );
-    // Same-origin requests in CORS mode, as the script's import and fetch
-    // make them, so the preloaded responses are the ones used.
-    view! {
-        <link rel="modulepreload" href=js crossorigin=""/>
-        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <script type="module" nonce=nonce>{script}</script>
+    view! { <script type="module" nonce=nonce>{script}</script> }
+}
+
+/// The id of the JSON that names the page's WebAssembly chunks.
+pub const CHUNKS_ID: &str = "northstar-chunks";
+
+/// What the page's lazily loaded code needs besides the main module: the
+/// split loader and the chunks of the page's group, as JSON for the script
+/// in `<head>` (see [`hydration`]). At the end of `<body>`, because the
+/// router names the group while it renders the page.
+#[component]
+pub fn PageChunks() -> impl IntoView {
+    // A closure: run while the body is written, after the page rendered.
+    move || {
+        #[cfg(feature = "ssr")]
+        {
+            let assets = use_context::<Arc<SiteAssets>>()?;
+            let split = assets.split.as_ref()?;
+            let groups = use_context::<leptos::PrefetchLazyFn>()?;
+            let json = split.page_chunks(groups.0.try_read_value()?.iter().copied());
+            Some(view! { <script type="application/json" id=CHUNKS_ID>{json}</script> })
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<()>
+        }
     }
 }
 
@@ -185,6 +246,37 @@ mod tests {
             "northstar.css",
         ];
         assert_eq!(SiteAssets::find("northstar", files).js, "northstar.js");
+    }
+
+    #[test]
+    fn a_page_loads_the_chunks_of_its_groups_once_each() {
+        let split = Split {
+            loader: format!("__wasm_split.{HASH}.js"),
+            preloads: HashMap::from([
+                (
+                    "planning_1".to_owned(),
+                    vec!["chunk_2.a".to_owned(), "chunk_1.b".to_owned()],
+                ),
+                (
+                    "rhythm_2".to_owned(),
+                    vec!["chunk_1.b".to_owned(), "chunk_3.c".to_owned()],
+                ),
+                ("account_3".to_owned(), vec!["chunk_9.d".to_owned()]),
+            ]),
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&split.page_chunks(["planning_1", "rhythm_2"])).unwrap();
+        assert_eq!(json["loader"], format!("/pkg/__wasm_split.{HASH}.js"));
+        assert_eq!(
+            json["chunks"],
+            serde_json::json!([
+                "/pkg/chunk_1.b.wasm",
+                "/pkg/chunk_2.a.wasm",
+                "/pkg/chunk_3.c.wasm"
+            ])
+        );
+        let none: serde_json::Value = serde_json::from_str(&split.page_chunks([])).unwrap();
+        assert_eq!(none["chunks"], serde_json::json!([]));
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub mod units;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, SsrMode, path};
 use routes::*;
 
@@ -98,6 +98,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
+                {(!on_office_screen()).then(|| view! { <assets::PageChunks/> })}
             </body>
         </html>
     }
@@ -165,12 +166,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/screen/:token") view={Lazy::<ScreenRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/profile") view={Lazy::<ProfileRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async/>
-                <ParentRoute path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async>
-                    <Route path=path!("") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("units") view={Lazy::<UnitsRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("screens") view={Lazy::<ScreensAdminRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("tokens") view={Lazy::<TokensAdminRoute>::new()} ssr=SsrMode::Async/>
-                </ParentRoute>
+                // The administration's pages each wrap themselves in its frame (see `admin`).
+                <Route path=path!("/admin") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/units") view={Lazy::<UnitsRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/screens") view={Lazy::<ScreensAdminRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/tokens") view={Lazy::<TokensAdminRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

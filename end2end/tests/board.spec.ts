@@ -105,3 +105,31 @@ test('a change in one browser appears in another without reload', async ({ brows
   await maya.context().close();
   await priya.context().close();
 });
+
+test('the board paints before its WebAssembly is asked for, and names only chunks that exist', async ({ page }) => {
+  await signIn(page, 'jonas@northstar.demo', DEMO_PASSWORD);
+  await openBoard(page);
+  const url = page.url();
+  await page.reload();
+  await hydrated(page);
+  // The first paint came before the first WebAssembly request started.
+  const order = await page.evaluate(() => {
+    const paint = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Infinity;
+    const wasm = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm'));
+    return { paint, firstWasm: Math.min(...wasm.map((r) => r.startTime)), count: wasm.length };
+  });
+  expect(order.paint).toBeLessThan(order.firstWasm);
+
+  // The page's HTML hints at nothing before it paints, and lists its
+  // group's chunks for the script that starts the WebAssembly.
+  const html = await (await page.request.get(url)).text();
+  expect(html).not.toContain('rel="preload"');
+  const listed = JSON.parse(html.match(/<script type="application\/json" id="northstar-chunks">(.*?)<\/script>/)![1]);
+  expect(listed.chunks.length).toBeGreaterThan(0);
+  expect(listed.chunks.length).toBeLessThan(40);
+  expect(order.count).toBeGreaterThanOrEqual(listed.chunks.length);
+  for (const chunk of [listed.loader, ...listed.chunks]) {
+    const answer = await page.request.get(chunk);
+    expect(answer.status(), chunk).toBe(200);
+  }
+});

@@ -61,7 +61,8 @@ test('its files are typed, tagged and cached for as long as their names say', as
   const page = await request.get('/sign-in');
   expect(page.headers()['cache-control']).toBe('no-cache, private');
   const html = await page.text();
-  const wasm = html.match(/href="(\/pkg\/northstar\.[A-Za-z0-9_-]{22}\.wasm)"/)?.[1];
+  // The module is named in the script that starts it (after the first paint).
+  const wasm = html.match(/"(\/pkg\/northstar\.[A-Za-z0-9_-]{22}\.wasm)"/)?.[1];
   const css = html.match(/href="(\/pkg\/northstar\.[A-Za-z0-9_-]{22}\.css)"/)?.[1];
   expect(wasm, 'the page links a hashed module').toBeTruthy();
   expect(css, 'the page links a hashed stylesheet').toBeTruthy();

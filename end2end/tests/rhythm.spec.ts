@@ -231,3 +231,50 @@ test('a unit the ambassador leaves out of the cycle leaves the open leaderboard'
   await maya.context().close();
   await jonas.context().close();
 });
+
+test('a draft made after planning closed is marked late on its card and page, and is still activated', async ({ browser }) => {
+  const page = await signedIn(browser, AMBASSADOR);
+  const title = 'Release notes reach every customer';
+  await page.goto('/cycles');
+  await hydrated(page);
+  // Started a month ago: its two weeks of planning are over. (It becomes
+  // the current cycle, so this journey is the file's last.)
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const form = page.getByRole('region', { name: 'New cycle' });
+  await form.getByLabel('Name', { exact: true }).fill('Late starters');
+  await form.getByLabel('First day').fill(day(-30));
+  await form.getByLabel('Last day').fill(day(60));
+  await form.getByRole('button', { name: 'Create cycle' }).click();
+  const row = page.getByRole('list', { name: 'Cycles' }).getByRole('listitem').filter({ hasText: 'Late starters' });
+  await expect(row.locator('.phase')).toHaveText('Execution');
+  await row.getByRole('link', { name: 'Open board' }).click();
+  await expect(page.getByRole('heading', { name: 'Late starters', level: 1 })).toBeVisible();
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
+  const board = page.url();
+  await page.getByLabel('Objective', { exact: true }).fill(title);
+  await page.getByLabel('Owning unit').selectOption({ label: 'Engineering › Web' });
+  await page.getByRole('button', { name: 'Add objective' }).click();
+  const column = (name: string) => page.getByRole('region', { name: `${name} column` });
+  const card = (name: string) => column(name).getByRole('article', { name: `Objective: ${title}` });
+  await expect(card('Draft').locator('.badge-late')).toHaveText('Late');
+  await card('Draft').locator('a.card-open').click();
+  await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
+  await expect(page.locator('.objective-facts .badge-late')).toHaveText('Late');
+
+  // Late is a mark, not a refusal: proposed, then activated.
+  await page.goto(board);
+  await hydrated(page);
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
+  for (const [from, verb, to] of [['Draft', 'Move to Proposed', 'Proposed'], ['Proposed', 'Move to Active', 'Active']]) {
+    const button = card(from).getByRole('button', { name: `${verb}: ${title}` });
+    if (!(await button.isVisible())) await card(from).getByText('Actions').click();
+    await button.click();
+    await expect(card(to)).toBeVisible();
+  }
+  // Only a draft is late.
+  await expect(card('Active').locator('.badge-late')).toHaveCount(0);
+  await page.reload();
+  await expect(card('Active')).toBeVisible();
+  await expect(card('Active').locator('.badge-late')).toHaveCount(0);
+  await page.context().close();
+});

@@ -23,9 +23,16 @@ test("a team's lead is offered nothing to change on the department's or a siblin
   await expect(department.getByRole('button', { name: /^Check in/ })).toHaveCount(0);
   const sibling = card(page, SIBLING);
   await expect(sibling.getByRole('button', { name: /^Edit / })).toHaveCount(0);
-  // His own team's proposal is his to edit.
+  // Its menu (built when opened) offers no key result and no link either.
+  await department.getByText('Actions').click();
+  await expect(department.getByRole('button', { name: `Give ${DEPARTMENT} to this unit` })).toBeVisible();
+  await expect(department.getByRole('group', { name: /^Add a key result/ })).toHaveCount(0);
+  await expect(department.getByLabel(/^Objective that .* supports$/)).toHaveCount(0);
+  // His own team's proposal is his to edit, from its menu too.
   const own = card(page, 'The web app feels instant');
   await expect(own.getByRole('button', { name: 'Edit title of The web app feels instant' })).toBeVisible();
+  await own.getByText('Actions').click();
+  await expect(own.getByRole('group', { name: /^Add a key result/ })).toBeVisible();
 
   // A forged request from his page is refused by the server, with the rule.
   const answer = await page.evaluate(async () => {

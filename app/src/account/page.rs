@@ -146,7 +146,7 @@ pub fn ResetPage() -> impl IntoView {
             <section class="panel auth-panel" aria-labelledby="reset-heading">
                 <h1 id="reset-heading">"Set a new password"</h1>
                 <Suspense fallback=|| view! { <p class="loading">"Checking the link…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match owner.await {
                             Err(error) => view! { <p class="form-alert" role="alert">{error.to_string()}</p> }.into_any(),
                             Ok(name) => view! {
@@ -169,7 +169,7 @@ pub fn ResetPage() -> impl IntoView {
                                 </Show>
                             }.into_any(),
                         }
-                    })}
+                    }))}
                 </Suspense>
             </section>
         </main>

@@ -71,19 +71,24 @@ where
     V: IntoView + 'static,
 {
     let session = use_session();
+    // A Suspend, not a closure returning one: the server renders a closure
+    // twice (a dry run that starts the page's loads, then the page), and
+    // each run would create the page's resources anew. When the session was
+    // already known at the dry run, the first set took the ids the browser
+    // then read, with values loaded by a discarded page (an error, once its
+    // owner was gone): the browser rendered what the server had not sent
+    // and hydration panicked. Signing out leaves the page by a redirect, so
+    // nothing here needs to follow the session.
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match session.user.await {
-                        Ok(Some(user)) if role.is_none_or(|r| r == user.role) => render(user).into_any(),
-                        Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    }
-                })
-            }}
+            {Suspend::new(async move {
+                match session.user.await {
+                    Ok(Some(user)) if role.is_none_or(|r| r == user.role) => render(user).into_any(),
+                    Ok(Some(_)) => view! { <NotAllowed/> }.into_any(),
+                    Ok(None) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
         </Suspense>
     }
 }

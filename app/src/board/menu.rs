@@ -16,9 +16,30 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// Everything a drag does, from the keyboard: status, unit, alignment; and
-/// the form that adds a key result.
+/// the form that adds a key result. Its body is built when it is first
+/// opened: a board's closed menus were most of its page (its selects of
+/// units and objectives, its forms), and of the work of hydrating it.
 #[component]
 pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
+    let Some(id) = objective.with_untracked(|o| o.as_ref().map(|o| o.id.clone())) else {
+        return ().into_any();
+    };
+    let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
+    let open = kept(Some(format!("menu:{id}")), || RwSignal::new(false));
+    // Once built, kept while the card lives: closing it keeps what is typed.
+    let built =
+        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    view! {
+        <details class="card-menu" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
+            <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
+            {move || built.get().then(|| view! { <CardMenuBody objective/> })}
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn CardMenuBody(objective: Memo<Option<Objective>>) -> impl IntoView {
     let ctx = use_board();
     let board = ctx.board;
     let Some(initial) = objective.get_untracked() else {
@@ -121,12 +142,9 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
         }
     };
     let may_edit = board.with_untracked(|b| b.may(Change::Edit, &initial));
-    let open = kept(Some(format!("menu:{id}")), || RwSignal::new(false));
     let id_for_unit = id.clone();
     let id_for_link = id.clone();
     view! {
-        <details class="card-menu" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
-            <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>
             <div class="card-menu-body">
                 <div class="menu-row">{status_buttons}</div>
                 <div class="inline-form">
@@ -165,7 +183,6 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
                 {may_edit.then(|| view! { <ObjectiveDetails objective/> })}
                 {may_edit.then(|| view! { <NewKeyResult objective_id=id.clone() title=initial.title.clone()/> })}
             </div>
-        </details>
     }
     .into_any()
 }

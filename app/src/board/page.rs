@@ -108,7 +108,9 @@ pub(super) fn BoardLoader(cycle_id: i64, #[prop(optional)] map: bool) -> impl In
     };
     view! {
         <Suspense fallback=move || view! { <p class="loading page">{loading}</p> }>
-            {move || Suspend::new(async move {
+            // Once, not a closure (see `SignedIn`): the board's view makes
+            // resources of its own, and its later changes come live.
+            {Suspend::new(async move {
                 match board.await {
                     Ok(board) if map => view! { <super::map::LiveMap initial=board/> }.into_any(),
                     Ok(board) => view! { <LiveBoard initial=board/> }.into_any(),

@@ -140,48 +140,61 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
             }
         }
     };
-    let boxes = BOXES
-        .iter()
-        .zip(fields)
-        .map(|((_, label), (_, on))| {
-            view! {
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || on.mine.get() == "true"
-                        on:change=move |ev| on.mine.set(event_target_checked(&ev).to_string())/>
-                    {*label}
-                </label>
-            }
-        })
-        .collect_view();
     let title = initial.title.clone();
+    // The form is built when the checklist is first opened (a board has
+    // one per key result), and kept while the card lives.
+    let built =
+        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    let form = {
+        let title = title.clone();
+        move || {
+            let (save, keep_mine) = (save.clone(), keep_mine.clone());
+            let boxes = BOXES
+                .iter()
+                .zip(fields)
+                .map(|((_, label), (_, on))| {
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || on.mine.get() == "true"
+                                on:change=move |ev| on.mine.set(event_target_checked(&ev).to_string())/>
+                            {*label}
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <fieldset class="readiness-form">
+                    <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
+                    {boxes}
+                    <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
+                    <select id=format!("fallback-{id}") prop:value=move || fallback.mine.get()
+                        on:change=move |ev| fallback.mine.set(event_target_value(&ev))>
+                        <option value="">"No fallback chosen"</option>
+                        {Fallback::ALL
+                            .iter()
+                            .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
+                            .collect_view()}
+                    </select>
+                    <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
+                    <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.mine.get()
+                        on:input=move |ev| proxy.mine.set(event_target_value(&ev))/>
+                    <ConflictNote
+                        message=Signal::derive(move || {
+                            conflicted().then(|| format!("{} changed the readiness meanwhile.", by.get()))
+                        })
+                        keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
+                    <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
+                    <button type="button" class="button button-small" on:click=move |_| save() disabled=move || saving.get()>
+                        "Save readiness"
+                    </button>
+                </fieldset>
+            }
+        }
+    };
     view! {
         <details class="kr-readiness" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
             <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
-            <fieldset class="readiness-form">
-                <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
-                {boxes}
-                <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
-                <select id=format!("fallback-{id}") prop:value=move || fallback.mine.get()
-                    on:change=move |ev| fallback.mine.set(event_target_value(&ev))>
-                    <option value="">"No fallback chosen"</option>
-                    {Fallback::ALL
-                        .iter()
-                        .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
-                        .collect_view()}
-                </select>
-                <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
-                <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.mine.get()
-                    on:input=move |ev| proxy.mine.set(event_target_value(&ev))/>
-                <ConflictNote
-                    message=Signal::derive(move || {
-                        conflicted().then(|| format!("{} changed the readiness meanwhile.", by.get()))
-                    })
-                    keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
-                <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
-                <button type="button" class="button button-small" on:click=move |_| save() disabled=move || saving.get()>
-                    "Save readiness"
-                </button>
-            </fieldset>
+            {move || built.get().then(form.clone())}
         </details>
     }
     .into_any()

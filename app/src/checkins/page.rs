@@ -40,12 +40,12 @@ fn ObjectiveLoader(id: String) -> impl IntoView {
     let reload = Callback::new(move |_| reloads.update(|n| *n += 1));
     view! {
         <Suspense fallback=|| view! { <p class="loading page">"Loading the objective…"</p> }>
-            {move || Suspend::new(async move {
+            {crate::components::suspended(move || Suspend::new(async move {
                 match data.await {
                     Ok(view) => view! { <ObjectiveDetail initial=view reload/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

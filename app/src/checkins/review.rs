@@ -20,12 +20,12 @@ pub fn UnitReviewPage() -> impl IntoView {
             let review = Resource::new(unit, get_unit_review);
             view! {
                 <Suspense fallback=|| view! { <p class="loading page">"Loading the review…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match review.await {
                             Ok(review) => view! { <Review review/> }.into_any(),
                             Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                         }
-                    })}
+                    }))}
                 </Suspense>
             }
         }/>

@@ -7,6 +7,7 @@ mod forms;
 mod header;
 mod keep;
 mod route;
+mod suspended;
 
 pub use client_only::ClientOnly;
 pub use debounce::debounced;
@@ -17,3 +18,4 @@ pub use forms::{
 pub use header::Header;
 pub use keep::{Kept, KeptText, details_open, kept};
 pub use route::id_param;
+pub use suspended::suspended;

@@ -34,7 +34,7 @@ fn Cycles(user: CurrentUser) -> impl IntoView {
             <h1>"Cycles"</h1>
             {admin.then(|| view! { <CreateCycleForm action=create/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match overview.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(overview) => {
@@ -68,7 +68,7 @@ fn Cycles(user: CurrentUser) -> impl IntoView {
                                 .into_any()
                         }
                     }
-                })}
+                }))}
             </Transition>
         </main>
     }

@@ -34,12 +34,12 @@ fn Home(user: CurrentUser) -> impl IntoView {
                 <p class="muted">"What needs you this week."</p>
             </header>
             <Transition fallback=|| view! { <p class="loading">"Loading your week…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match week.await {
                         Ok(week) => view! { <ThisWeek week changed/> }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
-                })}
+                }))}
             </Transition>
             <YourUnits user/>
         </main>

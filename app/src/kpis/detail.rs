@@ -29,12 +29,12 @@ pub fn KpiPage() -> impl IntoView {
                 <main class="page kpi-page">
                     {move || live.ended.get().map(|reason| view! { <SessionEndedNotice reason/> })}
                     <Transition fallback=|| view! { <p class="loading">"Loading the KPI…"</p> }>
-                        {move || Suspend::new(async move {
+                        {crate::components::suspended(move || Suspend::new(async move {
                             match detail.await {
                                 Ok(detail) => view! { <Detail detail saved/> }.into_any(),
                                 Err(error) => view! { <ErrorPanel error/> }.into_any(),
                             }
-                        })}
+                        }))}
                     </Transition>
                 </main>
             }

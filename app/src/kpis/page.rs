@@ -26,12 +26,12 @@ pub fn KpiListPage() -> impl IntoView {
                     </header>
                     {move || live.ended.get().map(|reason| view! { <SessionEndedNotice reason/> })}
                     <Transition fallback=|| view! { <p class="loading">"Loading KPIs…"</p> }>
-                        {move || Suspend::new(async move {
+                        {crate::components::suspended(move || Suspend::new(async move {
                             match kpis.await {
                                 Ok(list) => view! { <Listing list/> }.into_any(),
                                 Err(error) => view! { <ErrorPanel error/> }.into_any(),
                             }
-                        })}
+                        }))}
                     </Transition>
                 </main>
             }
@@ -159,7 +159,7 @@ pub fn UnitKpis(unit_id: i64) -> impl IntoView {
         <section class="unit-kpis" aria-labelledby="unit-kpis-heading">
             <h2 id="unit-kpis-heading">"KPIs"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading KPIs…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match kpis.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="panel muted">"This unit has no KPIs. " <a href="/kpis">"All KPIs"</a></p>
@@ -167,7 +167,7 @@ pub fn UnitKpis(unit_id: i64) -> impl IntoView {
                         Ok(kpis) => view! { <KpiTable kpis/> }.into_any(),
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

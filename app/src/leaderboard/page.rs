@@ -31,12 +31,12 @@ pub fn LeaderboardPage() -> impl IntoView {
             let data = Resource::new(|| (), |_| get_leaderboard());
             view! {
                 <Suspense fallback=|| view! { <p class="loading page">"Loading the leaderboard…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match data.await {
                             Ok(initial) => view! { <LiveLeaderboard initial/> }.into_any(),
                             Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                         }
-                    })}
+                    }))}
                 </Suspense>
             }
         }/>

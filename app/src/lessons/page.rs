@@ -191,7 +191,7 @@ fn Lessons() -> impl IntoView {
                 </div>
             </form>
             <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match results.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(results) => {
@@ -199,7 +199,7 @@ fn Lessons() -> impl IntoView {
                             view! { <Results results values/> }.into_any()
                         }
                     }
-                })}
+                }))}
             </Transition>
         </main>
     }

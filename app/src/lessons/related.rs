@@ -30,7 +30,7 @@ pub fn RelatedLessons(#[prop(into)] text: Signal<String>) -> impl IntoView {
         <aside class="related-lessons" aria-labelledby="related-heading" aria-live="polite">
             <h3 id="related-heading">"Lessons from earlier objectives"</h3>
             <Transition fallback=|| view! { <p class="muted">"Looking…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match lessons.await {
                         Ok(hits) if hits.is_empty() => view! {
                             <p class="muted">
@@ -48,7 +48,7 @@ pub fn RelatedLessons(#[prop(into)] text: Signal<String>) -> impl IntoView {
                         }.into_any(),
                         Err(_) => view! { <p class="muted">"Lessons could not be loaded just now."</p> }.into_any(),
                     }
-                })}
+                }))}
             </Transition>
         </aside>
     }

@@ -41,7 +41,7 @@ pub fn RetroOpenObjectives(
         <section class="retro" aria-labelledby=labelled_by>
             <h3 id=heading>"Still open"</h3>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match groups.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(retro) if retro.open.is_empty() && retro.closed == 0 => view! {
@@ -66,7 +66,7 @@ pub fn RetroOpenObjectives(
                             .into_any()
                         }
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

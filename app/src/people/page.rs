@@ -75,7 +75,7 @@ pub fn PeopleAdmin() -> impl IntoView {
 
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {crate::components::suspended(move || Suspend::new(async move {
                 match units.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     Ok(units) => {
@@ -109,7 +109,7 @@ pub fn PeopleAdmin() -> impl IntoView {
                             .into_any()
                     }
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

@@ -33,7 +33,7 @@ pub fn CompleteCycle(
         <section class="panel completion" aria-labelledby="completion-heading">
             <h2 id="completion-heading">"Completing the cycle"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match data.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(c) => {
@@ -70,7 +70,7 @@ pub fn CompleteCycle(
                             }.into_any()
                         }
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

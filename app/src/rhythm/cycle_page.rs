@@ -22,7 +22,7 @@ pub fn CyclePage() -> impl IntoView {
             let plan = Resource::new(move || (cycle(), changed.get()), |(id, _)| get_cycle_plan(id));
             view! {
                 <Transition fallback=|| view! { <p class="loading page">"Loading the cycle…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match plan.await {
                             Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                             Ok(plan) => {
@@ -54,7 +54,7 @@ pub fn CyclePage() -> impl IntoView {
                                     .into_any()
                             }
                         }
-                    })}
+                    }))}
                 </Transition>
             }
         }/>

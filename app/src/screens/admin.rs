@@ -69,7 +69,7 @@ pub fn ScreensAdmin() -> impl IntoView {
         <section class="panel" aria-labelledby="screens-heading">
             <h2 id="screens-heading">"Office screens"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match screens.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p class="muted">"No screens yet."</p> }.into_any(),
@@ -82,7 +82,7 @@ pub fn ScreensAdmin() -> impl IntoView {
                             </table>
                         }.into_any(),
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

@@ -25,7 +25,7 @@ pub fn ScreenPage() -> impl IntoView {
             "setTimeout(function () { if (!document.body.dataset.hydrated) location.reload(); }, 60000);"
         </script>
         <Suspense fallback=|| view! { <main class="screen"><p class="screen-message">"Loading…"</p></main> }>
-            {move || Suspend::new(async move {
+            {crate::components::suspended(move || Suspend::new(async move {
                 match screen.await {
                     Ok(ScreenView::Live { name, rotate_seconds, leaderboard }) => view! {
                         <LiveScreen token=token() name rotate_seconds initial=*leaderboard/>
@@ -42,7 +42,7 @@ pub fn ScreenPage() -> impl IntoView {
                         <main class="screen"><p class="screen-message">{error.to_string()}</p></main>
                     }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

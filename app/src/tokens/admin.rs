@@ -41,7 +41,7 @@ pub fn TokensAdmin() -> impl IntoView {
                         // The whole select waits for the KPIs: comment markers
                         // inside a <select> would not survive the HTML parser.
                         <Transition fallback=|| view! { <select id="token-scope" name="scope" disabled=true></select> }>
-                            {move || Suspend::new(async move {
+                            {crate::components::suspended(move || Suspend::new(async move {
                                 let kpis = tokens.await.map(|list| list.kpis).unwrap_or_default();
                                 view! {
                                     <select id="token-scope" name="scope" aria-describedby="token-scope-error">
@@ -52,7 +52,7 @@ pub fn TokensAdmin() -> impl IntoView {
                                         <option value="read">"Read objectives and key results"</option>
                                     </select>
                                 }
-                            })}
+                            }))}
                         </Transition>
                         <FieldError error field="scope" id="token-scope-error"/>
                     </div>
@@ -70,7 +70,7 @@ pub fn TokensAdmin() -> impl IntoView {
         <section class="panel" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">"API tokens"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match tokens.await {
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         Ok(list) if list.tokens.is_empty() => view! { <p class="muted">"No tokens yet."</p> }.into_any(),
@@ -83,7 +83,7 @@ pub fn TokensAdmin() -> impl IntoView {
                             </table>
                         }.into_any(),
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

@@ -46,7 +46,7 @@ pub fn UnitsAdmin() -> impl IntoView {
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {crate::components::suspended(move || Suspend::new(async move {
                 match units.await {
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     Ok(units) => {
@@ -61,7 +61,7 @@ pub fn UnitsAdmin() -> impl IntoView {
                             .into_any()
                     }
                 }
-            })}
+            }))}
         </Transition>
     }
 }

@@ -79,3 +79,73 @@ async fn pages_render_while_another_router_is_built() {
     building.store(false, Ordering::Relaxed);
     builder.join().expect("the builder thread");
 }
+
+/// What a page hands the browser to hydrate with: each resource's value
+/// under the id the browser will look it up by.
+fn resolved(html: &str) -> Vec<(u32, bool)> {
+    let mut found: Vec<(u32, bool)> = html
+        .split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .filter_map(|rest| {
+            let (id, value) = rest.split_once("] = \"")?;
+            Some((id.parse().ok()?, value.starts_with("{\\\"Ok")))
+        })
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// The server renders a page's reactive parts twice (a dry run to start
+/// its loads, then the page). A page that made its resources in a closure
+/// made them twice whenever the session was already known at the dry run:
+/// the browser then found the first set's values — an error, when its
+/// owner was gone before it loaded — under the ids it looked up, rendered
+/// what the server had not sent, and hydration panicked (about one page
+/// load in ten). Every load of a page must hand over the same resources,
+/// each loaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_hands_the_browser_the_same_loaded_resources_every_time() {
+    let app = TestApp::start().await;
+    let client = app.signed_in(common::AMBASSADOR).await;
+    let cycle: i64 = sqlx::query_scalar("SELECT id FROM cycles ORDER BY start_date DESC LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let objective: String = sqlx::query_scalar("SELECT id FROM objectives LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let unit = app.unit_id("Platform").await;
+    let pages = [
+        "/".to_owned(),
+        "/cycles".to_owned(),
+        format!("/cycles/{cycle}"),
+        format!("/cycles/{cycle}/board"),
+        format!("/cycles/{cycle}/map"),
+        format!("/objectives/{objective}"),
+        format!("/agendas/weekly/{unit}"),
+        "/agendas/all-hands".to_owned(),
+        format!("/units/{unit}/review"),
+        "/leaderboard".to_owned(),
+        "/kpis".to_owned(),
+        "/lessons".to_owned(),
+        "/profile".to_owned(),
+        "/admin".to_owned(),
+        "/admin/units".to_owned(),
+        "/admin/screens".to_owned(),
+        "/admin/tokens".to_owned(),
+    ];
+    for page in &pages {
+        let mut seen = None;
+        for _ in 0..30 {
+            let response = client.get(app.url(page)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{page}");
+            let found = resolved(&response.text().await.unwrap());
+            assert!(found.iter().all(|(_, ok)| *ok), "{page}: {found:?}");
+            match &seen {
+                None => seen = Some(found),
+                Some(first) => assert_eq!(&found, first, "{page}: {found:?} vs {first:?}"),
+            }
+        }
+    }
+}

@@ -193,12 +193,17 @@ async fn pages_link_the_names_the_site_has_and_follow_a_rebuild() {
         .unwrap();
     for linked in [
         format!(r#"href="/pkg/northstar.{HASH}.css""#),
-        format!(r#"href="/pkg/northstar.{HASH}.js""#),
-        format!(r#"href="/pkg/northstar.{HASH}.wasm""#),
+        format!(r#"hint("preload", "/pkg/northstar.{HASH}.wasm", true)"#),
         format!(r#"import("/pkg/northstar.{HASH}.js")"#),
+        format!(r#""loader":"/pkg/__wasm_split.{HASH}.js""#),
     ] {
         assert!(page.contains(&linked), "{linked} in {page}");
     }
+    // Nothing of the WebAssembly is asked for before the page has painted:
+    // the script in the head asks for it after the first frame.
+    assert!(!page.contains("rel=\"preload\""), "{page}");
+    assert!(!page.contains("rel=\"modulepreload\""), "{page}");
+    assert!(page.contains("requestAnimationFrame"), "{page}");
 
     // A rebuild (cargo leptos watch) replaces the files under new names.
     let next = site(NEXT_HASH);

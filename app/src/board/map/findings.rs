@@ -148,7 +148,7 @@ fn OverlapList(picked: RwSignal<Option<Lit>>, selected: RwSignal<Option<String>>
     view! {
         <section aria-labelledby="overlaps-heading">
             <Transition fallback=|| view! { <h2 id="overlaps-heading">"Overlaps"</h2><p class="muted">"Comparing objectives…"</p> }>
-                {move || Suspend::new(async move {
+                {crate::components::suspended(move || Suspend::new(async move {
                     match overlaps.await {
                         Ok(found) => {
                             let count = found.len();
@@ -167,7 +167,7 @@ fn OverlapList(picked: RwSignal<Option<Lit>>, selected: RwSignal<Option<String>>
                         }
                         .into_any(),
                     }
-                })}
+                }))}
             </Transition>
         </section>
     }

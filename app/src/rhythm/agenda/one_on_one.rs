@@ -23,12 +23,12 @@ pub fn OneOnOnePage() -> impl IntoView {
             let agenda = Resource::new(person, get_one_on_one_agenda);
             view! {
                 <Suspense fallback=|| view! { <p class="loading page">"Loading the agenda…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match agenda.await {
                             Ok(agenda) => view! { <OneOnOne agenda/> }.into_any(),
                             Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                         }
-                    })}
+                    }))}
                 </Suspense>
             }
         }/>

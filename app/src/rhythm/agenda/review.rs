@@ -29,12 +29,12 @@ fn ReviewLoader(unit: impl Fn() -> Option<i64> + Send + Sync + 'static) -> impl 
     let agenda = Resource::new(unit, get_review_agenda);
     view! {
         <Suspense fallback=|| view! { <p class="loading page">"Loading the agenda…"</p> }>
-            {move || Suspend::new(async move {
+            {crate::components::suspended(move || Suspend::new(async move {
                 match agenda.await {
                     Ok(agenda) => view! { <Review agenda/> }.into_any(),
                     Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

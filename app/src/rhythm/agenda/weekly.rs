@@ -19,12 +19,12 @@ pub fn WeeklyPage() -> impl IntoView {
             let agenda = Resource::new(unit, get_weekly_agenda);
             view! {
                 <Suspense fallback=|| view! { <p class="loading page">"Loading the agenda…"</p> }>
-                    {move || Suspend::new(async move {
+                    {crate::components::suspended(move || Suspend::new(async move {
                         match agenda.await {
                             Ok(agenda) => view! { <Weekly agenda/> }.into_any(),
                             Err(error) => view! { <main class="page"><ErrorPanel error/></main> }.into_any(),
                         }
-                    })}
+                    }))}
                 </Suspense>
             }
         }/>

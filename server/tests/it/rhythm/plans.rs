@@ -348,3 +348,113 @@ async fn a_unit_left_out_of_a_cycle_is_not_ranked_and_only_the_ambassador_decide
         .await;
     assert_eq!((status, out), (StatusCode::OK, serde_json::json!([])));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_planning_cycle_shows_each_units_checklist_and_the_days_left() {
+    use crate::common::board::{create_objective, update};
+    let app = TestApp::start().await;
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    // Began three days ago with a week of planning: today is the fourth
+    // of seven days, so four are left, today included.
+    let today = time::OffsetDateTime::now_utc().date();
+    let (status, cycle) = app
+        .call_json(
+            &ambassador,
+            "create_cycle",
+            &[
+                ("name", "Planning now"),
+                ("start", &(today - time::Duration::days(3)).to_string()),
+                ("end", &(today + time::Duration::days(80)).to_string()),
+                ("planning_days", "7"),
+                ("retro_days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{cycle}");
+    let cycle = cycle["id"].as_i64().unwrap().to_string();
+    // Platform drafts one objective with its whys and proposes it; Web
+    // drafts one without.
+    let (status, platform) = create_objective(
+        &app,
+        &ambassador,
+        &cycle,
+        &crate::common::board::uuid(1),
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{platform}");
+    let (_, platform) = update(
+        &app,
+        &ambassador,
+        &platform,
+        "why_important",
+        "Releases stall the roadmap",
+    )
+    .await;
+    let (_, platform) = update(
+        &app,
+        &ambassador,
+        &platform,
+        "why_urgent",
+        "Two launches this quarter",
+    )
+    .await;
+    let (status, platform) = update(&app, &ambassador, &platform, "status", "proposed").await;
+    assert_eq!(status, StatusCode::OK, "{platform}");
+    let (status, _) = create_objective(
+        &app,
+        &ambassador,
+        &cycle,
+        &crate::common::board::uuid(2),
+        "Web",
+        "The app feels instant",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // Design sits this cycle out.
+    let design = app.unit_id("Design").await.to_string();
+    let (status, _) = app
+        .call_json(
+            &ambassador,
+            "set_taking_part",
+            &[
+                ("cycle_id", &cycle),
+                ("unit_id", &design),
+                ("taking_part", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let priya = app.signed_in(MEMBER).await;
+    let shown = plan(&app, &priya, &cycle).await;
+    let planning = &shown["planning"];
+    assert_eq!(planning["days_left"], 4, "{shown}");
+    let unit = |path: &str| -> Value {
+        planning["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_path"] == path)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let platform = unit("Engineering › Platform");
+    assert_eq!(platform["checklist"]["objectives"], 1, "{shown}");
+    assert_eq!(platform["checklist"]["with_whys"], 1);
+    assert_eq!(platform["checklist"]["waiting"], 1);
+    assert_eq!(platform["checklist"]["drafts"], 0);
+    let web = unit("Engineering › Web");
+    assert_eq!(web["checklist"]["objectives"], 1, "{shown}");
+    assert_eq!(web["checklist"]["with_whys"], 0);
+    assert_eq!(web["checklist"]["drafts"], 1);
+    assert_eq!(unit("Engineering")["checklist"]["objectives"], 0);
+    // A unit left out has no checklist.
+    assert_eq!(unit("Product › Design"), Value::Null, "{shown}");
+    assert_ne!(unit("Product › Discovery"), Value::Null, "{shown}");
+
+    // Once planning is over, there is no checklist at all.
+    let running = crate::common::checkins::running_cycle(&app).await;
+    assert_eq!(plan(&app, &priya, &running).await["planning"], Value::Null);
+}

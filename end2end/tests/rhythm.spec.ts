@@ -204,6 +204,18 @@ test('home says what needs me, and the all-hands agenda shows the organisation',
   await expect(maya.getByRole('heading', { name: 'Progress against the expected line' })).toBeVisible();
   await expect(maya.getByRole('region', { name: 'KPIs that need attention' })).toContainText('Average reply time');
   await maya.screenshot({ path: '../target/e2e/all-hands.png', fullPage: true });
+  // Printed: no navigation, no buttons.
+  await maya.emulateMedia({ media: 'print' });
+  await expect(maya.getByRole('navigation', { name: 'Main' })).toBeHidden();
+  await expect(maya.getByRole('button', { name: 'Present' })).toBeHidden();
+  await maya.screenshot({ path: '../target/e2e/all-hands-print.png', fullPage: true });
+  await maya.emulateMedia({ media: 'screen' });
+  // Presented: the agenda fills the screen.
+  await hydrated(maya);
+  await maya.getByRole('button', { name: 'Present' }).click();
+  await expect.poll(() => maya.evaluate(() => document.fullscreenElement?.tagName)).toBe('MAIN');
+  await maya.screenshot({ path: '../target/e2e/all-hands-present.png' });
+  await maya.evaluate(() => document.exitFullscreen());
   await maya.context().close();
 });
 

@@ -303,6 +303,14 @@ pub async fn save(
         return Err(AppError::invalid("unit_id", "That unit no longer exists."));
     }
     permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
+    // A lead plans their units' meetings; an organisation-wide one (it
+    // feeds the all-hands) is the ambassador's.
+    if draft.level == Level::Organisation && actor.role != Role::Ambassador {
+        return Err(AppError::invalid(
+            "level",
+            "Organisation-wide meetings are planned by the OKR ambassador: choose your unit's level.",
+        ));
+    }
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     let now = crate::sql::now();
     let client_id = client_id

@@ -128,6 +128,26 @@ async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
     assert_eq!(status, StatusCode::OK, "{row}");
     assert_eq!(row["held_for"], "Engineering › Platform");
     assert_eq!(row["may_edit"], true);
+    // For his team, not as an organisation-wide meeting (the all-hands'):
+    // named next to the level, and nothing stored.
+    let before = app.count("SELECT COUNT(*) FROM plan_meetings").await;
+    let (status, body) = app
+        .call_json(
+            &jonas,
+            "save_plan_meeting",
+            &with(
+                weekly(&cycle, &platform, "Town hall"),
+                "level",
+                "organisation",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["detail"]["field"], "level", "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings").await,
+        before
+    );
     // Not beside, not above, not for everyone.
     for unit in [web.as_str(), engineering.as_str(), ""] {
         let (status, body) = app

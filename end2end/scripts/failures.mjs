@@ -1,5 +1,5 @@
 // Prints each failed attempt's error, short, as the last thing a run says
-// (a journey that passed on its retry is marked flaky):
+// (a journey that passed when retried, `--retries=N`, is marked flaky):
 // CI keeps only the tail of its output, and the list reporter ends with
 // attachments rather than with what went wrong.
 import { readFileSync } from 'node:fs';

@@ -170,6 +170,7 @@ if ("PerformanceObserver" in window && PerformanceObserver.supportedEntryTypes?.
   setTimeout(once, 3000);
 }} else {{
   requestAnimationFrame(() => setTimeout(once));
+  setTimeout(once, 3000);
 }}"#
     );
     view! { <script type="module" nonce=nonce>{script}</script> }

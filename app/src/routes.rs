@@ -67,7 +67,7 @@ fn planning_pages(page: Page) -> AnyView {
         Page::Board => view! { <crate::board::BoardPage/> }.into_any(),
         Page::Map => view! { <crate::board::MapPage/> }.into_any(),
         Page::Objective => view! { <crate::checkins::ObjectivePage/> }.into_any(),
-        other => unreachable!("{other:?} is not a planning page"),
+        other => unreachable!("{other:?} is not one of the planning pages"),
     }
 }
 
@@ -81,7 +81,7 @@ fn rhythm_pages(page: Page) -> AnyView {
         Page::AllHands => view! { <crate::rhythm::AllHandsPage/> }.into_any(),
         Page::ReviewAgenda => view! { <crate::rhythm::ReviewPage/> }.into_any(),
         Page::UnitReview => view! { <crate::checkins::UnitReviewPage/> }.into_any(),
-        other => unreachable!("{other:?} is not a rhythm page"),
+        other => unreachable!("{other:?} is not one of the rhythm pages"),
     }
 }
 
@@ -93,7 +93,7 @@ fn watching_pages(page: Page) -> AnyView {
         Page::Lessons => view! { <crate::lessons::LessonsPage/> }.into_any(),
         Page::Kpis => view! { <crate::kpis::KpiListPage/> }.into_any(),
         Page::Kpi => view! { <crate::kpis::KpiPage/> }.into_any(),
-        other => unreachable!("{other:?} is not a watching page"),
+        other => unreachable!("{other:?} is not one of the watching pages"),
     }
 }
 
@@ -110,7 +110,7 @@ fn account_pages(page: Page) -> AnyView {
         Page::TokensAdmin => {
             view! { <AdminArea><crate::tokens::TokensAdmin/></AdminArea> }.into_any()
         }
-        other => unreachable!("{other:?} is not a account page"),
+        other => unreachable!("{other:?} is not one of the account pages"),
     }
 }
 
@@ -120,7 +120,7 @@ fn signed_out_pages(page: Page) -> AnyView {
     match page {
         Page::SignIn => view! { <crate::auth::SignInPage/> }.into_any(),
         Page::Reset => view! { <crate::account::ResetPage/> }.into_any(),
-        other => unreachable!("{other:?} is not a signed-out page"),
+        other => unreachable!("{other:?} is not one of the signed-out pages"),
     }
 }
 
@@ -129,7 +129,7 @@ fn screen_pages(page: Page) -> AnyView {
     crate::mark_hydrated();
     match page {
         Page::Screen => view! { <crate::screens::ScreenPage/> }.into_any(),
-        other => unreachable!("{other:?} is not a screen page"),
+        other => unreachable!("{other:?} is not one of the screen pages"),
     }
 }
 

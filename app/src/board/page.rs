@@ -90,7 +90,11 @@ pub fn use_board() -> BoardContext {
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let cycle_id = cycle_param();
-    view! { <SignedIn render=move |_| view! { <BoardLoader cycle_id=cycle_id()/> }/> }
+    // Another cycle's board in the same route loads that board (in the
+    // browser; the server renders one), see `components::suspended`.
+    view! {
+        <SignedIn render=move |_| crate::components::suspended(move || view! { <BoardLoader cycle_id=cycle_id()/> })/>
+    }
 }
 
 /// The cycle named by the route's `:id`.
@@ -148,7 +152,8 @@ fn LiveBoard(initial: Board) -> impl IntoView {
         <Title text=title/>
         <main class="page page-wide board-page" class:board-dragging=move || ctx.drag.card.with(Option::is_some)>
             <BoardHeader by_unit=Signal::derive(by_unit)/>
-            {move || from_kpi().map(|kpi_id| view! { <FromKpi kpi_id/> })}
+            // Built once on the server: `FromKpi` makes a resource (see `components::suspended`).
+            {crate::components::suspended(move || from_kpi().map(|kpi_id| view! { <FromKpi kpi_id/> }))}
             <NewObjective/>
             <BoardNotice/>
             {move || if by_unit() { view! { <UnitColumns/> }.into_any() } else { view! { <StatusColumns/> }.into_any() }}

@@ -116,7 +116,17 @@ async fn a_page_hands_the_browser_the_same_loaded_resources_every_time() {
         .await
         .unwrap();
     let unit = app.unit_id("Platform").await;
+    let kpi: i64 = sqlx::query_scalar("SELECT id FROM kpis LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let person = app.person_id(common::MEMBER).await;
+    let department = app.unit_id("Engineering").await;
     let pages = [
+        format!("/cycles/{cycle}/board?from_kpi={kpi}"),
+        format!("/kpis/{kpi}"),
+        format!("/agendas/one-on-one/{person}"),
+        format!("/agendas/review/{department}"),
         "/".to_owned(),
         "/cycles".to_owned(),
         format!("/cycles/{cycle}"),

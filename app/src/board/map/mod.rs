@@ -33,7 +33,11 @@ use viewport::Viewport;
 #[component]
 pub fn MapPage() -> impl IntoView {
     let cycle_id = super::page::cycle_param();
-    view! { <SignedIn render=move |_| view! { <BoardLoader cycle_id=cycle_id() map=true/> }/> }
+    view! {
+        <SignedIn render=move |_| {
+            crate::components::suspended(move || view! { <BoardLoader cycle_id=cycle_id() map=true/> })
+        }/>
+    }
 }
 
 #[component]

@@ -279,8 +279,21 @@ fn view_of(
         next_on: rhythm::next_occurrence(meeting.frequency, meeting.weekday, calendar, today)
             .map(|day| day.to_string()),
         agenda,
-        may_edit: permissions::check_plan(actor, meeting.row.unit_id).is_ok(),
+        may_edit: may_hold(actor, meeting.row.unit_id, meeting.level).is_ok(),
     }
+}
+
+/// Whether `actor` may hold a meeting of the plan at `level` for `unit`
+/// (add, change or remove it): [`permissions::check_plan`], and an
+/// organisation-wide meeting (it feeds the all-hands) is the ambassador's.
+fn may_hold(actor: &Actor, unit: Option<i64>, level: Level) -> Result<(), AppError> {
+    permissions::check_plan(actor, unit).map_err(forbidden)?;
+    if level == Level::Organisation && actor.role != Role::Ambassador {
+        return Err(AppError::Forbidden(
+            "Organisation-wide meetings are planned by the OKR ambassador.".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Adds a meeting (`id` empty) or changes one read at `version`.
@@ -303,9 +316,7 @@ pub async fn save(
         return Err(AppError::invalid("unit_id", "That unit no longer exists."));
     }
     permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
-    // A lead plans their units' meetings; an organisation-wide one (it
-    // feeds the all-hands) is the ambassador's.
-    if draft.level == Level::Organisation && actor.role != Role::Ambassador {
+    if may_hold(&actor, unit_id, draft.level).is_err() {
         return Err(AppError::invalid(
             "level",
             "Organisation-wide meetings are planned by the OKR ambassador: choose your unit's level.",
@@ -358,17 +369,24 @@ pub async fn save(
             id
         }
         Some(id) => {
-            let (stored_cycle, stored_unit, current): (i64, Option<i64>, i64) = sqlx::query_as(
-                "SELECT cycle_id, unit_id, version FROM plan_meetings WHERE id = $1",
+            let (stored_cycle, stored_unit, stored_level, current): (
+                i64,
+                Option<i64>,
+                String,
+                i64,
+            ) = sqlx::query_as(
+                "SELECT cycle_id, unit_id, level, version FROM plan_meetings WHERE id = $1",
             )
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
-            .filter(|(stored_cycle, _, _)| *stored_cycle == cycle_id)
+            .filter(|(stored_cycle, _, _, _)| *stored_cycle == cycle_id)
             .ok_or_else(|| AppError::NotFound("That meeting".into()))?;
             let _ = stored_cycle;
-            // Moving a meeting away from a unit needs rights there too.
-            permissions::check_plan(&actor, stored_unit).map_err(forbidden)?;
+            // Moving a meeting away from a unit, or from the organisation's
+            // level, needs rights there too.
+            let stored_level = stored_level.parse().map_err(crate::error::ssr::internal)?;
+            may_hold(&actor, stored_unit, stored_level)?;
             if version != Some(current) {
                 // A retry of this very change, already applied: its result.
                 let stored = meetings_of(&mut tx, cycle_id)
@@ -450,16 +468,20 @@ pub async fn delete(id: i64, version: i64) -> Result<(), AppError> {
     let tree = load_tree(&pool()?).await?;
     let mut tx = begin_write().await?;
     let actor = actor_of(&mut tx, &caller, &tree).await?;
-    let stored: Option<(Option<i64>, i64)> =
-        sqlx::query_as("SELECT unit_id, version FROM plan_meetings WHERE id = $1")
+    let stored: Option<(Option<i64>, String, i64)> =
+        sqlx::query_as("SELECT unit_id, level, version FROM plan_meetings WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((unit, current)) = stored else {
+    let Some((unit, level, current)) = stored else {
         // Gone already (a retried removal): what was asked is so.
         return Ok(());
     };
-    permissions::check_plan(&actor, unit).map_err(forbidden)?;
+    may_hold(
+        &actor,
+        unit,
+        level.parse().map_err(crate::error::ssr::internal)?,
+    )?;
     if version != current {
         return Err(changed_since());
     }

@@ -148,6 +148,54 @@ async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
         app.count("SELECT COUNT(*) FROM plan_meetings").await,
         before
     );
+    // One the ambassador holds organisation-wide for Platform stays hers:
+    // Jonas may neither change it (not even down to his team's level) nor
+    // remove it.
+    let ambassador = app.signed_in(AMBASSADOR).await;
+    let (status, town_hall) = app
+        .call_json(
+            &ambassador,
+            "save_plan_meeting",
+            &with(
+                weekly(&cycle, &platform, "Town hall"),
+                "level",
+                "organisation",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{town_hall}");
+    let shown = plan(&app, &jonas, &cycle).await;
+    let held = shown["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == town_hall["id"])
+        .cloned()
+        .unwrap();
+    assert_eq!(held["may_edit"], false, "{held}");
+    let id = town_hall["id"]
+        .as_str()
+        .map_or_else(|| town_hall["id"].to_string(), str::to_owned);
+    let version = town_hall["version"].to_string();
+    let change = with(
+        with(weekly(&cycle, &platform, "Our stand-up now"), "id", &id),
+        "version",
+        &version,
+    );
+    let (status, body) = app.call_json(&jonas, "save_plan_meeting", &change).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = app
+        .call_json(
+            &jonas,
+            "delete_plan_meeting",
+            &[("id", id.as_str()), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_meetings").await,
+        before + 1
+    );
     // Not beside, not above, not for everyone.
     for unit in [web.as_str(), engineering.as_str(), ""] {
         let (status, body) = app

@@ -74,6 +74,25 @@ test('the ambassador edits the communication plan and a member sees it', async (
   await priya.context().close();
 });
 
+test("a lead plans his team's meeting, not one for the whole organisation", async ({ browser }) => {
+  const jonas = await signedIn(browser, JONAS);
+  await openCurrentCycle(jonas);
+  await jonas.getByText('Add a meeting').click();
+  const add = jonas.locator('.plan-add');
+  await add.getByLabel('Level').selectOption({ label: 'Organisation' });
+  await add.getByLabel('Held for').selectOption({ label: 'Engineering › Platform' });
+  await add.getByLabel('Format').fill('Friday demo, 20 minutes');
+  await add.getByRole('button', { name: 'Add meeting' }).click();
+  // Told next to the level, with what he typed kept.
+  await expect(add.locator('.field').filter({ has: jonas.getByLabel('Level') }))
+    .toContainText('Organisation-wide meetings are planned by the OKR ambassador');
+  await expect(add.getByLabel('Format')).toHaveValue('Friday demo, 20 minutes');
+  await add.getByLabel('Level').selectOption({ label: 'Team' });
+  await add.getByRole('button', { name: 'Add meeting' }).click();
+  await expect(jonas.getByRole('list', { name: 'Meetings' }).getByText('Friday demo, 20 minutes')).toBeVisible();
+  await jonas.context().close();
+});
+
 test('two browsers saving the same meeting: the second is told and keeps what it typed', async ({ browser }) => {
   const first = await signedIn(browser, AMBASSADOR);
   const second = await signedIn(browser, AMBASSADOR);

@@ -11,7 +11,7 @@
 
 mod rhythm;
 
-pub use rhythm::{check_agenda_notes, check_one_on_one, check_plan};
+pub use rhythm::{check_agenda_notes, check_one_on_one, check_plan, check_plan_level};
 
 use super::okr::Status;
 use super::roles::Role;
@@ -124,6 +124,10 @@ pub enum Denied {
         "Only the ambassador can change the organisation's meetings; a lead adds and changes the meetings of the units they lead."
     )]
     PlanNeedsLead,
+    #[error(
+        "Organisation-wide meetings are planned by the OKR ambassador: choose your unit's level."
+    )]
+    OrganisationPlanNeedsAmbassador,
     #[error(
         "A one-on-one is between a person and their lead: only they and the ambassador can open it."
     )]

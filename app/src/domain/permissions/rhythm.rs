@@ -4,7 +4,7 @@
 //! leads.
 
 use super::{Actor, Denied};
-use crate::domain::rhythm::AgendaKey;
+use crate::domain::rhythm::{AgendaKey, Level};
 use crate::domain::roles::Role;
 use crate::domain::units::UnitTree;
 
@@ -16,6 +16,17 @@ pub fn check_plan(actor: &Actor, unit: Option<i64>) -> Result<(), Denied> {
         _ if actor.role == Role::Ambassador => Ok(()),
         Some(unit) if actor.role == Role::Lead && actor.led.contains(&unit) => Ok(()),
         _ => Err(Denied::PlanNeedsLead),
+    }
+}
+
+/// Whether `actor` may hold a meeting of the plan at `level` (with
+/// [`check_plan`] for its unit): an organisation-wide meeting feeds the
+/// all-hands, and is the ambassador's; the other levels are every planner's.
+pub fn check_plan_level(actor: &Actor, level: Level) -> Result<(), Denied> {
+    if level == Level::Organisation && actor.role != Role::Ambassador {
+        Err(Denied::OrganisationPlanNeedsAmbassador)
+    } else {
+        Ok(())
     }
 }
 
@@ -101,6 +112,29 @@ mod tests {
                 Err(Denied::PlanNeedsLead),
                 "{who:?} {unit:?}"
             );
+        }
+    }
+
+    #[test]
+    fn organisation_wide_meetings_are_the_ambassadors_at_every_level_below() {
+        let ambassador = actor(1, Role::Ambassador, &[]);
+        let leads = [
+            actor(9, Role::Lead, &[COMPANY]),
+            actor(2, Role::Lead, &[ENGINEERING]),
+            actor(3, Role::Lead, &[PLATFORM]),
+        ];
+        for level in Level::ALL {
+            assert_eq!(check_plan_level(&ambassador, level), Ok(()), "{level:?}");
+        }
+        for lead in &leads {
+            assert_eq!(
+                check_plan_level(lead, Level::Organisation),
+                Err(Denied::OrganisationPlanNeedsAmbassador),
+                "{lead:?}"
+            );
+            for level in [Level::Department, Level::Team, Level::Person] {
+                assert_eq!(check_plan_level(lead, level), Ok(()), "{lead:?} {level:?}");
+            }
         }
     }
 

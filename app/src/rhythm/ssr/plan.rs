@@ -284,16 +284,10 @@ fn view_of(
 }
 
 /// Whether `actor` may hold a meeting of the plan at `level` for `unit`
-/// (add, change or remove it): [`permissions::check_plan`], and an
-/// organisation-wide meeting (it feeds the all-hands) is the ambassador's.
+/// (add, change or remove it).
 fn may_hold(actor: &Actor, unit: Option<i64>, level: Level) -> Result<(), AppError> {
     permissions::check_plan(actor, unit).map_err(forbidden)?;
-    if level == Level::Organisation && actor.role != Role::Ambassador {
-        return Err(AppError::Forbidden(
-            "Organisation-wide meetings are planned by the OKR ambassador.".into(),
-        ));
-    }
-    Ok(())
+    permissions::check_plan_level(actor, level).map_err(forbidden)
 }
 
 /// Adds a meeting (`id` empty) or changes one read at `version`.
@@ -316,12 +310,9 @@ pub async fn save(
         return Err(AppError::invalid("unit_id", "That unit no longer exists."));
     }
     permissions::check_plan(&actor, unit_id).map_err(forbidden)?;
-    if may_hold(&actor, unit_id, draft.level).is_err() {
-        return Err(AppError::invalid(
-            "level",
-            "Organisation-wide meetings are planned by the OKR ambassador: choose your unit's level.",
-        ));
-    }
+    // The level is a choice of the form: said next to it.
+    permissions::check_plan_level(&actor, draft.level)
+        .map_err(|denied| AppError::invalid("level", denied.to_string()))?;
     let cycle = fetch_cycle(&mut *tx, cycle_id).await?;
     let now = crate::sql::now();
     let client_id = client_id

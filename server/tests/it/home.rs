@@ -22,24 +22,10 @@ fn titles<'a>(list: &'a Value, field: &str) -> Vec<&'a str> {
 
 /// A cycle whose retrospective window is open today.
 async fn retro_cycle(app: &TestApp) -> String {
-    let today = time::OffsetDateTime::now_utc().date();
-    let ambassador = app.signed_in(AMBASSADOR).await;
-    let (status, cycle) = app
-        .call_json(
-            &ambassador,
-            "create_cycle",
-            &[
-                ("name", "Closing cycle"),
-                ("start", &(today - time::Duration::days(80)).to_string()),
-                ("end", &(today + time::Duration::days(3)).to_string()),
-                ("planning_days", "7"),
-                ("retro_days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{cycle}");
+    let (id, cycle) =
+        crate::common::checkins::cycle_around_today(app, "Closing cycle", 80, 3).await;
     assert_eq!(cycle["phase"], "retrospective");
-    cycle["id"].to_string()
+    id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,16 +16,29 @@ pub type Socket =
 /// A cycle running today (so the leaderboard shows it), created after the
 /// demo's, so it is the current one.
 pub async fn running_cycle(app: &TestApp) -> String {
+    let (_, cycle) = cycle_around_today(app, "Live test cycle", 30, 60).await;
+    cycle["id"].as_i64().unwrap().to_string()
+}
+
+/// A cycle `name` that began `days_before` today and ends `days_after` it,
+/// with a week of planning and a week of retrospective, made by the
+/// ambassador: (its id, the cycle as answered).
+pub async fn cycle_around_today(
+    app: &TestApp,
+    name: &str,
+    days_before: i64,
+    days_after: i64,
+) -> (String, serde_json::Value) {
     let today = time::OffsetDateTime::now_utc().date();
-    let start = (today - time::Duration::days(30)).to_string();
-    let end = (today + time::Duration::days(60)).to_string();
+    let start = (today - time::Duration::days(days_before)).to_string();
+    let end = (today + time::Duration::days(days_after)).to_string();
     let ambassador = app.signed_in(AMBASSADOR).await;
     let (status, cycle) = app
         .call_json(
             &ambassador,
             "create_cycle",
             &[
-                ("name", "Live test cycle"),
+                ("name", name),
                 ("start", &start),
                 ("end", &end),
                 ("planning_days", "7"),
@@ -34,7 +47,7 @@ pub async fn running_cycle(app: &TestApp) -> String {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{cycle}");
-    cycle["id"].as_i64().unwrap().to_string()
+    (cycle["id"].to_string(), cycle)
 }
 
 /// An active objective of Platform with one key result (0 → 100) owned by

@@ -131,16 +131,13 @@ async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
     // For his team, not as an organisation-wide meeting (the all-hands'):
     // named next to the level, and nothing stored.
     let before = app.count("SELECT COUNT(*) FROM plan_meetings").await;
+    let town_hall_form = with(
+        weekly(&cycle, &platform, "Town hall"),
+        "level",
+        "organisation",
+    );
     let (status, body) = app
-        .call_json(
-            &jonas,
-            "save_plan_meeting",
-            &with(
-                weekly(&cycle, &platform, "Town hall"),
-                "level",
-                "organisation",
-            ),
-        )
+        .call_json(&jonas, "save_plan_meeting", &town_hall_form)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["detail"]["field"], "level", "{body}");
@@ -153,15 +150,7 @@ async fn leads_plan_meetings_for_their_units_only_down_the_tree() {
     // remove it.
     let ambassador = app.signed_in(AMBASSADOR).await;
     let (status, town_hall) = app
-        .call_json(
-            &ambassador,
-            "save_plan_meeting",
-            &with(
-                weekly(&cycle, &platform, "Town hall"),
-                "level",
-                "organisation",
-            ),
-        )
+        .call_json(&ambassador, "save_plan_meeting", &town_hall_form)
         .await;
     assert_eq!(status, StatusCode::OK, "{town_hall}");
     let shown = plan(&app, &jonas, &cycle).await;
@@ -424,22 +413,7 @@ async fn a_planning_cycle_shows_each_units_checklist_and_the_days_left() {
     let ambassador = app.signed_in(AMBASSADOR).await;
     // Began three days ago with a week of planning: today is the fourth
     // of seven days, so four are left, today included.
-    let today = time::OffsetDateTime::now_utc().date();
-    let (status, cycle) = app
-        .call_json(
-            &ambassador,
-            "create_cycle",
-            &[
-                ("name", "Planning now"),
-                ("start", &(today - time::Duration::days(3)).to_string()),
-                ("end", &(today + time::Duration::days(80)).to_string()),
-                ("planning_days", "7"),
-                ("retro_days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{cycle}");
-    let cycle = cycle["id"].as_i64().unwrap().to_string();
+    let (cycle, _) = crate::common::checkins::cycle_around_today(&app, "Planning now", 3, 80).await;
     // Platform drafts one objective with its whys and proposes it; Web
     // drafts one without.
     let (status, platform) = create_objective(

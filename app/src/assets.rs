@@ -130,51 +130,30 @@ pub fn SiteHead(
 
 /// The script that loads the WebAssembly and hydrates the page: what
 /// Leptos's `HydrationScripts` does (leptos 0.8, not in islands mode), but
-/// started after the first paint. The page the server rendered shows before
-/// a byte of WebAssembly is asked for, and the module, the split loader and
-/// the page's chunks (named at the end of the body, see [`PageChunks`]) are
-/// then fetched side by side. Leptos's own preloads sit in `<head>` and
-/// compete with the stylesheet on a slow link; they are not used (the
-/// split manifest is not handed to Leptos).
+/// later: after the first paint, or — on a page that can be read without it
+/// (`data-wake-socket`, the board) — when a person reaches for it or the
+/// board changes (`assets/hydrate.js` says how). The module, the split
+/// loader and the page's chunks (named at the end of the body, see
+/// [`PageChunks`]) are then fetched side by side. Leptos's own preloads sit
+/// in `<head>` and compete with the stylesheet on a slow link; they are not
+/// used (the split manifest is not handed to Leptos).
 fn hydration(assets: &SiteAssets) -> impl IntoView + use<> {
     let nonce = leptos::nonce::use_nonce();
-    let js = format!("/pkg/{}", assets.js);
-    let wasm = format!("/pkg/{}", assets.wasm);
-    // Same-origin requests in CORS mode, as the import and the glue's fetch
-    // make them, so the preloaded responses are the ones used. Started when
-    // the browser reports the first contentful paint; a timer starts it
-    // where none comes (a window out of sight), and a browser without paint
-    // timing starts it after the first frame.
-    let script = format!(
-        r#"const start = () => {{
-  const page = JSON.parse(document.getElementById({CHUNKS_ID:?})?.textContent || "{{}}");
-  const hint = (rel, href, wasm) => {{
-    const link = document.createElement("link");
-    link.rel = rel;
-    link.href = href;
-    link.crossOrigin = "";
-    if (wasm) {{ link.as = "fetch"; link.type = "application/wasm"; }}
-    document.head.append(link);
-  }};
-  hint("preload", {wasm:?}, true);
-  if (page.loader) hint("modulepreload", page.loader);
-  for (const chunk of page.chunks || []) hint("preload", chunk, true);
-  import({js:?}).then(m => m.default({{module_or_path: {wasm:?}}}).then(() => m.hydrate()));
-}};
-let started = false;
-const once = () => {{ if (!started) {{ started = true; start(); }} }};
-if ("PerformanceObserver" in window && PerformanceObserver.supportedEntryTypes?.includes("paint")) {{
-  new PerformanceObserver((list, observer) => {{
-    if (list.getEntriesByName("first-contentful-paint").length) {{ observer.disconnect(); once(); }}
-  }}).observe({{ type: "paint", buffered: true }});
-  setTimeout(once, 3000);
-}} else {{
-  requestAnimationFrame(() => setTimeout(once));
-  setTimeout(once, 3000);
-}}"#
-    );
+    let site = serde_json::json!({
+        "js": format!("/pkg/{}", assets.js),
+        "wasm": format!("/pkg/{}", assets.wasm),
+        "chunks": CHUNKS_ID,
+    });
+    let script = format!("const site = {site};\n{HYDRATE_JS}");
     view! { <script type="module" nonce=nonce>{script}</script> }
 }
+
+/// The hydration script's body; `site` is written in front of it. Only the
+/// server writes `<head>`.
+#[cfg(feature = "ssr")]
+const HYDRATE_JS: &str = include_str!("assets/hydrate.js");
+#[cfg(not(feature = "ssr"))]
+const HYDRATE_JS: &str = "";
 
 /// The id of the JSON that names the page's WebAssembly chunks.
 pub const CHUNKS_ID: &str = "northstar-chunks";

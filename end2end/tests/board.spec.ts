@@ -106,9 +106,13 @@ test('a change in one browser appears in another without reload', async ({ brows
   await priya.context().close();
 });
 
-test('the board paints before its WebAssembly is asked for, and names only chunks that exist', async ({ page }) => {
+test('a page paints before its WebAssembly is asked for, and names only chunks that exist', async ({ page }) => {
+  // The cycles page: in the planning group like the board, which waits for
+  // a person instead (wake.spec.ts).
   await signIn(page, 'jonas@northstar.demo', DEMO_PASSWORD);
-  await openBoard(page);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await page.getByRole('link', { name: 'Cycles' }).click();
+  await expect(page).toHaveURL(/\/cycles$/);
   const url = page.url();
   await page.reload();
   await hydrated(page);

@@ -7,9 +7,19 @@ import { rmSync } from 'node:fs';
 export const DEMO_PASSWORD = 'northstar-demo';
 export const AMBASSADOR = 'maya@northstar.demo';
 
-/** Waits until the WebAssembly has hydrated the page, so clicks run in the app. */
+let nudge = 0;
+
+/**
+ * Waits until the WebAssembly has hydrated the page, so clicks run in the
+ * app. A board loaded afresh is read before it loads its editor, and wakes
+ * when a person reaches for it: the mouse moves over the page first, as a
+ * person's would (`app/src/assets/hydrate.js`).
+ */
 export async function hydrated(page: Page) {
+  nudge = (nudge + 1) % 8;
+  await page.mouse.move(2 + nudge, 2 + nudge);
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.locator('[data-wake-socket]:not([data-awake])')).toHaveCount(0);
 }
 
 /**

@@ -58,6 +58,35 @@ impl LiveState {
     }
 }
 
+/// What lets a server-rendered board (or map) be read before its
+/// WebAssembly has loaded (`assets/hydrate.js`): the socket that says when
+/// someone changed it, the version it was rendered at, and the mark
+/// (`data-awake`) the page sets once it answers, so that a button pressed
+/// meanwhile is pressed again.
+#[derive(Clone)]
+pub(super) struct Wake {
+    pub socket: String,
+    pub version: i64,
+    pub page: NodeRef<leptos::html::Main>,
+}
+
+impl Wake {
+    pub fn of(board: &Board) -> Self {
+        let page = NodeRef::new();
+        Effect::new(move |_| {
+            let main: Option<leptos::web_sys::HtmlElement> = page.get();
+            if let Some(main) = main {
+                let _ = main.set_attribute("data-awake", "true");
+            }
+        });
+        Wake {
+            socket: format!("/ws/boards/{}", board.cycle.id),
+            version: board.version,
+            page,
+        }
+    }
+}
+
 impl BoardContext {
     /// A board's shared state, connecting (the live client sets it live).
     pub fn new(board: Board) -> Self {
@@ -127,6 +156,7 @@ pub(super) fn BoardLoader(cycle_id: i64, #[prop(optional)] map: bool) -> impl In
 
 #[component]
 fn LiveBoard(initial: Board) -> impl IntoView {
+    let wake = Wake::of(&initial);
     let ctx = BoardContext::new(initial);
     provide_context(ctx);
     // Open editors outlive the card they are on (see `components::kept`).
@@ -150,7 +180,13 @@ fn LiveBoard(initial: Board) -> impl IntoView {
 
     view! {
         <Title text=title/>
-        <main class="page page-wide board-page" class:board-dragging=move || ctx.drag.card.with(Option::is_some)>
+        <main
+            class="page page-wide board-page"
+            class:board-dragging=move || ctx.drag.card.with(Option::is_some)
+            data-wake-socket=wake.socket
+            data-wake-version=wake.version
+            node_ref=wake.page
+        >
             <BoardHeader by_unit=Signal::derive(by_unit)/>
             // Built once on the server: `FromKpi` makes a resource (see `components::suspended`).
             {crate::components::suspended(move || from_kpi().map(|kpi_id| view! { <FromKpi kpi_id/> }))}

@@ -233,6 +233,60 @@ async fn every_change_raises_the_board_version_and_is_logged() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// A board loaded afresh is read before its WebAssembly loads, and a small
+/// socket wakes it when someone changes it (`app/src/assets/hydrate.js`):
+/// the page names that socket and the version it was rendered at, which
+/// the page's own live client resumes from. Other pages start as they paint.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_board_page_names_the_socket_and_version_it_wakes_from() {
+    let app = TestApp::start().await;
+    let cycle = new_cycle(&app).await;
+    let priya = app.signed_in(MEMBER).await;
+    let page = |path: String| {
+        let priya = priya.clone();
+        let url = app.url(&path);
+        async move { priya.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let wake = |version: i64| {
+        format!(r#"data-wake-socket="/ws/boards/{cycle}" data-wake-version="{version}""#)
+    };
+    for view in ["board", "map"] {
+        assert!(
+            page(format!("/cycles/{cycle}/{view}"))
+                .await
+                .contains(&wake(0)),
+            "the {view} names its socket and version 0"
+        );
+    }
+    create_objective(
+        &app,
+        &priya,
+        &cycle,
+        &uuid(1),
+        "Platform",
+        "Deploys are boring",
+    )
+    .await;
+    let board = page(format!("/cycles/{cycle}/board")).await;
+    assert!(
+        board.contains(&wake(1)),
+        "after a change the board is at version 1"
+    );
+    // The script that starts the WebAssembly knows how to wait for it.
+    assert!(board.contains("data-wake-socket") && board.contains("const site = {"));
+    for other in [
+        "/cycles".to_owned(),
+        format!("/cycles/{cycle}"),
+        "/".to_owned(),
+    ] {
+        let html = page(other.clone()).await;
+        assert!(
+            !html.contains("data-wake-socket=\""),
+            "{other} starts as it paints"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_ambassador_creates_cycles() {
     let app = TestApp::start().await;

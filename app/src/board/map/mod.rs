@@ -42,6 +42,7 @@ pub fn MapPage() -> impl IntoView {
 
 #[component]
 pub(super) fn LiveMap(initial: Board) -> impl IntoView {
+    let wake = super::page::Wake::of(&initial);
     let ctx = BoardContext::new(initial);
     provide_context(ctx);
     #[cfg(feature = "hydrate")]
@@ -104,7 +105,12 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
     });
     view! {
         <Title text=move || format!("{} alignment map · Northstar", cycle().1)/>
-        <main class="page page-wide map-page">
+        <main
+            class="page page-wide map-page"
+            data-wake-socket=wake.socket
+            data-wake-version=wake.version
+            node_ref=wake.page
+        >
             <header class="page-header map-header">
                 <div>
                     <p class="eyebrow"><a href=move || format!("/cycles/{}/board", cycle().0)>"← Board"</a></p>

@@ -1,0 +1,127 @@
+import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
+
+// A board loaded afresh is read first: the server renders it, a small socket
+// keeps it live, and its WebAssembly loads when a person reaches for it or
+// someone else changes it (app/src/assets/hydrate.js). What was done before
+// it could answer is done once it can.
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+/** The WebAssembly a page asks for, held at the door until `release()`. */
+type Door = { asked: string[]; release: () => void };
+
+/**
+ * `email`'s browser on the current board, loaded afresh in a new tab that
+ * no pointer has touched (a mouse resting over a page wakes it). Routing
+ * turns the browser's cache off, so every byte is counted.
+ */
+async function afresh(browser: Browser, email: string, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext(options);
+  const setup = await context.newPage();
+  await signIn(setup, email, DEMO_PASSWORD);
+  await expect(setup.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await openCurrentBoard(setup);
+  const url = setup.url();
+  await setup.close();
+
+  const page = await context.newPage();
+  let release!: () => void;
+  const opened = new Promise<void>((resolve) => (release = resolve));
+  const door: Door = { asked: [], release };
+  await page.route('**/*.wasm', async (route) => {
+    door.asked.push(route.request().url());
+    await opened;
+    await route.continue();
+  });
+  await page.goto(url);
+  await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible();
+  // Its small socket listens, so the board says it is live.
+  await expect(page.locator('body[data-watching="live"]')).toBeAttached();
+  await expect(page.locator('.live-dot')).toHaveCSS('background-color', 'rgb(31, 122, 77)');
+  return { page, door };
+}
+
+/** Everything the page has transferred so far, in bytes. */
+function transferred(page: Page) {
+  return page.evaluate(() =>
+    [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+      .map((entry) => (entry as PerformanceResourceTiming).transferSize)
+      .reduce((sum, size) => sum + size, 0),
+  );
+}
+
+test('on a phone the board is read without its WebAssembly, and the first tap loads it and is answered', async ({ browser }) => {
+  const { page, door } = await afresh(browser, 'priya@northstar.demo', PHONE);
+  await page.waitForLoadState('load');
+  // Long enough for any other page, which asks right after its first paint.
+  await page.waitForTimeout(1_000);
+  expect(door.asked).toEqual([]);
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  const bytes = await transferred(page);
+  console.log(`board read on a phone: ${(bytes / 1024).toFixed(1)} KiB transferred`);
+  expect(bytes).toBeLessThan(300 * 1024);
+
+  // A card's menu is built when first opened: tapped before the page can
+  // build it, it stays shut, then opens with its content.
+  const deploys = page.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await deploys.getByText('Actions').tap();
+  await expect.poll(() => door.asked.length).toBeGreaterThan(0);
+  await expect(page.locator('body[data-waking]')).toBeAttached();
+  await expect(deploys.locator('details.card-menu')).not.toHaveAttribute('open');
+  await page.screenshot({ path: '../target/e2e/board-waking-phone.png' });
+  const tapped = Date.now();
+  door.release();
+  await expect(deploys.locator('details.card-menu[open] > :not(summary)').first()).toBeVisible();
+  console.log(`tap answered ${Date.now() - tapped} ms after the WebAssembly was let through`);
+  await expect(page.locator('body[data-waking]')).toHaveCount(0);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.context().close();
+});
+
+test('a board nobody has touched wakes when someone else changes it, and shows the change', async ({ browser }) => {
+  const { page: maya, door } = await afresh(browser, 'maya@northstar.demo');
+  door.release();
+  await maya.waitForTimeout(500);
+  expect(door.asked).toEqual([]);
+
+  const priya = await (await browser.newContext()).newPage();
+  await signIn(priya, 'priya@northstar.demo', DEMO_PASSWORD);
+  await expect(priya.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await openCurrentBoard(priya);
+  const mine = priya.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await mine.getByRole('button', { name: 'Edit current value of Deploy time' }).click();
+  await mine.getByLabel('current value of Deploy time').fill('21');
+  await mine.getByLabel('current value of Deploy time').press('Enter');
+  await expect(mine.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText('21');
+
+  // Nobody touched Maya's board: it woke by itself and caught up.
+  const theirs = maya.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await expect(theirs.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText('21');
+  await expect(maya.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(maya.locator('.live-dot.live-live')).toBeAttached();
+  expect(door.asked.length).toBeGreaterThan(0);
+  await maya.context().close();
+  await priya.context().close();
+});
+
+test('a form filled and sent before the board could answer is sent once, as typed', async ({ browser }) => {
+  const { page, door } = await afresh(browser, 'jonas@northstar.demo');
+  const title = 'Release notes write themselves';
+  // The form is on the page already: it opens at once and takes what is typed.
+  await page.getByText('Add an objective').click();
+  await expect.poll(() => door.asked.length).toBeGreaterThan(0);
+  await page.getByLabel('Objective', { exact: true }).fill(title);
+  await page.getByLabel('Owning unit').selectOption({ label: 'Engineering › Platform' });
+  await page.getByRole('button', { name: 'Add objective' }).click();
+  await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
+  door.release();
+
+  const drafts = page.getByRole('region', { name: 'Draft column' });
+  await expect(drafts.getByRole('article', { name: `Objective: ${title}` })).toBeVisible();
+  await expect(page.getByLabel('Objective', { exact: true })).toHaveValue('');
+  await page.reload();
+  await hydrated(page);
+  await expect(drafts.getByRole('article', { name: `Objective: ${title}` })).toHaveCount(1);
+  await page.context().close();
+});

@@ -125,3 +125,20 @@ test('a form filled and sent before the board could answer is sent once, as type
   await expect(drafts.getByRole('article', { name: `Objective: ${title}` })).toHaveCount(1);
   await page.context().close();
 });
+
+test('a board nobody has touched stops and says why when its session ends in another tab', async ({ browser }) => {
+  const { page: board, door } = await afresh(browser, 'lea@northstar.demo');
+  door.release();
+  const other = await board.context().newPage();
+  await other.goto('/');
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other).toHaveURL(/\/sign-in$/);
+
+  // Its small socket heard the session end: the board woke and says so.
+  const notice = board.getByRole('alert').filter({ hasText: 'You have been signed out.' });
+  await expect(notice).toBeVisible();
+  await expect(board.locator('.live-dot.live-stopped')).toBeAttached();
+  await expect(board.locator('body[data-watching]')).toHaveCount(0);
+  expect(door.asked.length).toBeGreaterThan(0);
+  await board.context().close();
+});

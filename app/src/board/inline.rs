@@ -155,7 +155,7 @@ pub fn InlineText(
                 fallback=move || {
                     if editable.get() {
                         view! {
-                            <button type="button" class="inline-value" aria-label=move || format!("Edit {}", label.get())
+                            <button type="button" class="inline-value" aria-label=move || edit_name(&label.get(), &value.get())
                                 on:click=start>
                                 {move || value.get()}
                             </button>
@@ -267,5 +267,35 @@ impl FormField {
         let now = self.live.get_untracked();
         self.mine.set(now.clone());
         self.base.set(now);
+    }
+}
+
+/// A value's edit button's accessible name: what pressing it edits, and the
+/// value it shows when the name does not say it already (a number), so
+/// that saying what is on screen reaches it (WCAG 2.5.3, label in name).
+fn edit_name(label: &str, value: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || label.contains(value) {
+        format!("Edit {label}")
+    } else {
+        format!("Edit {label}: {value}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_name;
+
+    #[test]
+    fn an_edit_button_is_named_with_what_it_shows() {
+        assert_eq!(
+            edit_name("current value of Deploy time", "18"),
+            "Edit current value of Deploy time: 18"
+        );
+        assert_eq!(
+            edit_name("title of Deploys are boring", "Deploys are boring"),
+            "Edit title of Deploys are boring"
+        );
+        assert_eq!(edit_name("target of Uptime", " "), "Edit target of Uptime");
     }
 }

@@ -193,17 +193,20 @@ async fn pages_link_the_names_the_site_has_and_follow_a_rebuild() {
         .unwrap();
     for linked in [
         format!(r#"href="/pkg/northstar.{HASH}.css""#),
-        format!(r#"hint("preload", "/pkg/northstar.{HASH}.wasm", true)"#),
-        format!(r#"import("/pkg/northstar.{HASH}.js")"#),
+        format!(r#""wasm":"/pkg/northstar.{HASH}.wasm""#),
+        format!(r#""js":"/pkg/northstar.{HASH}.js""#),
         format!(r#""loader":"/pkg/__wasm_split.{HASH}.js""#),
     ] {
         assert!(page.contains(&linked), "{linked} in {page}");
     }
     // Nothing of the WebAssembly is asked for before the page has painted:
-    // the script in the head asks for it after the first frame.
+    // the script in the head (app/src/assets/hydrate.js, after `site`)
+    // preloads the names it is given after the first paint.
     assert!(!page.contains("rel=\"preload\""), "{page}");
     assert!(!page.contains("rel=\"modulepreload\""), "{page}");
-    assert!(page.contains("requestAnimationFrame"), "{page}");
+    assert!(page.contains("first-contentful-paint"), "{page}");
+    assert!(page.contains("hint('preload', site.wasm, true)"), "{page}");
+    assert!(page.contains("import(site.js)"), "{page}");
 
     // A rebuild (cargo leptos watch) replaces the files under new names.
     let next = site(NEXT_HASH);

@@ -16,7 +16,12 @@ type Door = { asked: string[]; release: () => void };
  * no pointer has touched (a mouse resting over a page wakes it). Routing
  * turns the browser's cache off, so every byte is counted.
  */
-async function afresh(browser: Browser, email: string, options: BrowserContextOptions = {}) {
+async function afresh(
+  browser: Browser,
+  email: string,
+  options: BrowserContextOptions = {},
+  prepare: (page: Page) => Promise<void> = async () => {},
+) {
   const context = await browser.newContext(options);
   const setup = await context.newPage();
   await signIn(setup, email, DEMO_PASSWORD);
@@ -34,6 +39,7 @@ async function afresh(browser: Browser, email: string, options: BrowserContextOp
     await opened;
     await route.continue();
   });
+  await prepare(page);
   await page.goto(url);
   await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible();
   // Its small socket listens, so the board says it is live.
@@ -114,12 +120,16 @@ test('a form filled and sent before the board could answer is sent once, as type
   await page.getByLabel('Objective', { exact: true }).fill(title);
   await page.getByLabel('Owning unit').selectOption({ label: 'Engineering › Platform' });
   await page.getByRole('button', { name: 'Add objective' }).click();
+  // And, still waiting, a card's menu: both are done, in order.
+  const deploys = page.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await deploys.getByText('Actions').click();
   await expect(page.locator('body[data-hydrated]')).toHaveCount(0);
   door.release();
 
   const drafts = page.getByRole('region', { name: 'Draft column' });
   await expect(drafts.getByRole('article', { name: `Objective: ${title}` })).toBeVisible();
   await expect(page.getByLabel('Objective', { exact: true })).toHaveValue('');
+  await expect(deploys.locator('details.card-menu[open] > :not(summary)').first()).toBeVisible();
   await page.reload();
   await hydrated(page);
   await expect(drafts.getByRole('article', { name: `Objective: ${title}` })).toHaveCount(1);
@@ -141,4 +151,97 @@ test('a board nobody has touched stops and says why when its session ends in ano
   await expect(board.locator('body[data-watching]')).toHaveCount(0);
   expect(door.asked.length).toBeGreaterThan(0);
   await board.context().close();
+});
+
+test('a sleeping board whose connection drops tries again, and still wakes for a change', async ({ browser }) => {
+  let sockets = 0;
+  let cut = () => {};
+  const { page: maya, door } = await afresh(browser, 'maya@northstar.demo', {}, async (page) => {
+    await page.routeWebSocket(/\/ws\/boards\//, (socket) => {
+      sockets += 1;
+      const server = socket.connectToServer();
+      if (sockets === 1) {
+        cut = () => {
+          server.close();
+          socket.close();
+        };
+      }
+    });
+  });
+  door.release();
+  cut();
+  await expect(maya.locator('body[data-watching="down"]')).toBeAttached();
+  await expect(maya.locator('.presence')).toContainText('Reconnecting…');
+  await expect(maya.locator('body[data-watching="live"]')).toBeAttached();
+  expect(sockets).toBe(2);
+  expect(door.asked).toEqual([]);
+
+  const priya = await (await browser.newContext()).newPage();
+  await signIn(priya, 'priya@northstar.demo', DEMO_PASSWORD);
+  await expect(priya.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await openCurrentBoard(priya);
+  const mine = priya.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await mine.getByRole('button', { name: 'Edit current value of Deploy time' }).click();
+  await mine.getByLabel('current value of Deploy time').fill('19');
+  await mine.getByLabel('current value of Deploy time').press('Enter');
+  const theirs = maya.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await expect(theirs.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText('19');
+  await expect(maya.locator('.live-dot.live-live')).toBeAttached();
+  await maya.context().close();
+  await priya.context().close();
+});
+
+test('waking a board changes nothing on it: a done milestone stays done, and the version stays', async ({ browser }) => {
+  // Noor ticks her milestone done on a running board.
+  const noor = await (await browser.newContext()).newPage();
+  await signIn(noor, 'noor@northstar.demo', DEMO_PASSWORD);
+  await expect(noor.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await openCurrentBoard(noor);
+  await expect(noor.locator('.live-dot.live-live')).toBeAttached();
+  const cycle = noor.url().match(/\/cycles\/(\d+)\//)![1];
+  const version = async () =>
+    ((await (await noor.request.post('/api/get_board', { form: { cycle_id: cycle }, headers: { accept: 'application/json' } })).json()) as {
+      version: number;
+    }).version;
+  const unticked = await version();
+  await noor.getByRole('checkbox', { name: 'Interview 20 trial users done' }).check();
+  await expect.poll(version).toBe(unticked + 1);
+  const before = unticked + 1;
+
+  // Maya reads the board afresh: the box is ticked before and after it wakes.
+  const { page: maya, door } = await afresh(browser, 'maya@northstar.demo');
+  const box = maya.getByRole('checkbox', { name: 'Interview 20 trial users done' });
+  await expect(box).toBeChecked();
+  door.release();
+  await hydrated(maya);
+  await expect(maya.locator('.live-dot.live-live')).toBeAttached();
+  await expect(box).toBeChecked();
+  await maya.waitForTimeout(500);
+  expect(await version()).toBe(before);
+
+  // A box ticked before the page could answer is ticked once it can.
+  const { page: again, door: second } = await afresh(browser, 'maya@northstar.demo');
+  const boxAgain = again.getByRole('checkbox', { name: 'Interview 20 trial users done' });
+  // Held: it keeps its tick until the page can untick it and say so.
+  await boxAgain.click();
+  await expect(boxAgain).toBeChecked();
+  await expect.poll(() => second.asked.length).toBeGreaterThan(0);
+  await expect(again.locator('body[data-hydrated]')).toHaveCount(0);
+  second.release();
+  await expect(boxAgain).not.toBeChecked();
+  await expect.poll(version).toBe(before + 1);
+  await noor.context().close();
+  await maya.context().close();
+  await again.context().close();
+});
+
+test('a key wakes a board, and the focus stays where it went', async ({ browser }) => {
+  const { page, door } = await afresh(browser, 'jonas@northstar.demo');
+  door.release();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.locator('[data-wake-socket][data-awake]')).toBeAttached();
+  expect(door.asked.length).toBeGreaterThan(0);
+  await expect(page.locator(':focus')).toHaveCount(1);
+  await page.context().close();
 });

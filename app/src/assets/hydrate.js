@@ -8,12 +8,12 @@
 //
 // A page that carries `data-wake-socket` (the planning board and its map)
 // is read first and loads its editor when a person reaches for it: a mouse
-// moving over it, a touch, a key, a focus, a wheel. Until then a small
-// socket listens to the board, and a change by someone else (or the socket
-// closing) starts it too, so the board never shows a stale state for
-// longer than it takes to load. A button pressed or a form sent before the
-// page could answer is pressed or sent again once it can, and what was
-// typed is handed to the page.
+// moving over it, a touch, a key, a focus, a wheel, a press. Until then a
+// small socket listens to the board, and a change by someone else (or the
+// session ending) starts it too, so the board never shows a stale state
+// for longer than it takes to load. What a person did before the page could
+// answer — presses, forms sent, text typed — is done again, in order, once
+// the page has caught up with the board (`data-awake`).
 
 const hint = (rel, href, wasm) => {
   const link = document.createElement('link');
@@ -29,6 +29,28 @@ const hint = (rel, href, wasm) => {
   document.head.append(link);
 };
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const up = () =>
+  fetch('/healthz', { cache: 'no-store' })
+    .then((answer) => answer.ok)
+    .catch(() => false);
+
+// The files the page names are gone (a new version was installed while it
+// was open) or the server is away: once it answers again, load the page
+// afresh, at most once a minute so a broken build cannot loop.
+const reloadWhenBack = async () => {
+  const key = 'northstar-reloaded-at';
+  if (Date.now() - Number(sessionStorage.getItem(key) || 0) < 60_000) return;
+  for (let wait = 1_000; ; wait = Math.min(wait * 2, 30_000)) {
+    await sleep(wait);
+    if (await up()) {
+      sessionStorage.setItem(key, String(Date.now()));
+      location.reload();
+      return;
+    }
+  }
+};
+
 let started = false;
 const start = () => {
   if (started) return;
@@ -37,7 +59,9 @@ const start = () => {
   hint('preload', site.wasm, true);
   if (page.loader) hint('modulepreload', page.loader);
   for (const chunk of page.chunks || []) hint('preload', chunk, true);
-  import(site.js).then((m) => m.default({ module_or_path: site.wasm }).then(() => m.hydrate()));
+  import(site.js)
+    .then((m) => m.default({ module_or_path: site.wasm }).then(() => m))
+    .then((m) => m.hydrate(), reloadWhenBack);
 };
 
 // After the first contentful paint; a timer where none comes (a window out
@@ -81,82 +105,117 @@ const onIntent = (page) => {
   for (const type of intents) addEventListener(type, wake, options);
   addEventListener('pointermove', moved, options);
 
-  // What a person did that the page could not answer yet: a button's press
-  // (a form's own submit button sends the form), a form sent, or a
-  // disclosure opened whose content the page builds when first opened (a
-  // card's menu): it stays shut until it can show something. Links, fields
-  // and disclosures with content work without the page.
-  let held = null;
-  const hold = (event) => {
+  // What a person did that the page could not answer yet, in order, each
+  // control once: a press of a button (a form's own submit button sends the
+  // form), a form sent, a box ticked, a disclosure opened whose content the
+  // page builds when first opened (a card's menu). The ones a page sets
+  // itself when it starts (a box's tick, a menu's open state) are kept
+  // as they were until then. Links, and disclosures with content, work
+  // without the page.
+  const held = [];
+  const hold = (target, submitter) => {
+    if (!held.some((h) => h.target === target)) held.push({ target, submitter });
+  };
+  const intercept = (event) => {
     if (page.dataset.awake) return;
     // A screen reader's press comes without a pointer or a key first.
     wake();
     if (event.type === 'submit') {
       event.preventDefault();
-      held = { form: event.target, submitter: event.submitter };
+      hold(event.target, event.submitter);
       return;
     }
-    const summary = event.target.closest?.('summary');
+    const target = event.target;
+    if (target instanceof HTMLInputElement && (target.type === 'checkbox' || target.type === 'radio')) {
+      event.preventDefault();
+      hold(target);
+      return;
+    }
+    const summary = target.closest?.('summary');
     if (summary && summary.parentElement.children.length === 1) {
       event.preventDefault();
-      held = { button: summary };
+      hold(summary);
       return;
     }
-    const button = event.target.closest?.('button');
-    if (button && !(button.type === 'submit' && button.form)) held = { button };
+    const button = target.closest?.('button');
+    if (button && !(button.type === 'submit' && button.form)) hold(button);
   };
-  addEventListener('click', hold, true);
-  addEventListener('submit', hold, true);
+  addEventListener('click', intercept, true);
+  addEventListener('submit', intercept, true);
+  // Text typed meanwhile, as typed: starting may set a field's value.
+  const typed = new Map();
+  const note = (event) => {
+    const field = event.target;
+    if (!page.dataset.awake && 'value' in field && !(field.type === 'checkbox' || field.type === 'radio')) {
+      typed.set(field, field.value);
+    }
+  };
+  addEventListener('input', note, true);
+  addEventListener('change', note, true);
 
-  const edited = (field) => {
-    if (field instanceof HTMLSelectElement) return [...field.options].some((o) => o.selected !== o.defaultSelected);
-    if (field.type === 'checkbox' || field.type === 'radio') return field.checked !== field.defaultChecked;
-    return field.value !== field.defaultValue;
-  };
-  // The page says it is awake once its view answers (`data-awake`).
   new MutationObserver((_, observer) => {
     if (!page.dataset.awake) return;
     observer.disconnect();
     delete body.dataset.waking;
-    removeEventListener('click', hold, true);
-    removeEventListener('submit', hold, true);
-    for (const field of page.querySelectorAll('input, textarea, select')) {
-      if (!edited(field)) continue;
+    removeEventListener('click', intercept, true);
+    removeEventListener('submit', intercept, true);
+    removeEventListener('input', note, true);
+    removeEventListener('change', note, true);
+    for (const [field, value] of typed) {
+      if (!field.isConnected) continue;
+      field.value = value;
       field.dispatchEvent(new Event('input', { bubbles: true }));
       field.dispatchEvent(new Event('change', { bubbles: true }));
     }
-    if (held?.button?.isConnected) {
-      held.button.click();
-    } else if (held?.form?.isConnected) {
-      held.form.requestSubmit(held.submitter?.isConnected ? held.submitter : undefined);
+    for (const { target, submitter } of held) {
+      if (!target.isConnected) continue;
+      if (target instanceof HTMLFormElement) target.requestSubmit(submitter?.isConnected ? submitter : undefined);
+      else target.click();
     }
   }).observe(page, { attributes: true, attributeFilter: ['data-awake'] });
 
-  // Listen to the board while nobody uses it: anything but who is looking
-  // (a change, a reload, the session ending) or a lost connection wakes it,
-  // and the page's own live client resumes from the version it was
-  // rendered at.
-  try {
-    const url = new URL(page.dataset.wakeSocket, location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(url);
-    socket.onopen = () => {
-      socket.send(JSON.stringify({ type: 'resume', version: Number(page.dataset.wakeVersion) }));
-      body.dataset.watching = 'live';
-    };
+  // Listen to the board while nobody uses it. Anything but who is looking
+  // (a change, a reload, the session ending) wakes it, and the page's own
+  // live client resumes from the version it was rendered at. A connection
+  // lost is tried again with backoff; one refused before a word, by a
+  // server that answers, wakes the page, which says why.
+  const url = new URL(page.dataset.wakeSocket, location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const resume = JSON.stringify({ type: 'resume', version: Number(page.dataset.wakeVersion) });
+  let retry = 1_000;
+  const listen = () => {
+    let heard = false;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      wake();
+      return;
+    }
+    socket.onopen = () => socket.send(resume);
     socket.onmessage = (message) => {
+      heard = true;
+      retry = 1_000;
       let type = null;
       try {
         type = JSON.parse(message.data).type;
       } catch {
         // not a message of ours: wake and let the page sort it out
       }
-      if (type !== 'presence') wake();
+      // Who is looking comes after the catch-up: the board is up to date.
+      if (type === 'presence') body.dataset.watching = 'live';
+      else wake();
     };
-    socket.onclose = wake;
-  } catch {
-    wake();
-  }
+    socket.onclose = async () => {
+      if (started) return;
+      body.dataset.watching = 'down';
+      await sleep(retry);
+      retry = Math.min(retry * 2, 30_000);
+      if (started) return;
+      if (!heard && (await up())) wake();
+      else listen();
+    };
+  };
+  listen();
 };
 
 const sleeping = document.querySelector('[data-wake-socket]');

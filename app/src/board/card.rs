@@ -401,7 +401,7 @@ fn KeyResultRow(id: String, objective: Memo<Option<Objective>>) -> impl IntoView
         let id = id.clone();
         view! {
             <label class="milestone">
-                <input type="checkbox" prop:checked=done disabled=move || !may_update.get()
+                <input type="checkbox" checked=done prop:checked=done disabled=move || !may_update.get()
                     aria-label=move || format!("{} done", title.get())
                     on:change=move |ev| {
                         let value = if event_target_checked(&ev) { "1" } else { "0" };

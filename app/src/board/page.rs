@@ -61,8 +61,9 @@ impl LiveState {
 /// What lets a server-rendered board (or map) be read before its
 /// WebAssembly has loaded (`assets/hydrate.js`): the socket that says when
 /// someone changed it, the version it was rendered at, and the mark
-/// (`data-awake`) the page sets once it answers, so that a button pressed
-/// meanwhile is pressed again.
+/// (`data-awake`) the page sets once it answers and its live client has
+/// caught up with the board, so that what a person did meanwhile is done
+/// again on the board as it is now.
 #[derive(Clone)]
 pub(super) struct Wake {
     pub socket: String,
@@ -71,11 +72,15 @@ pub(super) struct Wake {
 }
 
 impl Wake {
-    pub fn of(board: &Board) -> Self {
+    /// For `board`; the page is awake once `live` has heard from the server
+    /// (or given up on it: a held press is better done late than never).
+    pub fn of(board: &Board, live: RwSignal<LiveState>) -> Self {
         let page = NodeRef::new();
         Effect::new(move |_| {
             let main: Option<leptos::web_sys::HtmlElement> = page.get();
-            if let Some(main) = main {
+            if let Some(main) = main
+                && live.get() != LiveState::Connecting
+            {
                 let _ = main.set_attribute("data-awake", "true");
             }
         });
@@ -84,6 +89,17 @@ impl Wake {
             version: board.version,
             page,
         }
+    }
+}
+
+/// What the live mark says while the page sleeps and its small socket
+/// listens (shown by `body[data-watching]`, see `style/main.css`): the
+/// page's own label says "Connecting…" until it starts.
+#[component]
+pub(super) fn WakeLabels(#[prop(optional)] class: &'static str) -> impl IntoView {
+    view! {
+        <span class=format!("wake-live {class}")>"Live"</span>
+        <span class=format!("wake-down {class}")>"Reconnecting…"</span>
     }
 }
 
@@ -156,8 +172,8 @@ pub(super) fn BoardLoader(cycle_id: i64, #[prop(optional)] map: bool) -> impl In
 
 #[component]
 fn LiveBoard(initial: Board) -> impl IntoView {
-    let wake = Wake::of(&initial);
     let ctx = BoardContext::new(initial);
+    let wake = ctx.board.with_untracked(|board| Wake::of(board, ctx.live));
     provide_context(ctx);
     // Open editors outlive the card they are on (see `components::kept`).
     provide_context(crate::components::Kept::new());
@@ -243,7 +259,8 @@ fn BoardHeader(by_unit: Signal<bool>) -> impl IntoView {
                 </nav>
                 <p class="presence" aria-live="polite">
                     <span class=move || ctx.live.get().dot_class()></span>
-                    <span class="sr-only">{live_label}</span>
+                    <span class="sr-only live-label">{live_label}</span>
+                    <WakeLabels class="sr-only"/>
                     {others}
                 </p>
             </div>

@@ -18,7 +18,7 @@ pub fn KpiPage() -> impl IntoView {
     let id = crate::components::id_param();
     view! {
         <SignedIn render=move |_| {
-            let live = watch(Some(id()));
+            let live = watch(Signal::derive(move || Some(id())));
             // Changes made here reload the page's data too.
             let saved = RwSignal::new(0u32);
             let detail = Resource::new(

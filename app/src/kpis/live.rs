@@ -14,8 +14,9 @@ pub struct Watch {
     pub ended: RwSignal<Option<SessionEnd>>,
 }
 
-/// Listens until the calling component goes away; `only` limits it to one KPI.
-pub fn watch(only: Option<i64>) -> Watch {
+/// Listens until the calling component goes away; `only` limits it to one
+/// KPI, read at each message: the KPI page's `:id` can change under it.
+pub fn watch(only: Signal<Option<i64>>) -> Watch {
     let watch = Watch {
         changes: RwSignal::new(0),
         ended: RwSignal::new(None),
@@ -42,7 +43,7 @@ mod client {
     use leptos::prelude::*;
     use leptos::task::spawn_local;
 
-    pub fn connect(only: Option<i64>, watch: Watch) {
+    pub fn connect(only: Signal<Option<i64>>, watch: Watch) {
         let mut stopped = stop_on_cleanup();
         spawn_local(async move {
             let mut retry = FIRST_RETRY;
@@ -63,7 +64,7 @@ mod client {
                                     }
                                     Ok(KpiMessage::Missed) => watch.changes.update(|n| *n += 1),
                                     Ok(KpiMessage::Changed { id, .. })
-                                        if only.is_none_or(|o| o == id) =>
+                                        if only.get_untracked().is_none_or(|o| o == id) =>
                                     {
                                         watch.changes.update(|n| *n += 1);
                                     }

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 pub fn KpiListPage() -> impl IntoView {
     view! {
         <SignedIn render=move |_| {
-            let live = watch(None);
+            let live = watch(Signal::stored(None));
             let kpis = Resource::new(move || live.changes.get(), |_| list_kpis());
             view! {
                 <Title text="KPIs · Northstar"/>
@@ -150,7 +150,7 @@ pub fn KpiTable(kpis: Vec<Kpi>) -> impl IntoView {
 /// The KPIs section of a unit's page.
 #[component]
 pub fn UnitKpis(unit_id: i64) -> impl IntoView {
-    let live = watch(None);
+    let live = watch(Signal::stored(None));
     let kpis = Resource::new(
         move || (unit_id, live.changes.get()),
         |(id, _)| unit_kpis(id),

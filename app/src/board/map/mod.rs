@@ -42,8 +42,10 @@ pub fn MapPage() -> impl IntoView {
 
 #[component]
 pub(super) fn LiveMap(initial: Board) -> impl IntoView {
-    let wake = super::page::Wake::of(&initial);
     let ctx = BoardContext::new(initial);
+    let wake = ctx
+        .board
+        .with_untracked(|board| super::page::Wake::of(board, ctx.live));
     provide_context(ctx);
     #[cfg(feature = "hydrate")]
     super::live_client::connect(ctx);
@@ -164,7 +166,11 @@ pub(super) fn LiveMap(initial: Board) -> impl IntoView {
 #[component]
 fn LiveBadge(live: RwSignal<LiveState>) -> impl IntoView {
     view! {
-        <p class="presence"><span class=move || live.get().dot_class()></span>{move || live.get().label()}</p>
+        <p class="presence">
+            <span class=move || live.get().dot_class()></span>
+            <span class="live-label">{move || live.get().label()}</span>
+            <super::page::WakeLabels/>
+        </p>
         {move || match live.get() {
             LiveState::Ended(reason) => Some(view! { <crate::live::SessionEndedNotice reason/> }),
             _ => None,

@@ -9,7 +9,7 @@
 //! of split points that share a function a chunk of its own. With one
 //! split point per page (24 of them) the board needed 398 chunks, 580 KiB
 //! as sent: hundreds of requests on a slow link, each compressed alone.
-//! With a few groups a page needs at most a few dozen, and those compress
+//! With six groups a page needs at most a few dozen, and those compress
 //! together.
 //!
 //! Each route's data is loaded by its page (resources inside the view), so
@@ -23,13 +23,12 @@ use leptos_router::LazyRoute;
 /// Pages a route can show; each belongs to one group below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    // Planning: cycles, an objective.
+    // Planning: cycles, the board, the map, an objective.
     Cycles,
     Cycle,
-    Objective,
-    // The board and its map.
     Board,
     Map,
+    Objective,
     // The week's rhythm: home, the agendas, a unit's review.
     Home,
     Weekly,
@@ -65,21 +64,10 @@ fn planning_pages(page: Page) -> AnyView {
     match page {
         Page::Cycles => view! { <crate::cycles::CyclesPage/> }.into_any(),
         Page::Cycle => view! { <crate::rhythm::CyclePage/> }.into_any(),
-        Page::Objective => view! { <crate::checkins::ObjectivePage/> }.into_any(),
-        other => unreachable!("{other:?} is not one of the planning pages"),
-    }
-}
-
-/// The board and its map, apart from the other planning pages: a board
-/// loaded afresh loads them on the first touch (`assets/hydrate.js`), and
-/// the wait is for these bytes.
-#[lazy]
-fn board_pages(page: Page) -> AnyView {
-    crate::mark_hydrated();
-    match page {
         Page::Board => view! { <crate::board::BoardPage/> }.into_any(),
         Page::Map => view! { <crate::board::MapPage/> }.into_any(),
-        other => unreachable!("{other:?} is not one of the board's pages"),
+        Page::Objective => view! { <crate::checkins::ObjectivePage/> }.into_any(),
+        other => unreachable!("{other:?} is not one of the planning pages"),
     }
 }
 
@@ -174,8 +162,8 @@ macro_rules! routes {
 routes! {
     CyclesRoute => planning_pages, __preload_planning_pages, Cycles;
     CycleRoute => planning_pages, __preload_planning_pages, Cycle;
-    BoardRoute => board_pages, __preload_board_pages, Board;
-    MapRoute => board_pages, __preload_board_pages, Map;
+    BoardRoute => planning_pages, __preload_planning_pages, Board;
+    MapRoute => planning_pages, __preload_planning_pages, Map;
     ObjectiveRoute => planning_pages, __preload_planning_pages, Objective;
     HomeRoute => rhythm_pages, __preload_rhythm_pages, Home;
     WeeklyAgendaRoute => rhythm_pages, __preload_rhythm_pages, Weekly;

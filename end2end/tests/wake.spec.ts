@@ -113,7 +113,8 @@ test('a board nobody has touched wakes when someone else changes it, and shows t
 
 test('a form filled and sent before the board could answer is sent once, as typed', async ({ browser }) => {
   const { page, door } = await afresh(browser, 'jonas@northstar.demo');
-  const title = 'Release notes write themselves';
+  // Its own title each run: a repeated run must find one card, not two.
+  const title = `Release notes write themselves ${Date.now().toString(36)}`;
   // The form is on the page already: it opens at once and takes what is typed.
   await page.getByText('Add an objective').click();
   await expect.poll(() => door.asked.length).toBeGreaterThan(0);

@@ -187,6 +187,44 @@ test('on a phone, a finger scrolls the columns, and drags a card by its grip to 
   await page.context().close();
 });
 
+test('a session that ends in another tab mid-drag: the board says so, and the drop moves nothing', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await board(page, false);
+  const draft = column(page, 'Draft').getByRole('article').first();
+  const name = (await draft.getAttribute('aria-label'))!;
+  const moving = page.getByRole('article', { name, exact: true });
+
+  const from = await centre(moving.locator('.card-grip'));
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 30, from.y, { steps: 3 });
+  await expect(moving).toHaveClass(/dragging/);
+
+  // The same session signs out in another tab while the card is in the air.
+  const other = await context.newPage();
+  await other.goto('/');
+  await other.getByRole('button', { name: 'Sign out' }).click();
+  await expect(other).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('alert').filter({ hasText: 'You have been signed out.' })).toBeVisible();
+
+  const proposed = column(page, 'Proposed');
+  const to = await centre(proposed.getByRole('heading'));
+  await page.mouse.move(to.x, to.y + 60, { steps: 5 });
+  await page.mouse.up();
+  await expect(proposed.getByRole('article', { name, exact: true })).toHaveCount(0);
+  await expect(page.locator('.drag-ghost')).toHaveCount(0);
+
+  // Signed in again: the card never moved.
+  await other.close();
+  const again = await (await browser.newContext()).newPage();
+  await board(again, false);
+  await expect(column(again, 'Draft').getByRole('article', { name, exact: true })).toBeVisible();
+  await expect(column(again, 'Proposed').getByRole('article', { name, exact: true })).toHaveCount(0);
+  await context.close();
+  await again.context().close();
+});
+
 /** Whether an element lies wholly inside the window (run in the page). */
 function inView(element: Element) {
   const r = element.getBoundingClientRect();

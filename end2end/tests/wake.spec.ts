@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, hydrated, openCurrentBoard, signIn } from './support';
+import { DEMO_PASSWORD, hydrated, liveBoardOf, openCurrentBoard, signIn } from './support';
 
 // A board loaded afresh is read first: the server renders it, a small socket
 // keeps it live, and its WebAssembly loads when a person reaches for it or
@@ -12,22 +12,26 @@ const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, ha
 type Door = { asked: string[]; release: () => void };
 
 /**
- * `email`'s browser on the current board, loaded afresh in a new tab that
- * no pointer has touched (a mouse resting over a page wakes it). Routing
- * turns the browser's cache off, so every byte is counted.
+ * `email`'s browser on the current board (or its alignment map), loaded
+ * afresh in a new tab that no pointer has touched (a mouse resting over a
+ * page wakes it). `prepare` routes more of the page's traffic first.
+ * Routing turns the browser's cache off, so every byte is counted.
  */
 async function afresh(
   browser: Browser,
   email: string,
-  options: BrowserContextOptions = {},
-  prepare: (page: Page) => Promise<void> = async () => {},
+  {
+    context: options = {},
+    prepare = async () => {},
+    view = 'board',
+  }: { context?: BrowserContextOptions; prepare?: (page: Page) => Promise<void>; view?: 'board' | 'map' } = {},
 ) {
   const context = await browser.newContext(options);
   const setup = await context.newPage();
   await signIn(setup, email, DEMO_PASSWORD);
   await expect(setup.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await openCurrentBoard(setup);
-  const url = setup.url();
+  const url = setup.url().replace(/\/board$/, `/${view}`);
   await setup.close();
 
   const page = await context.newPage();
@@ -41,8 +45,8 @@ async function afresh(
   });
   await prepare(page);
   await page.goto(url);
-  await expect(page.getByRole('region', { name: 'Active column' })).toBeVisible();
-  // Its small socket listens, so the board says it is live.
+  await expect(page.locator(`main.${view}-page`)).toBeVisible();
+  // Its small socket listens, so the page says it is live.
   await expect(page.locator('body[data-watching="live"]')).toBeAttached();
   await expect(page.locator('.live-dot')).toHaveCSS('background-color', 'rgb(31, 122, 77)');
   return { page, door };
@@ -57,8 +61,19 @@ function transferred(page: Page) {
   );
 }
 
+/** Priya, on a live board of her own, sets Deploy time's current value. */
+async function priyaSets(browser: Browser, value: string) {
+  const priya = await liveBoardOf(browser, 'priya@northstar.demo');
+  const mine = priya.getByRole('article', { name: 'Objective: Deploys are boring' });
+  await mine.getByRole('button', { name: 'Edit current value of Deploy time' }).click();
+  await mine.getByLabel('current value of Deploy time').fill(value);
+  await mine.getByLabel('current value of Deploy time').press('Enter');
+  await expect(mine.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText(value);
+  return priya;
+}
+
 test('on a phone the board is read without its WebAssembly, and the first tap loads it and is answered', async ({ browser }) => {
-  const { page, door } = await afresh(browser, 'priya@northstar.demo', PHONE);
+  const { page, door } = await afresh(browser, 'priya@northstar.demo', { context: PHONE });
   await page.waitForLoadState('load');
   // Long enough for any other page, which asks right after its first paint.
   await page.waitForTimeout(1_000);
@@ -91,15 +106,7 @@ test('a board nobody has touched wakes when someone else changes it, and shows t
   await maya.waitForTimeout(500);
   expect(door.asked).toEqual([]);
 
-  const priya = await (await browser.newContext()).newPage();
-  await signIn(priya, 'priya@northstar.demo', DEMO_PASSWORD);
-  await expect(priya.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await openCurrentBoard(priya);
-  const mine = priya.getByRole('article', { name: 'Objective: Deploys are boring' });
-  await mine.getByRole('button', { name: 'Edit current value of Deploy time' }).click();
-  await mine.getByLabel('current value of Deploy time').fill('21');
-  await mine.getByLabel('current value of Deploy time').press('Enter');
-  await expect(mine.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText('21');
+  const priya = await priyaSets(browser, '21');
 
   // Nobody touched Maya's board: it woke by itself and caught up.
   const theirs = maya.getByRole('article', { name: 'Objective: Deploys are boring' });
@@ -157,34 +164,29 @@ test('a board nobody has touched stops and says why when its session ends in ano
 test('a sleeping board whose connection drops tries again, and still wakes for a change', async ({ browser }) => {
   let sockets = 0;
   let cut = () => {};
-  const { page: maya, door } = await afresh(browser, 'maya@northstar.demo', {}, async (page) => {
-    await page.routeWebSocket(/\/ws\/boards\//, (socket) => {
-      sockets += 1;
-      const server = socket.connectToServer();
-      if (sockets === 1) {
-        cut = () => {
-          server.close();
-          socket.close();
-        };
-      }
-    });
+  const { page: maya, door } = await afresh(browser, 'maya@northstar.demo', {
+    prepare: async (page) => {
+      await page.routeWebSocket(/\/ws\/boards\//, (socket) => {
+        sockets += 1;
+        const server = socket.connectToServer();
+        if (sockets === 1) {
+          cut = () => {
+            server.close();
+            socket.close();
+          };
+        }
+      });
+    },
   });
   door.release();
   cut();
   await expect(maya.locator('body[data-watching="down"]')).toBeAttached();
-  await expect(maya.locator('.presence')).toContainText('Reconnecting…');
+  await expect(maya.locator('.presence')).toContainText('Reconnecting…', { useInnerText: true });
   await expect(maya.locator('body[data-watching="live"]')).toBeAttached();
   expect(sockets).toBe(2);
   expect(door.asked).toEqual([]);
 
-  const priya = await (await browser.newContext()).newPage();
-  await signIn(priya, 'priya@northstar.demo', DEMO_PASSWORD);
-  await expect(priya.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await openCurrentBoard(priya);
-  const mine = priya.getByRole('article', { name: 'Objective: Deploys are boring' });
-  await mine.getByRole('button', { name: 'Edit current value of Deploy time' }).click();
-  await mine.getByLabel('current value of Deploy time').fill('19');
-  await mine.getByLabel('current value of Deploy time').press('Enter');
+  const priya = await priyaSets(browser, '19');
   const theirs = maya.getByRole('article', { name: 'Objective: Deploys are boring' });
   await expect(theirs.getByRole('button', { name: 'Edit current value of Deploy time' })).toHaveText('19');
   await expect(maya.locator('.live-dot.live-live')).toBeAttached();
@@ -194,11 +196,7 @@ test('a sleeping board whose connection drops tries again, and still wakes for a
 
 test('waking a board changes nothing on it: a done milestone stays done, and the version stays', async ({ browser }) => {
   // Noor ticks her milestone done on a running board.
-  const noor = await (await browser.newContext()).newPage();
-  await signIn(noor, 'noor@northstar.demo', DEMO_PASSWORD);
-  await expect(noor.getByRole('button', { name: 'Sign out' })).toBeVisible();
-  await openCurrentBoard(noor);
-  await expect(noor.locator('.live-dot.live-live')).toBeAttached();
+  const noor = await liveBoardOf(browser, 'noor@northstar.demo');
   const cycle = noor.url().match(/\/cycles\/(\d+)\//)![1];
   const version = async () =>
     ((await (await noor.request.post('/api/get_board', { form: { cycle_id: cycle }, headers: { accept: 'application/json' } })).json()) as {
@@ -244,5 +242,32 @@ test('a key wakes a board, and the focus stays where it went', async ({ browser 
   await expect(page.locator('[data-wake-socket][data-awake]')).toBeAttached();
   expect(door.asked.length).toBeGreaterThan(0);
   await expect(page.locator(':focus')).toHaveCount(1);
+  await page.context().close();
+});
+
+test('the alignment map is read first too, says it is live, and a mouse over it wakes it', async ({ browser }) => {
+  const { page, door } = await afresh(browser, 'maya@northstar.demo', { view: 'map' });
+  await expect(page.locator('.presence')).toHaveText('Live', { useInnerText: true });
+  await page.waitForTimeout(500);
+  expect(door.asked).toEqual([]);
+  door.release();
+  await hydrated(page);
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
+  await expect(page.locator('.presence')).toHaveText('Live', { useInnerText: true });
+  await page.context().close();
+});
+
+test('a board whose files are gone when it wakes (a new version installed meanwhile) loads afresh and starts', async ({ browser }) => {
+  const { page, door } = await afresh(browser, 'jonas@northstar.demo');
+  door.release();
+  // The glue the page names answers 404 once, as after an upgrade.
+  let gone = 1;
+  await page.route(/\/pkg\/northstar\.[^/]+\.js$/, (route) => (gone-- > 0 ? route.fulfill({ status: 404 }) : route.continue()));
+  const reloaded = page.waitForEvent('load');
+  await page.mouse.move(20, 20);
+  await reloaded;
+  expect(gone).toBe(0);
+  await hydrated(page);
+  await expect(page.locator('.live-dot.live-live')).toBeAttached();
   await page.context().close();
 });

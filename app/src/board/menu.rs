@@ -5,7 +5,7 @@ use super::card::{link, move_objective, saved_key_result};
 use super::inline::{ConflictNote, FormField, changed_to};
 use super::page::{DropTarget, use_board};
 use super::{CreateKeyResult, update_objective};
-use crate::components::{FieldError, FormAlert, details_open, kept, last_error};
+use crate::components::{FieldError, FormAlert, details_open, kept, last_error, opened_once};
 use crate::domain::okr::ObjectiveKind;
 use crate::domain::okr::{MetricKind, Status};
 use crate::domain::permissions::{self, Change, next_statuses};
@@ -27,8 +27,7 @@ pub fn CardMenu(objective: Memo<Option<Objective>>) -> impl IntoView {
     let title = move || objective.with(|o| o.as_ref().map(|o| o.title.clone()).unwrap_or_default());
     let open = kept(Some(format!("menu:{id}")), || RwSignal::new(false));
     // Once built, kept while the card lives: closing it keeps what is typed.
-    let built =
-        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
+    let built = opened_once(open);
     view! {
         <details class="card-menu" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
             <summary aria-label=move || format!("Actions for {}", title())>"Actions"</summary>

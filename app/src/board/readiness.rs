@@ -5,7 +5,7 @@ use super::card::saved_key_result;
 use super::inline::{ConflictNote, FormField};
 use super::page::use_board;
 use super::update_key_result;
-use crate::components::{details_open, kept};
+use crate::components::{details_open, kept, opened_once};
 use crate::domain::okr::Fallback;
 use crate::error::AppError;
 use crate::objectives::KeyResult;
@@ -13,39 +13,66 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// The data-readiness checklist of a key result, and its fallback while it
-/// is not ready. Each box, the fallback and the proxy is a [`FormField`]:
-/// untouched ones follow the board; saving sends only the touched ones,
-/// each against the value it started from, so a colleague's change to
-/// another box stays and a change to the same box is shown, not overwritten.
+/// is not ready, behind a disclosure. A board has one per key result: the
+/// form and its fields are made when the checklist is first opened (see
+/// [`ReadinessForm`]), and only whether it is open is kept until then.
 #[component]
 pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl IntoView {
+    let Some((id, title)) =
+        kr.with_untracked(|k| k.as_ref().map(|k| (k.id.clone(), k.title.clone())))
+    else {
+        return ().into_any();
+    };
+    // Kept by the board (the editor survives its card moving column).
+    let open = kept(Some(format!("readiness-open:{id}")), || {
+        RwSignal::new(false)
+    });
+    let built = opened_once(open);
+    view! {
+        <details class="kr-readiness" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
+            <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
+            {move || built.get().then(|| view! { <ReadinessForm kr by/> })}
+        </details>
+    }
+    .into_any()
+}
+
+const BOXES: [(&str, &str); 5] = [
+    ("source_identified", "The data source is identified"),
+    ("baseline_known", "The baseline is known"),
+    ("data_owner", "Someone owns the data"),
+    ("update_frequency", "It is updated often enough"),
+    ("reliable", "The data is reliable"),
+];
+
+fn value_of(kr: &KeyResult, field: &str) -> String {
+    match field {
+        "source_identified" => kr.readiness.source_identified.to_string(),
+        "baseline_known" => kr.readiness.baseline_known.to_string(),
+        "data_owner" => kr.readiness.data_owner.to_string(),
+        "update_frequency" => kr.readiness.update_frequency.to_string(),
+        "reliable" => kr.readiness.reliable.to_string(),
+        "fallback" => kr
+            .fallback
+            .map(|f| f.as_str().to_owned())
+            .unwrap_or_default(),
+        _ => kr.proxy_name.clone(),
+    }
+}
+
+/// The checklist's form. Each box, the fallback and the proxy is a
+/// [`FormField`]: untouched ones follow the board; saving sends only the
+/// touched ones, each against the value it started from, so a colleague's
+/// change to another box stays and a change to the same box is shown, not
+/// overwritten.
+#[component]
+fn ReadinessForm(kr: Memo<Option<KeyResult>>, by: Signal<String>) -> impl IntoView {
     let ctx = use_board();
-    const BOXES: [(&str, &str); 5] = [
-        ("source_identified", "The data source is identified"),
-        ("baseline_known", "The baseline is known"),
-        ("data_owner", "Someone owns the data"),
-        ("update_frequency", "It is updated often enough"),
-        ("reliable", "The data is reliable"),
-    ];
     let Some(initial) = kr.get_untracked() else {
         return ().into_any();
     };
-    fn value_of(kr: &KeyResult, field: &str) -> String {
-        match field {
-            "source_identified" => kr.readiness.source_identified.to_string(),
-            "baseline_known" => kr.readiness.baseline_known.to_string(),
-            "data_owner" => kr.readiness.data_owner.to_string(),
-            "update_frequency" => kr.readiness.update_frequency.to_string(),
-            "reliable" => kr.readiness.reliable.to_string(),
-            "fallback" => kr
-                .fallback
-                .map(|f| f.as_str().to_owned())
-                .unwrap_or_default(),
-            _ => kr.proxy_name.clone(),
-        }
-    }
-    // Kept by the board (the editor survives its card moving column), so
-    // it follows the key result through the board, not through the card.
+    // Kept by the board, so it follows the key result through the board,
+    // not through the card.
     let board = ctx.board;
     let kr_id = initial.id.clone();
     let field = move |name: &'static str| {
@@ -61,7 +88,7 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
         };
         (name, FormField::follow(live))
     };
-    let (fields, open, opened_at, error, saving) =
+    let (fields, opened_at, error, saving) =
         kept(Some(format!("readiness:{}", initial.id)), || {
             let fields: [(&'static str, FormField); 7] = [
                 field(BOXES[0].0),
@@ -74,7 +101,6 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
             ];
             (
                 fields,
-                RwSignal::new(false),
                 RwSignal::new(initial.version),
                 RwSignal::new(None::<String>),
                 RwSignal::new(false),
@@ -140,62 +166,46 @@ pub(super) fn ReadinessEditor(kr: Memo<Option<KeyResult>>, by: Signal<String>) -
             }
         }
     };
-    let title = initial.title.clone();
-    // The form is built when the checklist is first opened (a board has
-    // one per key result), and kept while the card lives.
-    let built =
-        Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get());
-    let form = {
-        let title = title.clone();
-        move || {
-            let (save, keep_mine) = (save.clone(), keep_mine.clone());
-            let boxes = BOXES
-                .iter()
-                .zip(fields)
-                .map(|((_, label), (_, on))| {
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" prop:checked=move || on.mine.get() == "true"
-                                on:change=move |ev| on.mine.set(event_target_checked(&ev).to_string())/>
-                            {*label}
-                        </label>
-                    }
-                })
-                .collect_view();
+    let title = initial.title;
+    let boxes = BOXES
+        .iter()
+        .zip(fields)
+        .map(|((_, label), (_, on))| {
             view! {
-                <fieldset class="readiness-form">
-                    <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
-                    {boxes}
-                    <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
-                    <select id=format!("fallback-{id}") prop:value=move || fallback.mine.get()
-                        on:change=move |ev| fallback.mine.set(event_target_value(&ev))>
-                        <option value="">"No fallback chosen"</option>
-                        {Fallback::ALL
-                            .iter()
-                            .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
-                            .collect_view()}
-                    </select>
-                    <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
-                    <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.mine.get()
-                        on:input=move |ev| proxy.mine.set(event_target_value(&ev))/>
-                    <ConflictNote
-                        message=Signal::derive(move || {
-                            conflicted().then(|| format!("{} changed the readiness meanwhile.", by.get()))
-                        })
-                        keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
-                    <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
-                    <button type="button" class="button button-small" on:click=move |_| save() disabled=move || saving.get()>
-                        "Save readiness"
-                    </button>
-                </fieldset>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || on.mine.get() == "true"
+                        on:change=move |ev| on.mine.set(event_target_checked(&ev).to_string())/>
+                    {*label}
+                </label>
             }
-        }
-    };
+        })
+        .collect_view();
     view! {
-        <details class="kr-readiness" prop:open=move || open.get() on:toggle=move |ev| open.set(details_open(&ev))>
-            <summary aria-label=format!("Data readiness of {title}")>"Data readiness"</summary>
-            {move || built.get().then(form.clone())}
-        </details>
+        <fieldset class="readiness-form">
+            <legend class="sr-only">{format!("Data readiness of {title}")}</legend>
+            {boxes}
+            <label class="field-label" for=format!("fallback-{id}")>"Until it is ready"</label>
+            <select id=format!("fallback-{id}") prop:value=move || fallback.mine.get()
+                on:change=move |ev| fallback.mine.set(event_target_value(&ev))>
+                <option value="">"No fallback chosen"</option>
+                {Fallback::ALL
+                    .iter()
+                    .map(|f| view! { <option value=f.as_str()>{f.label()}</option> })
+                    .collect_view()}
+            </select>
+            <label class="field-label" for=format!("proxy-{id}")>"Proxy metric (when using one)"</label>
+            <input id=format!("proxy-{id}") maxlength="120" prop:value=move || proxy.mine.get()
+                on:input=move |ev| proxy.mine.set(event_target_value(&ev))/>
+            <ConflictNote
+                message=Signal::derive(move || {
+                    conflicted().then(|| format!("{} changed the readiness meanwhile.", by.get()))
+                })
+                keep=Callback::new(keep_mine) take=Callback::new(take_theirs)/>
+            <p class="field-error" role="alert" hidden=move || error.with(Option::is_none)>{move || error.get()}</p>
+            <button type="button" class="button button-small" on:click=move |_| save() disabled=move || saving.get()>
+                "Save readiness"
+            </button>
+        </fieldset>
     }
     .into_any()
 }

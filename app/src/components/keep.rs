@@ -75,6 +75,12 @@ pub fn details_open(ev: &leptos::ev::Event) -> bool {
     event_target::<web_sys::HtmlDetailsElement>(ev).open()
 }
 
+/// Whether a section that is built when first opened has been opened: once
+/// true it stays true, so closing it keeps what was typed.
+pub fn opened_once(open: RwSignal<bool>) -> Memo<bool> {
+    Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || open.get())
+}
+
 /// What someone typed into a form that can no longer be sent (the
 /// objective was closed meanwhile), shown back so nothing typed is lost.
 #[component]

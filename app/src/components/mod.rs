@@ -16,6 +16,6 @@ pub use forms::{
     reset_after,
 };
 pub use header::Header;
-pub use keep::{Kept, KeptText, details_open, kept};
+pub use keep::{Kept, KeptText, details_open, kept, opened_once};
 pub use route::id_param;
 pub use suspended::suspended;

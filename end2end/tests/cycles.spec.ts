@@ -1,24 +1,10 @@
-import { expect, test, type Page } from '@playwright/test';
-import { AMBASSADOR, hydrated, saveSignIn } from './support';
+import { expect, test } from '@playwright/test';
+import { AMBASSADOR, createCycle, day, hydrated, saveSignIn } from './support';
 
 // The ambassador, signed in once for the file.
 const STATE = '../target/e2e/cycles-maya.json';
 test.beforeAll(({ browser }) => saveSignIn(browser, AMBASSADOR, STATE));
 test.use({ storageState: STATE });
-
-/** A day `offset` days from today, as a date input takes it. */
-function day(offset: number): string {
-  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function createCycle(page: Page, name: string, first: string, last: string) {
-  const form = page.getByRole('region', { name: 'New cycle' });
-  await form.getByLabel('Name', { exact: true }).fill(name);
-  await form.getByLabel('First day').fill(first);
-  await form.getByLabel('Last day').fill(last);
-  await form.getByRole('button', { name: 'Create cycle' }).click();
-  return page.getByRole('list', { name: 'Cycles' }).getByRole('listitem').filter({ hasText: name });
-}
 
 test('the ambassador creates a cycle; a bad end date is named and the typed name stays', async ({ page }) => {
   await page.goto('/');

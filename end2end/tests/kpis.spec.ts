@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, day, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
 
 // KPI journeys add objectives and celebrations the other specs do not
 // expect, so they run on a server and database of their own.
@@ -8,12 +8,6 @@ const { base } = own;
 const SAM = 'sam@northstar.demo'; // lead of Support
 
 journeysOn(own);
-
-function day(daysAgo: number): string {
-  const d = new Date();
-  d.setUTCDate(d.getUTCDate() - daysAgo);
-  return d.toISOString().slice(0, 10);
-}
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: base })).newPage();
@@ -49,7 +43,7 @@ test('a lead adds a KPI with thresholds, pastes its readings, and it turns criti
   await hydrated(page);
   await page.getByText('Paste readings as CSV').click();
   const csv = page.getByLabel('One reading per line: date,value');
-  const pasted = `date,value\n${day(21)},4.1\n${day(14)};6,5\n${day(7)},seven\n${day(0)},11.2`;
+  const pasted = `date,value\n${day(-21)},4.1\n${day(-14)};6,5\n${day(-7)},seven\n${day(0)},11.2`;
   await csv.fill(pasted);
   await page.getByRole('button', { name: 'Add these readings' }).click();
   await expect(page.getByText(/Line 4: .*seven/)).toBeVisible();

@@ -3,6 +3,7 @@ import {
   AMBASSADOR,
   DEMO_PASSWORD,
   contrastViolations,
+  day,
   hydrated,
   openCurrentBoard,
   journeysOn,
@@ -20,11 +21,6 @@ const { base } = own;
 const PRIYA = 'priya@northstar.demo'; // member of Platform
 
 journeysOn(own);
-
-/** A day `offset` days from today, as a date input takes it. */
-function day(offset: number): string {
-  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-}
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
   const page = await (await browser.newContext({ baseURL: base })).newPage();

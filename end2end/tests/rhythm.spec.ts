@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { AMBASSADOR, DEMO_PASSWORD, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
+import { AMBASSADOR, DEMO_PASSWORD, createCycle, day, hydrated, openCurrentBoard, journeysOn, ownServer, signIn } from './support';
 
 // The program's rhythm: the communication plan, agendas and their notes,
 // home. These journeys change the plan and write notes the other specs do
@@ -270,13 +270,7 @@ test('a draft made after planning closed is marked late on its card and page, an
   await hydrated(page);
   // Started a month ago: its two weeks of planning are over. (It becomes
   // the current cycle, so this journey is the file's last.)
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const form = page.getByRole('region', { name: 'New cycle' });
-  await form.getByLabel('Name', { exact: true }).fill('Late starters');
-  await form.getByLabel('First day').fill(day(-30));
-  await form.getByLabel('Last day').fill(day(60));
-  await form.getByRole('button', { name: 'Create cycle' }).click();
-  const row = page.getByRole('list', { name: 'Cycles' }).getByRole('listitem').filter({ hasText: 'Late starters' });
+  const row = await createCycle(page, 'Late starters', day(-30), day(60));
   await expect(row.locator('.phase')).toHaveText('Execution');
   await row.getByRole('link', { name: 'Open board' }).click();
   await expect(page.getByRole('heading', { name: 'Late starters', level: 1 })).toBeVisible();

@@ -159,3 +159,18 @@ export async function contrastViolations(page: Page): Promise<string[]> {
     violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? violation.help}`),
   );
 }
+
+/** A day `offset` days from today (negative: before), as a date input takes it. */
+export function day(offset: number): string {
+  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Creates a cycle from the cycles page's form; its row in the list. */
+export async function createCycle(page: Page, name: string, first: string, last: string) {
+  const form = page.getByRole('region', { name: 'New cycle' });
+  await form.getByLabel('Name', { exact: true }).fill(name);
+  await form.getByLabel('First day').fill(first);
+  await form.getByLabel('Last day').fill(last);
+  await form.getByRole('button', { name: 'Create cycle' }).click();
+  return page.getByRole('list', { name: 'Cycles' }).getByRole('listitem').filter({ hasText: name });
+}
